@@ -1,0 +1,8 @@
+// The webview page rendered in headless Chromium (Debian's /usr/bin/chromium via playwright-core).
+module.exports = {
+  require: ['sucrase/register/ts'],
+  extension: ['ts'],
+  spec: ['test/webview/**/*.test.ts'],
+  timeout: 60000,
+  reporter: 'spec',
+};

@@ -1,0 +1,62 @@
+// Lint, and the layering rules of docs/architecture.md: a wrong import fails `npm test`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+/** Builds a no-restricted-imports rule forbidding the given layers, with a message saying why. */
+function forbid(layer, banned, why) {
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: banned.includes('vscode') ? [{ name: 'vscode', message: `src/${layer} must not use the vscode API: ${why}` }] : [],
+          patterns: banned
+            .filter((b) => b !== 'vscode')
+            .map((b) => ({ group: [`**/${b}`, `**/${b}/**`, `../${b}/*`, `./${b}/*`], message: `src/${layer} must not import src/${b}: ${why}` })),
+        },
+      ],
+    },
+  };
+}
+
+const NODE_BUILTINS = ['fs', 'path', 'child_process', 'os', 'net', 'worker_threads', 'node:*'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'bench/out/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/webview/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  forbid('trace', ['vscode', 'runtime', 'runner', 'cli', 'protocol', 'panel', 'scaffold', 'webview'], 'trace is the pure schema every layer shares'),
+  {
+    files: ['src/trace/**/*.ts', 'src/protocol/**/*.ts', 'src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: NODE_BUILTINS.filter((n) => !n.includes('*')), patterns: [{ group: ['node:*'], message: 'Node built-ins are not available in this layer (it runs in a browser or is shared with one).' }] }],
+    },
+  },
+  forbid('protocol', ['vscode', 'runtime', 'runner', 'cli', 'panel', 'scaffold', 'webview'], 'protocol is shared by the panel and the webview'),
+  forbid('runtime', ['vscode', 'runner', 'cli', 'protocol', 'panel', 'scaffold', 'webview'], 'the runtime runs inside snippet processes, outside VS Code'),
+  forbid('runner', ['vscode', 'runtime', 'cli', 'protocol', 'panel', 'scaffold', 'webview'], 'the runner is shared with the CLI and tested in plain mocha (cancel with AbortSignal)'),
+  forbid('cli', ['vscode', 'runtime', 'protocol', 'panel', 'scaffold', 'webview'], 'the CLI runs outside VS Code'),
+  forbid('webview', ['vscode', 'runtime', 'runner', 'cli', 'panel', 'scaffold'], 'the webview is a browser page; talk to the host through src/protocol'),
+  forbid('panel', ['runtime', 'cli', 'scaffold', 'webview'], 'the panel talks to the webview only through src/protocol'),
+  forbid('scaffold', ['runtime', 'runner', 'cli', 'panel', 'webview', 'protocol'], 'scaffolding writes files; running is the extension\'s job'),
+  {
+    files: ['test/**/*.ts', 'test/**/*.mjs', 'test/**/*.js', 'bench/**', 'scripts/**', '*.js', '*.mjs', '*.cjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.mocha } },
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+);

@@ -1,0 +1,12 @@
+// The one place that knows where each bundle lands inside the extension folder (relative paths).
+// webpack.config.js produces exactly these; test/unit/bundlePaths.test.ts checks they agree.
+export const BUNDLES = {
+  extension: 'dist/extension.js',
+  cli: 'dist/cli.js',
+  runtime: 'dist/runtime/index.js',
+  runtimePreload: 'dist/runtime/preload.js',
+  webview: 'dist/webview/main.js',
+  codiconCss: 'dist/webview/codicon.css',
+} as const;
+
+export type BundleName = keyof typeof BUNDLES;

@@ -1,0 +1,59 @@
+// The runner's public contract, used by the extension (src/run, src/panel) and the CLI.
+// No vscode here: cancellation is an AbortSignal so the runner is tested in plain mocha.
+
+import type { TraceEvent, TraceHeader } from '../trace/events';
+
+export type RunContext = 'process' | 'thread';
+
+export interface RunOptions {
+  /** Absolute path of the snippet: .js, .mjs, .cjs, .ts or .mts. */
+  file: string;
+  /** Arguments after the file (process.argv.slice(2) in the snippet). */
+  args?: string[];
+  cwd?: string;
+  /** Whole-run timeout; 0 or undefined = none. The tree is stopped and the run ends with reason 'timeout'. */
+  timeoutMs?: number;
+  /** Cap on live processes, main included (default 64). */
+  maxProcesses?: number;
+  /** Default context for getContext() in the snippet (default 'process'). */
+  context?: RunContext;
+  /** Node executable (default process.execPath, or `node` on PATH when running inside Electron). */
+  nodePath?: string;
+  execArgv?: string[];
+  env?: Record<string, string | undefined>;
+  /** Aborting stops the whole tree (SIGTERM, then SIGKILL after a grace period). */
+  signal?: AbortSignal;
+  /** Where the snippet's own output goes as it is written (default: nowhere; it is still traced). */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+}
+
+/** What concurrencyLab.runFile resolves with (issue #2's contract). */
+export interface RunSummary {
+  exitCode: number | null;
+  signal: string | null;
+  reason: 'exit' | 'timeout' | 'stopped' | 'error';
+  processes: { pid: number; ppid: number; name: string; exitCode: number | null; signal: string | null }[];
+  traceEvents: number;
+}
+
+export interface RunResult {
+  header: TraceHeader;
+  /** Every event of the run, merged on the shared clock, run.end last. */
+  events: TraceEvent[];
+  summary: RunSummary;
+  /** Lines on the trace channel that were not valid events. */
+  malformed: number;
+}
+
+export interface RunHandle {
+  readonly header: TraceHeader;
+  /** The main process's pid once started. */
+  readonly pid: number | undefined;
+  /** Events so far (grows while the run is live). */
+  readonly events: readonly TraceEvent[];
+  /** Called with each new batch of events, in order, as they arrive. Returns an unsubscribe function. */
+  onEvents(listener: (batch: readonly TraceEvent[]) => void): () => void;
+  /** Stops the whole process tree; resolves when no process of the run is alive. */
+  stop(): Promise<void>;
+  readonly done: Promise<RunResult>;
+}

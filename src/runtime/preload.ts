@@ -1,0 +1,2 @@
+// Placeholder until issue #3's tracer bootstrap lands here.
+export {};

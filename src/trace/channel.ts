@@ -1,0 +1,33 @@
+// The contract between the runner (which owns a run) and the runtime (which runs inside every
+// process of it). Both sides import these names so they cannot drift apart.
+//
+// Transport: the runner makes a fresh directory and passes it in TRACE_DIR_ENV. Every traced
+// process appends its events, one JSON object per line, to its own file
+// `<dir>/<pid>-<tid>.jsonl` (tid 0 = the process's main thread) with synchronous writes. One
+// writer per file means no interleaving, synchronous appends mean an event is on disk (page
+// cache) the moment it is emitted, so a SIGKILL loses nothing already emitted; the runner tails
+// the files and merges them on the shared clock. No header line in these per-process files.
+
+/** Absolute path of the run's trace directory; unset = tracing off (costs nothing). */
+export const TRACE_DIR_ENV = 'CONCURRENCY_LAB_TRACE_DIR';
+/** Cap on live processes of the run, main included (string of a positive integer). */
+export const MAX_PROCESSES_ENV = 'CONCURRENCY_LAB_MAX_PROCESSES';
+/** Default context for getContext() with no argument: 'process' | 'thread'. */
+export const CONTEXT_ENV = 'CONCURRENCY_LAB_CONTEXT';
+/** Opaque id of the run, for diagnostics. */
+export const RUN_ID_ENV = 'CONCURRENCY_LAB_RUN_ID';
+
+export function traceFileName(pid: number, tid = 0): string {
+  return `${pid}-${tid}.jsonl`;
+}
+
+/** Inverse of traceFileName; undefined for files that are not trace files. */
+export function parseTraceFileName(name: string): { pid: number; tid: number } | undefined {
+  const m = /^(\d+)-(\d+)\.jsonl$/.exec(name);
+  return m ? { pid: Number(m[1]), tid: Number(m[2]) } : undefined;
+}
+
+/** Now, in µs since the Unix epoch, comparable across processes. */
+export function nowMicros(perf: { timeOrigin: number; now(): number }): number {
+  return (perf.timeOrigin + perf.now()) * 1000;
+}

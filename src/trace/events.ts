@@ -1,0 +1,236 @@
+// The trace event schema: one tagged union shared by the runtime (which writes events), the
+// runner (which collects them), the panel/webview (which draw them) and the exporters.
+// This module imports nothing, so every layer can depend on it. The format is documented in
+// docs/trace-format.md; bump TRACE_FORMAT_VERSION on any incompatible change.
+
+export const TRACE_FORMAT_VERSION = 1;
+
+/** Where in the user's source an event came from (1-based line and column). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column?: number;
+}
+
+/** Fields every event line carries. `ts` is microseconds since the Unix epoch (may be fractional). */
+export interface EventBase {
+  kind: string;
+  ts: number;
+  pid: number;
+  /** Thread id (worker_threads threadId) for events from the thread context; 0 or absent = main thread. */
+  tid?: number;
+  loc?: SourceLocation;
+}
+
+/** First line of a native `.jsonl` trace file. */
+export interface TraceHeader {
+  kind: 'trace.header';
+  version: number;
+  tool: 'concurrency-lab';
+  /** Wall-clock start of the run, µs since the Unix epoch. */
+  ts: number;
+  file?: string;
+  argv?: string[];
+  context?: 'process' | 'thread';
+}
+
+export interface ProcessStartEvent extends EventBase {
+  kind: 'process.start';
+  ppid: number;
+  name: string;
+}
+
+export interface ProcessExitEvent extends EventBase {
+  kind: 'process.exit';
+  exitCode: number | null;
+  /** Signal name such as "SIGTERM", or null. */
+  signal: string | null;
+}
+
+export interface ThreadStartEvent extends EventBase {
+  kind: 'thread.start';
+  tid: number;
+  name: string;
+  /** Thread that created this one (0 = the process's main thread). */
+  parentTid?: number;
+}
+
+export interface ThreadExitEvent extends EventBase {
+  kind: 'thread.exit';
+  tid: number;
+  exitCode: number | null;
+}
+
+export interface PoolCreateEvent extends EventBase {
+  kind: 'pool.create';
+  poolId: string;
+  processes: number;
+}
+
+export interface PoolStateEvent extends EventBase {
+  kind: 'pool.close' | 'pool.terminate' | 'pool.join';
+  poolId: string;
+}
+
+export interface TaskSubmitEvent extends EventBase {
+  kind: 'task.submit';
+  poolId: string;
+  taskId: number;
+  fn: string;
+  /** Short human summary of the arguments, e.g. "(0)" or "(3 items)". */
+  args?: string;
+}
+
+export interface TaskStartEvent extends EventBase {
+  kind: 'task.start';
+  poolId: string;
+  taskId: number;
+  fn: string;
+  args?: string;
+}
+
+export interface TaskEndEvent extends EventBase {
+  kind: 'task.end';
+  poolId: string;
+  taskId: number;
+  ok: boolean;
+  error?: string;
+}
+
+export type ChannelKind = 'queue' | 'pipe';
+
+export interface MessageEvent extends EventBase {
+  kind: 'message.send' | 'message.recv';
+  channel: ChannelKind;
+  channelId: string;
+  msgId: string;
+  /** Short human summary of the value, e.g. "'spam'" or "Array(3)". */
+  summary?: string;
+}
+
+export interface OutputEvent extends EventBase {
+  kind: 'output';
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** Something went wrong that the user should see (a refused start, an error in a child, a runner warning). */
+export interface ErrorEvent extends EventBase {
+  kind: 'error';
+  message: string;
+  /** Stable machine-readable code, e.g. "MAX_PROCESSES". */
+  code?: string;
+  stack?: string;
+}
+
+/** Written by the runner once the run is over. */
+export interface RunEndEvent extends EventBase {
+  kind: 'run.end';
+  exitCode: number | null;
+  signal: string | null;
+  reason: 'exit' | 'timeout' | 'stopped' | 'error';
+  /** Lines on the trace channel that were not valid events (counted, skipped). */
+  malformed?: number;
+}
+
+export type TraceEvent =
+  | ProcessStartEvent
+  | ProcessExitEvent
+  | ThreadStartEvent
+  | ThreadExitEvent
+  | PoolCreateEvent
+  | PoolStateEvent
+  | TaskSubmitEvent
+  | TaskStartEvent
+  | TaskEndEvent
+  | MessageEvent
+  | OutputEvent
+  | ErrorEvent
+  | RunEndEvent;
+
+export type TraceEventKind = TraceEvent['kind'];
+
+export const EVENT_KINDS: readonly TraceEventKind[] = [
+  'process.start',
+  'process.exit',
+  'thread.start',
+  'thread.exit',
+  'pool.create',
+  'pool.close',
+  'pool.terminate',
+  'pool.join',
+  'task.submit',
+  'task.start',
+  'task.end',
+  'message.send',
+  'message.recv',
+  'output',
+  'error',
+  'run.end',
+];
+
+const KIND_SET: ReadonlySet<string> = new Set(EVENT_KINDS);
+
+/** Compile-time exhaustiveness helper: `default: return assertNever(x)`. */
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled value: ${JSON.stringify(value)}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNumOrNull = (v: unknown) => v === null || isNum(v);
+const isStrOrNull = (v: unknown) => v === null || isStr(v);
+
+/**
+ * Validates one decoded JSON value as a trace event. Every boundary (trace channel, files opened
+ * by the user, messages into the webview) goes through this, so the rest of the code can trust
+ * the types. Returns undefined for anything malformed or of an unknown kind.
+ */
+export function parseEvent(v: unknown): TraceEvent | undefined {
+  if (!isObject(v) || !isStr(v.kind) || !KIND_SET.has(v.kind) || !isNum(v.ts) || !isNum(v.pid)) return undefined;
+  if (v.tid !== undefined && !isNum(v.tid)) return undefined;
+  const e = v as unknown as TraceEvent;
+  switch (e.kind) {
+    case 'process.start':
+      return isNum(e.ppid) && isStr(e.name) ? e : undefined;
+    case 'process.exit':
+      return isNumOrNull(e.exitCode) && isStrOrNull(e.signal) ? e : undefined;
+    case 'thread.start':
+      return isNum(e.tid) && isStr(e.name) ? e : undefined;
+    case 'thread.exit':
+      return isNum(e.tid) && isNumOrNull(e.exitCode) ? e : undefined;
+    case 'pool.create':
+      return isStr(e.poolId) && isNum(e.processes) ? e : undefined;
+    case 'pool.close':
+    case 'pool.terminate':
+    case 'pool.join':
+      return isStr(e.poolId) ? e : undefined;
+    case 'task.submit':
+    case 'task.start':
+      return isStr(e.poolId) && isNum(e.taskId) && isStr(e.fn) ? e : undefined;
+    case 'task.end':
+      return isStr(e.poolId) && isNum(e.taskId) && typeof e.ok === 'boolean' ? e : undefined;
+    case 'message.send':
+    case 'message.recv':
+      return (e.channel === 'queue' || e.channel === 'pipe') && isStr(e.channelId) && isStr(e.msgId) ? e : undefined;
+    case 'output':
+      return (e.stream === 'stdout' || e.stream === 'stderr') && isStr(e.text) ? e : undefined;
+    case 'error':
+      return isStr(e.message) ? e : undefined;
+    case 'run.end':
+      return isNumOrNull(e.exitCode) && isStrOrNull(e.signal) && isStr(e.reason) ? e : undefined;
+    default:
+      return assertNever(e);
+  }
+}
+
+export function parseHeader(v: unknown): TraceHeader | undefined {
+  if (!isObject(v) || v.kind !== 'trace.header' || !isNum(v.version) || !isNum(v.ts)) return undefined;
+  return v as unknown as TraceHeader;
+}
+
+/** Microseconds since the Unix epoch, on one clock shared by every process of a run. */
+export type Micros = number;

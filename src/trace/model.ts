@@ -1,0 +1,267 @@
+// Pure functions over trace events: from a stream of events to the things a person looks at —
+// the process tree, task spans and message arrows. Incremental (`add`) so a live run and a loaded
+// file share one code path. Imports only the schema.
+
+import type { ErrorEvent, OutputEvent, RunEndEvent, TraceEvent, ChannelKind } from './events';
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  name: string;
+  /** µs; first event seen for this pid when process.start is missing. */
+  start: number;
+  end?: number;
+  exitCode: number | null;
+  signal: string | null;
+  /** True once a process.exit was seen. */
+  exited: boolean;
+  threads: ThreadInfo[];
+}
+
+export interface ThreadInfo {
+  pid: number;
+  tid: number;
+  name: string;
+  start: number;
+  end?: number;
+  exitCode: number | null;
+}
+
+export interface TaskSpan {
+  poolId: string;
+  taskId: number;
+  fn: string;
+  args?: string;
+  submitPid?: number;
+  submitTs?: number;
+  /** Worker that ran it. */
+  pid?: number;
+  tid?: number;
+  start?: number;
+  end?: number;
+  ok?: boolean;
+  error?: string;
+}
+
+export interface MessageArrow {
+  channel: ChannelKind;
+  channelId: string;
+  msgId: string;
+  summary?: string;
+  fromPid?: number;
+  fromTid?: number;
+  sendTs?: number;
+  toPid?: number;
+  toTid?: number;
+  recvTs?: number;
+}
+
+export interface TraceSummary {
+  processes: number;
+  tasks: number;
+  messages: number;
+  /** µs from first to last event. */
+  duration: number;
+  exitCode: number | null;
+  signal: string | null;
+  reason?: RunEndEvent['reason'];
+}
+
+const key = (a: string, b: string | number) => `${a}\u0000${b}`;
+
+export class TraceModel {
+  readonly processes = new Map<number, ProcessInfo>();
+  readonly tasks: TaskSpan[] = [];
+  readonly messages: MessageArrow[] = [];
+  readonly outputs: OutputEvent[] = [];
+  readonly errors: ErrorEvent[] = [];
+  runEnd?: RunEndEvent;
+  firstTs = Infinity;
+  lastTs = -Infinity;
+  eventCount = 0;
+  private readonly taskIndex = new Map<string, TaskSpan>();
+  private readonly messageIndex = new Map<string, MessageArrow>();
+
+  constructor(events: Iterable<TraceEvent> = []) {
+    for (const e of events) this.add(e);
+  }
+
+  add(e: TraceEvent): void {
+    this.eventCount++;
+    if (e.ts < this.firstTs) this.firstTs = e.ts;
+    if (e.ts > this.lastTs) this.lastTs = e.ts;
+    if (e.kind !== 'run.end') this.touchProcess(e.pid, e.ts);
+    switch (e.kind) {
+      case 'process.start': {
+        const p = this.touchProcess(e.pid, e.ts);
+        p.ppid = e.ppid;
+        p.name = e.name;
+        p.start = Math.min(p.start, e.ts);
+        break;
+      }
+      case 'process.exit': {
+        const p = this.touchProcess(e.pid, e.ts);
+        p.exited = true;
+        p.exitCode = e.exitCode;
+        p.signal = e.signal;
+        p.end = e.ts;
+        break;
+      }
+      case 'thread.start': {
+        const p = this.touchProcess(e.pid, e.ts);
+        const t = p.threads.find((x) => x.tid === e.tid);
+        if (t) t.name = e.name;
+        else p.threads.push({ pid: e.pid, tid: e.tid, name: e.name, start: e.ts, exitCode: null });
+        break;
+      }
+      case 'thread.exit': {
+        const p = this.touchProcess(e.pid, e.ts);
+        let t = p.threads.find((x) => x.tid === e.tid);
+        if (!t) {
+          t = { pid: e.pid, tid: e.tid, name: `Thread-${e.tid}`, start: e.ts, exitCode: null };
+          p.threads.push(t);
+        }
+        t.end = e.ts;
+        t.exitCode = e.exitCode;
+        break;
+      }
+      case 'task.submit': {
+        const t = this.task(e.poolId, e.taskId, e.fn);
+        t.submitPid = e.pid;
+        t.submitTs = e.ts;
+        if (e.args !== undefined) t.args = e.args;
+        break;
+      }
+      case 'task.start': {
+        const t = this.task(e.poolId, e.taskId, e.fn);
+        t.pid = e.pid;
+        t.tid = e.tid;
+        t.start = e.ts;
+        if (e.args !== undefined) t.args = e.args;
+        break;
+      }
+      case 'task.end': {
+        const t = this.task(e.poolId, e.taskId, '?');
+        t.end = e.ts;
+        t.ok = e.ok;
+        t.error = e.error;
+        if (t.pid === undefined) t.pid = e.pid;
+        break;
+      }
+      case 'message.send':
+      case 'message.recv': {
+        const k = key(e.channelId, e.msgId);
+        let m = this.messageIndex.get(k);
+        if (!m) {
+          m = { channel: e.channel, channelId: e.channelId, msgId: e.msgId };
+          this.messageIndex.set(k, m);
+          this.messages.push(m);
+        }
+        if (e.summary !== undefined) m.summary = e.summary;
+        if (e.kind === 'message.send') {
+          m.fromPid = e.pid;
+          m.fromTid = e.tid;
+          m.sendTs = e.ts;
+        } else {
+          m.toPid = e.pid;
+          m.toTid = e.tid;
+          m.recvTs = e.ts;
+        }
+        break;
+      }
+      case 'output':
+        this.outputs.push(e);
+        break;
+      case 'error':
+        this.errors.push(e);
+        break;
+      case 'run.end':
+        this.runEnd = e;
+        break;
+      case 'pool.create':
+      case 'pool.close':
+      case 'pool.terminate':
+      case 'pool.join':
+        break;
+      default: {
+        const never: never = e;
+        return never;
+      }
+    }
+  }
+
+  private touchProcess(pid: number, ts: number): ProcessInfo {
+    let p = this.processes.get(pid);
+    if (!p) {
+      p = { pid, ppid: 0, name: `pid ${pid}`, start: ts, exitCode: null, signal: null, exited: false, threads: [] };
+      this.processes.set(pid, p);
+    }
+    return p;
+  }
+
+  private task(poolId: string, taskId: number, fn: string): TaskSpan {
+    const k = key(poolId, taskId);
+    let t = this.taskIndex.get(k);
+    if (!t) {
+      t = { poolId, taskId, fn };
+      this.taskIndex.set(k, t);
+      this.tasks.push(t);
+    } else if (t.fn === '?' && fn !== '?') {
+      t.fn = fn;
+    }
+    return t;
+  }
+
+  /** The main process: the one whose parent is not part of the run. */
+  roots(): ProcessInfo[] {
+    return [...this.processes.values()].filter((p) => !this.processes.has(p.ppid)).sort((a, b) => a.start - b.start);
+  }
+
+  children(pid: number): ProcessInfo[] {
+    return [...this.processes.values()].filter((p) => p.ppid === pid && p.pid !== pid).sort((a, b) => a.start - b.start || a.pid - b.pid);
+  }
+
+  /** Processes in tree order (depth-first, children by start time), with their depth. */
+  tree(): { process: ProcessInfo; depth: number }[] {
+    const out: { process: ProcessInfo; depth: number }[] = [];
+    const byParent = new Map<number, ProcessInfo[]>();
+    for (const p of this.processes.values()) {
+      const list = byParent.get(p.ppid) ?? [];
+      list.push(p);
+      byParent.set(p.ppid, list);
+    }
+    for (const list of byParent.values()) list.sort((a, b) => a.start - b.start || a.pid - b.pid);
+    const seen = new Set<number>();
+    const walk = (p: ProcessInfo, depth: number) => {
+      if (seen.has(p.pid)) return;
+      seen.add(p.pid);
+      out.push({ process: p, depth });
+      for (const c of byParent.get(p.pid) ?? []) walk(c, depth + 1);
+    };
+    for (const r of this.roots()) walk(r, 0);
+    // Cycles (pid reuse) would leave processes unvisited; list them flat rather than lose them.
+    for (const p of this.processes.values()) if (!seen.has(p.pid)) walk(p, 0);
+    return out;
+  }
+
+  summary(): TraceSummary {
+    const root = this.roots()[0];
+    const duration = this.eventCount ? this.lastTs - this.firstTs : 0;
+    return {
+      processes: this.processes.size,
+      tasks: this.tasks.length,
+      messages: this.messages.length,
+      duration,
+      exitCode: this.runEnd ? this.runEnd.exitCode : (root?.exitCode ?? null),
+      signal: this.runEnd ? this.runEnd.signal : (root?.signal ?? null),
+      reason: this.runEnd?.reason,
+    };
+  }
+}
+
+/** "exited 0", "killed by SIGTERM", "running". */
+export function describeProcessState(p: Pick<ProcessInfo, 'exited' | 'exitCode' | 'signal'>): string {
+  if (!p.exited) return 'running';
+  if (p.signal) return `killed by ${p.signal}`;
+  return `exited ${p.exitCode ?? '?'}`;
+}
