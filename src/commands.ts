@@ -3,6 +3,15 @@
 export const COMMANDS = {
   runFile: 'concurrencyLab.runFile',
   showTrace: 'concurrencyLab.showTrace',
+  openTrace: 'concurrencyLab.openTrace',
+  exportTrace: 'concurrencyLab.exportTrace',
+  stopRun: 'concurrencyLab.stopRun',
+  newExample: 'concurrencyLab.newExample',
+  newProcessExample: 'concurrencyLab.newProcessExample',
+  newPoolExample: 'concurrencyLab.newPoolExample',
+  newQueueExample: 'concurrencyLab.newQueueExample',
+  newPipeExample: 'concurrencyLab.newPipeExample',
+  tryExample: 'concurrencyLab.tryExample',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -1,0 +1,71 @@
+// The examples this extension can scaffold: one entry per seed example, in the seed's order.
+// Pure data (no vscode) so unit tests can check it against examples/ and package.json.
+
+export type ExampleId =
+  | 'process'
+  | 'pool-apply-async'
+  | 'pool-apply'
+  | 'pool-map'
+  | 'queue'
+  | 'pipe'
+  | 'pipe-duplex'
+  | 'processes-vs-threads';
+
+export type Family = 'process' | 'pool' | 'queue' | 'pipe' | 'threads';
+
+export type Language = 'javascript' | 'typescript';
+
+export interface ExampleInfo {
+  id: ExampleId;
+  family: Family;
+  /** English title; shown through vscode.l10n.t (the zh-cn bundle has its translation). */
+  title: string;
+  /** One line on what it shows, also localized. */
+  detail: string;
+}
+
+export const EXAMPLES: readonly ExampleInfo[] = [
+  { id: 'process', family: 'process', title: 'Process: start 5 children', detail: 'The parent prints its pid; 5 children print their name and pid; join them all.' },
+  { id: 'pool-apply-async', family: 'pool', title: 'Pool: applyAsync (parallel)', detail: 'Pool(3), 6 tasks of 1 s: 3 run at once on 3 reused workers.' },
+  { id: 'pool-apply', family: 'pool', title: 'Pool: apply (one at a time)', detail: 'The same 6 tasks with the blocking apply: never two at once.' },
+  { id: 'pool-map', family: 'pool', title: 'Pool: map, imap, imapUnordered', detail: 'The same work, results in input order or in completion order.' },
+  { id: 'queue', family: 'queue', title: 'Queue: two writers, one reader', detail: 'put/get across processes, Full and Empty, terminating an endless reader.' },
+  { id: 'pipe', family: 'pipe', title: "Pipe: send ['spam', 42, 'egg']", detail: 'A child sends a list through its end of a Pipe.' },
+  { id: 'pipe-duplex', family: 'pipe', title: 'Pipe: duplex talk', detail: 'The child sends a dict, the parent replies with a Set.' },
+  { id: 'processes-vs-threads', family: 'threads', title: 'Processes vs threads', detail: "The same Pool workload in the 'process' and the 'thread' context." },
+];
+
+export const EXAMPLE_IDS: readonly ExampleId[] = EXAMPLES.map((e) => e.id);
+
+export const LANGUAGES: readonly Language[] = ['javascript', 'typescript'];
+
+export function isExampleId(x: unknown): x is ExampleId {
+  return typeof x === 'string' && (EXAMPLE_IDS as readonly string[]).includes(x);
+}
+
+export function isLanguage(x: unknown): x is Language {
+  return x === 'javascript' || x === 'typescript';
+}
+
+export function exampleInfo(id: ExampleId): ExampleInfo {
+  const info = EXAMPLES.find((e) => e.id === id);
+  if (!info) throw new Error(`unknown example ${id}`);
+  return info;
+}
+
+export function examplesOf(family: Family): ExampleInfo[] {
+  return EXAMPLES.filter((e) => e.family === family);
+}
+
+/** ESM in both languages, so top-level await works inside the isMainProcess() guard. */
+export function extensionOf(language: Language): '.mjs' | '.mts' {
+  return language === 'javascript' ? '.mjs' : '.mts';
+}
+
+/** Where the template of an example lives, relative to the extension's root (shipped in the .vsix). */
+export function templatePath(id: ExampleId, language: Language): string {
+  return `examples/${language}/${id}${extensionOf(language)}`;
+}
+
+/** Folder the examples are written into, inside the workspace folder (or global storage). */
+export const EXAMPLES_FOLDER = 'concurrency-lab-examples';
