@@ -35,3 +35,10 @@ export function nowMicros(perf: { timeOrigin: number; now(): number }): number {
 /** Name of a process started by the runtime (`Process-1`, `Process-1:2`, `PoolWorker-3`); the
  *  preload reports it in process.start. Absent in the main process, which is `MainProcess`. */
 export const PROCESS_NAME_ENV = 'CONCURRENCY_LAB_PROCESS_NAME';
+
+/** Pid of the runner that started the run: the preload names its direct child `MainProcess`. */
+export const RUNNER_PID_ENV = 'CONCURRENCY_LAB_RUNNER_PID';
+/** Set to "1" by the runner when the snippet needs the ESM module hooks (an ES module that imports
+ *  `concurrency-lab`, or TypeScript loaded as ESM). Registering them starts a loader thread, which
+ *  costs ~30 ms per process, so a plain snippet does without. */
+export const ESM_HOOKS_ENV = 'CONCURRENCY_LAB_ESM_HOOKS';

@@ -1,0 +1,73 @@
+// Checks a snippet before running it, so each kind of bad input gets one clear line instead of a
+// stack trace: missing, a directory, unreadable, an extension we cannot run.
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const SNIPPET_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/** Thrown by startRun when it refuses to start; `message` is one line meant for the user. */
+export class RunInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunInputError';
+  }
+}
+
+export interface SnippetInfo {
+  file: string;
+  source: string;
+  typescript: boolean;
+  /** Loaded as an ES module (by extension, or the nearest package.json's "type"). */
+  esm: boolean;
+}
+
+export function checkSnippet(file: string): SnippetInfo {
+  const ext = path.extname(file).toLowerCase();
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new RunInputError(`${file}: no such file`);
+    throw new RunInputError(`${file}: cannot read it (${code ?? String(err)})`);
+  }
+  if (stat.isDirectory()) throw new RunInputError(`${file}: is a directory, not a snippet file`);
+  if (!(SNIPPET_EXTENSIONS as readonly string[]).includes(ext)) {
+    throw new RunInputError(`${file}: cannot run ${ext ? `"${ext}"` : 'extensionless'} files (supported: ${SNIPPET_EXTENSIONS.join(', ')})`);
+  }
+  let source: string;
+  try {
+    source = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RunInputError(`${file}: cannot read it (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(err))})`);
+  }
+  const typescript = TS_EXTENSIONS.has(ext);
+  const esm = ext === '.mjs' || ext === '.mts' || ((ext === '.js' || ext === '.ts') && packageType(path.dirname(file)) === 'module');
+  return { file, source, typescript, esm };
+}
+
+/** The "type" of the nearest package.json, as Node resolves it. */
+function packageType(dir: string): string | undefined {
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        const t = (JSON.parse(fs.readFileSync(pj, 'utf8')) as { type?: unknown }).type;
+        return typeof t === 'string' ? t : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** Whether the snippet needs the ESM hooks (see ESM_HOOKS_ENV): TypeScript, or an ES module
+ *  that mentions `concurrency-lab`. Plain snippets skip the ~30 ms the loader thread costs. */
+export function needsEsmHooks(s: SnippetInfo): boolean {
+  return s.typescript || (s.esm && s.source.includes('concurrency-lab'));
+}

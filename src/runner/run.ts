@@ -1,0 +1,274 @@
+// One run of a snippet: starts it in its own process group with the preload in NODE_OPTIONS (so
+// every Node descendant traces itself), tails the trace directory, streams events to listeners,
+// and when the main process exits (or on stop/timeout) ends whatever of the tree is left and
+// writes process.exit for the main process and run.end.
+import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { BUNDLES } from '../bundlePaths';
+import { CONTEXT_ENV, ESM_HOOKS_ENV, MAX_PROCESSES_ENV, RUNNER_PID_ENV, RUN_ID_ENV, TRACE_DIR_ENV, nowMicros } from '../trace/channel';
+import type { TraceEvent, TraceHeader } from '../trace/events';
+import { makeHeader, sortEvents } from '../trace/jsonl';
+import { TraceModel } from '../trace/model';
+import { RunInputError, checkSnippet, needsEsmHooks } from './input';
+import { defaultNodePath, findExtensionRoot, quoteNodeOption } from './paths';
+import { HAS_PROC, isLive, killTree, pidsWithEnv, signal } from './procs';
+import { TraceTailer } from './tail';
+import type { RunHandle, RunOptions, RunResult, RunSummary } from './types';
+
+export const DEFAULT_MAX_PROCESSES = 64;
+/** How long the tree gets to exit after SIGTERM before SIGKILL. */
+export const STOP_GRACE_MS = 1000;
+/** Fallback poll of the trace directory, for file systems where fs.watch says nothing. */
+const POLL_MS = 100;
+/** Coalesces bursts of fs.watch notifications into one read. */
+const WATCH_DELAY_MS = 5;
+
+const now = () => nowMicros(performance);
+
+export class Run implements RunHandle {
+  readonly header: TraceHeader;
+  private readonly allEvents: TraceEvent[] = [];
+  private readonly listeners = new Set<(batch: readonly TraceEvent[]) => void>();
+  private readonly dir: string;
+  private readonly runId: string;
+  private readonly child: ChildProcess;
+  private readonly tailer: TraceTailer;
+  private readonly watcher: fs.FSWatcher | undefined;
+  private readonly poll: NodeJS.Timeout;
+  private readonly timeout: NodeJS.Timeout | undefined;
+  private readonly maxProcesses: number;
+  private readonly removeAbort: (() => void) | undefined;
+  private readTimer: NodeJS.Timeout | undefined;
+  private reason: RunSummary['reason'] | undefined;
+  private stopping: Promise<void> | undefined;
+  private finished = false;
+  /** Pids seen in process.start events, minus those seen exiting: the live tree as traced. */
+  private readonly started = new Map<number, number>();
+  private readonly exited = new Set<number>();
+  private spawnError: Error | undefined;
+  readonly done: Promise<RunResult>;
+
+  constructor(private readonly options: RunOptions) {
+    const file = path.resolve(options.file);
+    const snippet = checkSnippet(file);
+    const root = findExtensionRoot();
+    if (!root) throw new RunInputError(`the Concurrency Lab runtime is not built (${BUNDLES.runtimePreload} is missing): run npm run build`);
+    const preload = path.join(root, BUNDLES.runtimePreload);
+    this.maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+    if (!Number.isInteger(this.maxProcesses) || this.maxProcesses < 1) throw new RunInputError(`maxProcesses must be a positive integer, not ${this.maxProcesses}`);
+    const args = options.args ?? [];
+    const context = options.context ?? 'process';
+    this.header = makeHeader({ ts: now(), file, argv: args, context });
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lab-run-'));
+    this.runId = randomBytes(8).toString('hex');
+    this.tailer = new TraceTailer(this.dir);
+
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const [k, v] of Object.entries(options.env ?? {})) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    env[TRACE_DIR_ENV] = this.dir;
+    env[MAX_PROCESSES_ENV] = String(this.maxProcesses);
+    env[CONTEXT_ENV] = context;
+    env[RUN_ID_ENV] = this.runId;
+    env[RUNNER_PID_ENV] = String(process.pid);
+    if (needsEsmHooks(snippet)) env[ESM_HOOKS_ENV] = '1';
+    else delete env[ESM_HOOKS_ENV];
+    // --require, not --import: a CommonJS entry then stays on the CommonJS loader (cheaper, and
+    // the preload's require hooks apply to it); ES modules are handled by the module hooks.
+    env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${quoteNodeOption(preload)}`].filter(Boolean).join(' ');
+
+    this.child = spawn(options.nodePath ?? defaultNodePath(), [...(options.execArgv ?? []), file, ...args], {
+      cwd: options.cwd ?? path.dirname(file),
+      env,
+      // Own process group: the whole tree can be signalled at once, and a terminal's Ctrl-C
+      // reaches the CLI (which stops the tree in order) rather than every process at once.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const onOutput = options.onOutput;
+    for (const name of ['stdout', 'stderr'] as const) {
+      const stream = this.child[name];
+      if (!stream) continue;
+      stream.on('data', (chunk: Buffer) => onOutput?.(name, chunk));
+      stream.on('error', () => undefined);
+    }
+    const closed = Promise.all(
+      [this.child.stdout, this.child.stderr].map((s) => (s && !s.closed ? new Promise<void>((r) => s.once('close', () => r())) : Promise.resolve())),
+    );
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; ts: number }>((resolve) => {
+      this.child.once('exit', (code, sig) => resolve({ code, signal: sig, ts: now() }));
+      this.child.once('error', (err) => {
+        this.spawnError = err;
+        this.reason ??= 'error';
+        resolve({ code: null, signal: null, ts: now() });
+      });
+    });
+
+    try {
+      this.watcher = fs.watch(this.dir, () => this.scheduleRead());
+      this.watcher.on('error', () => undefined);
+    } catch {
+      this.watcher = undefined;
+    }
+    this.poll = setInterval(() => this.readNow(), POLL_MS);
+    this.timeout = options.timeoutMs ? setTimeout(() => void this.stopAs('timeout'), options.timeoutMs) : undefined;
+    const signalOpt = options.signal;
+    if (signalOpt) {
+      const onAbort = () => void this.stopAs('stopped');
+      if (signalOpt.aborted) queueMicrotask(onAbort);
+      else signalOpt.addEventListener('abort', onAbort, { once: true });
+      this.removeAbort = () => signalOpt.removeEventListener('abort', onAbort);
+    }
+    this.done = this.finish(exited, closed);
+    // Nobody may be listening to `done` (fire and forget): its failure must not crash the host.
+    this.done.catch(() => undefined);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get events(): readonly TraceEvent[] {
+    return this.allEvents;
+  }
+
+  onEvents(listener: (batch: readonly TraceEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stop(): Promise<void> {
+    return this.stopAs('stopped');
+  }
+
+  private stopAs(reason: RunSummary['reason']): Promise<void> {
+    if (!this.finished) {
+      this.reason ??= reason;
+      void this.killAll();
+    }
+    return this.done.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Every live process of the run: by the run id in its environment, the process group, and
+   *  the pids the trace reported (covers platforms without /proc). */
+  private findLive = (): number[] => {
+    const pids = new Set(pidsWithEnv(`${RUN_ID_ENV}=${this.runId}`));
+    for (const pid of this.started.keys()) if (!this.exited.has(pid) && this.belongsToRun(pid)) pids.add(pid);
+    const main = this.child.pid;
+    if (main !== undefined && this.child.exitCode === null && this.child.signalCode === null) pids.add(main);
+    return [...pids];
+  };
+
+  private belongsToRun(pid: number): boolean {
+    // With /proc, pidsWithEnv already found every process of the run; a traced pid it did not
+    // find has exited (and may have been reused by someone else's process).
+    return !HAS_PROC && isLive(pid);
+  }
+
+  private killAll(): Promise<void> {
+    this.stopping ??= killTree(this.findLive, this.child.pid, STOP_GRACE_MS).then((signalled) => {
+      this.signalled = signalled;
+    });
+    return this.stopping;
+  }
+
+  private signalled = new Set<number>();
+
+  private scheduleRead(): void {
+    if (this.readTimer || this.finished) return;
+    this.readTimer = setTimeout(() => {
+      this.readTimer = undefined;
+      this.readNow();
+    }, WATCH_DELAY_MS);
+  }
+
+  private readNow(): void {
+    if (this.finished) return;
+    const batch = this.tailer.read();
+    if (batch.length) this.publish(batch);
+  }
+
+  private publish(batch: TraceEvent[]): void {
+    const sorted = sortEvents(batch);
+    for (const e of sorted) {
+      this.allEvents.push(e);
+      if (e.kind === 'process.start') this.started.set(e.pid, e.ts);
+      else if (e.kind === 'process.exit') this.exited.add(e.pid);
+    }
+    this.enforceCap();
+    for (const l of this.listeners) {
+      try {
+        l(sorted);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  /** Backstop for the preload's check (which can race when many processes fork at once): kill
+   *  the newest processes beyond the cap. */
+  private enforceCap(): void {
+    const live = [...this.started.keys()].filter((p) => !this.exited.has(p));
+    if (live.length <= this.maxProcesses) return;
+    const alive = live.filter((p) => isLive(p));
+    if (alive.length <= this.maxProcesses) return;
+    const newest = alive.sort((a, b) => (this.started.get(a) ?? 0) - (this.started.get(b) ?? 0)).slice(this.maxProcesses);
+    for (const pid of newest) signal(pid, 'SIGKILL');
+    this.publish([{ kind: 'error', ts: now(), pid: this.child.pid ?? 0, code: 'MAX_PROCESSES', message: `killed ${newest.length} process(es) beyond the cap of ${this.maxProcesses} live processes` }]);
+  }
+
+  private async finish(exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; ts: number }>, closed: Promise<unknown>): Promise<RunResult> {
+    const main = await exited;
+    this.reason ??= 'exit';
+    clearTimeout(this.timeout);
+    this.removeAbort?.();
+    // The main process is gone; whatever it left behind is ended (the run owns its whole tree).
+    await this.killAll();
+    // Every writer is dead now, so the stdio pipes close; a bounded wait in case an escapee holds them.
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+    this.readNow();
+    this.finished = true;
+    clearInterval(this.poll);
+    clearTimeout(this.readTimer);
+    this.watcher?.close();
+    this.tailer.close();
+    fs.rm(this.dir, { recursive: true, force: true }, () => undefined);
+
+    const mainPid = this.child.pid ?? 0;
+    const tail: TraceEvent[] = [];
+    if (this.spawnError) tail.push({ kind: 'error', ts: main.ts, pid: mainPid, code: 'SPAWN', message: `could not start ${this.options.nodePath ?? defaultNodePath()}: ${this.spawnError.message}` });
+    if (this.child.pid !== undefined) tail.push({ kind: 'process.exit', ts: main.ts, pid: mainPid, exitCode: main.code, signal: main.signal });
+    // Processes whose parent died before them: nobody observed their exit.
+    const end = now();
+    for (const pid of this.started.keys()) {
+      if (pid === mainPid || this.exited.has(pid)) continue;
+      tail.push({ kind: 'process.exit', ts: end, pid, exitCode: null, signal: this.signalled.has(pid) ? 'SIGTERM' : null });
+    }
+    const reason = this.reason;
+    tail.push({ kind: 'run.end', ts: end, pid: mainPid, exitCode: main.code, signal: main.signal, reason, malformed: this.tailer.malformed });
+    this.publish(tail);
+    const events = sortEvents(this.allEvents);
+    const summary = summarize(events, mainPid, main.code, main.signal, reason);
+    return { header: this.header, events, summary, malformed: this.tailer.malformed };
+  }
+}
+
+export function summarize(events: TraceEvent[], mainPid: number, exitCode: number | null, sig: string | null, reason: RunSummary['reason']): RunSummary {
+  const model = new TraceModel(events);
+  const processes = model.tree().map(({ process: p }) => ({ pid: p.pid, ppid: p.ppid, name: p.name, exitCode: p.exitCode, signal: p.signal }));
+  // A snippet that never got to load the preload (e.g. a syntax error before it) still has a main process.
+  if (mainPid && !model.processes.has(mainPid)) processes.unshift({ pid: mainPid, ppid: process.pid, name: 'MainProcess', exitCode, signal: sig });
+  return { exitCode, signal: sig, reason, processes, traceEvents: events.length };
+}

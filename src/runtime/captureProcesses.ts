@@ -1,0 +1,101 @@
+// Runs inside every snippet process (loaded by the preload): reports this process's start, the
+// exit of every child it spawns (so a child killed with SIGKILL is still traced, by its parent),
+// and enforces the run's cap on live processes at the spawn that would exceed it.
+import * as childProcess from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { MAX_PROCESSES_ENV, PROCESS_NAME_ENV, RUNNER_PID_ENV } from '../trace/channel';
+import { emit, flush } from './tracer';
+
+/** The name shown for this process: the runtime's (`Process-1`), else MainProcess for the
+ *  runner's direct child, else the script's file name (a raw child_process child). */
+export function processName(): string {
+  const fromRuntime = process.env[PROCESS_NAME_ENV];
+  if (fromRuntime) return fromRuntime;
+  if (String(process.ppid) === process.env[RUNNER_PID_ENV]) return 'MainProcess';
+  const script = process.argv[1];
+  return script ? path.basename(script) : 'node';
+}
+
+export function reportStart(): void {
+  emit({ kind: 'process.start', ppid: process.ppid, name: processName() });
+  // Flushed at once: a process killed in its first tick must still appear in the trace.
+  flush();
+}
+
+/** Process group of this process (field 5 of /proc/self/stat); undefined off Linux. */
+function ownProcessGroup(): string | undefined {
+  try {
+    return statFields(fs.readFileSync('/proc/self/stat', 'latin1'))?.[2];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Fields after the `(comm)` of a /proc/<pid>/stat line: [state, ppid, pgrp, ...]. */
+function statFields(stat: string): string[] | undefined {
+  const close = stat.lastIndexOf(')');
+  return close < 0 ? undefined : stat.slice(close + 2).split(' ');
+}
+
+/** Live (not zombie) processes in this run's process group, which the runner made for the run. */
+export function liveProcessesInGroup(pgrp: string): number {
+  let n = 0;
+  for (const name of fs.readdirSync('/proc')) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    try {
+      const f = statFields(fs.readFileSync(`/proc/${name}/stat`, 'latin1'));
+      if (f && f[2] === pgrp && f[0] !== 'Z' && f[0] !== 'X') n++;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return n;
+}
+
+export class MaxProcessesError extends Error {
+  readonly code = 'MAX_PROCESSES';
+  constructor(max: number) {
+    super(`cannot start another process: the run already has ${max} live processes (the cap set by --max-processes / concurrencyLab.maxProcesses)`);
+    this.name = 'MaxProcessesError';
+  }
+}
+
+function checkCap(max: number, pgrp: string | undefined): void {
+  if (!pgrp) return; // no /proc: the runner's backstop still applies
+  let live: number;
+  try {
+    live = liveProcessesInGroup(pgrp);
+  } catch {
+    return;
+  }
+  if (live + 1 <= max) return;
+  const err = new MaxProcessesError(max);
+  emit({ kind: 'error', code: err.code, message: err.message });
+  flush();
+  process.stderr.write(`concurrency-lab: ${err.message}\n`);
+  throw err;
+}
+
+type SpawnFn = (this: childProcess.ChildProcess, options: unknown) => unknown;
+
+/** Wraps ChildProcess.prototype.spawn, which fork, spawn, exec and execFile all go through. */
+export function watchChildProcesses(): void {
+  const max = Number(process.env[MAX_PROCESSES_ENV]);
+  const pgrp = Number.isInteger(max) && max > 0 ? ownProcessGroup() : undefined;
+  const proto = childProcess.ChildProcess.prototype as unknown as { spawn: SpawnFn };
+  const original = proto.spawn;
+  proto.spawn = function (this: childProcess.ChildProcess, options: unknown) {
+    if (pgrp) checkCap(max, pgrp);
+    const result = original.call(this, options);
+    const pid = this.pid;
+    if (pid !== undefined) {
+      this.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        emit({ kind: 'process.exit', pid, exitCode: code, signal });
+        flush();
+      });
+    }
+    return result;
+  };
+}

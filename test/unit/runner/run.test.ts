@@ -1,0 +1,98 @@
+// The runner for real: snippets run as real process trees, stopped for real, checked with `ps`.
+import { strict as assert } from 'assert';
+import { startRun, RunInputError } from '../../../src/runner';
+import type { ProcessExitEvent, ProcessStartEvent, TraceEvent } from '../../../src/trace/events';
+import { fixture, survivors } from './helpers';
+
+const starts = (events: readonly TraceEvent[]) => events.filter((e): e is ProcessStartEvent => e.kind === 'process.start');
+const exits = (events: readonly TraceEvent[]) => events.filter((e): e is ProcessExitEvent => e.kind === 'process.exit');
+const waitFor = async (cond: () => boolean, ms = 10000) => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('runner', function () {
+  this.timeout(30000);
+
+  it('traces the whole tree: start and exit of main and 3 children, ppids, names, summary', async () => {
+    const out: string[] = [];
+    const h = startRun({ file: fixture('three-children.cjs'), onOutput: (_s, c) => out.push(c.toString()) });
+    const batches: number[] = [];
+    h.onEvents((b) => batches.push(b.length));
+    const r = await h.done;
+    const main = h.pid;
+    assert.equal(r.summary.exitCode, 0);
+    assert.equal(r.summary.reason, 'exit');
+    assert.equal(r.summary.processes.length, 4);
+    assert.deepEqual(r.summary.processes[0], { pid: main, ppid: process.pid, name: 'MainProcess', exitCode: 0, signal: null });
+    const children = r.summary.processes.slice(1);
+    assert.deepEqual(children.map((c) => c.ppid), [main, main, main]);
+    assert.deepEqual(children.map((c) => c.exitCode).sort(), [0, 1, 2]);
+    assert.equal(starts(r.events).length, 4);
+    assert.equal(exits(r.events).length, 4);
+    assert.equal(r.events.at(-1)?.kind, 'run.end');
+    assert.ok(batches.length > 0, 'listeners got batches');
+    assert.equal(r.malformed, 0);
+    assert.match(out.join(''), /main done/);
+    for (let i = 1; i < r.events.length; i++) assert.ok(r.events[i].ts >= r.events[i - 1].ts, 'events are merged on ts');
+  });
+
+  it('reports the main exit code, and the signal that killed it', async () => {
+    assert.equal((await startRun({ file: fixture('exit-code.cjs'), args: ['3'] }).done).summary.exitCode, 3);
+    const killed = (await startRun({ file: fixture('exit-code.cjs'), args: ['SIGTERM'] }).done).summary;
+    assert.equal(killed.exitCode, null);
+    assert.equal(killed.signal, 'SIGTERM');
+  });
+
+  it('a SIGKILLed child keeps what it emitted and its exit is traced by its parent', async () => {
+    const r = await startRun({ file: fixture('sigkill-child.cjs') }).done;
+    const child = starts(r.events).find((e) => e.pid !== r.summary.processes[0].pid);
+    assert.ok(child, 'child process.start');
+    const exit = exits(r.events).find((e) => e.pid === child.pid);
+    assert.deepEqual([exit?.exitCode, exit?.signal], [null, 'SIGKILL']);
+    assert.ok(r.events.some((e) => e.kind === 'output' && e.pid === child.pid && e.text.includes('about to die')));
+  });
+
+  it('stop() ends the whole tree, including SIGTERM-ignoring grandchildren and re-parented orphans', async () => {
+    const h = startRun({ file: fixture('stubborn-tree.cjs') });
+    await waitFor(() => h.events.filter((e) => e.kind === 'output' && / ready /.test(e.text)).length === 2);
+    const pids = starts(h.events).map((e) => e.pid);
+    assert.equal(pids.length, 5);
+    assert.equal(survivors(pids).length, 4, 'all but the orphan-parent alive before stop');
+    await h.stop();
+    assert.deepEqual(survivors(pids), []);
+    const r = await h.done;
+    assert.equal(r.summary.reason, 'stopped');
+    assert.equal(r.summary.signal, 'SIGKILL');
+    for (const p of r.summary.processes) assert.ok(p.exitCode !== null || p.signal !== null || p.name === 'stubborn-tree.cjs', `${p.pid} has an end`);
+  });
+
+  it('an AbortSignal stops the run', async () => {
+    const ac = new AbortController();
+    const h = startRun({ file: fixture('forever.mjs'), signal: ac.signal });
+    await waitFor(() => starts(h.events).length === 1);
+    ac.abort();
+    const r = await h.done;
+    assert.equal(r.summary.reason, 'stopped');
+    assert.equal(r.summary.signal, 'SIGTERM');
+    assert.deepEqual(survivors([h.pid as number]), []);
+  });
+
+  it('the timeout stops the run with reason timeout', async () => {
+    const r = await startRun({ file: fixture('stubborn-tree.cjs'), timeoutMs: 500 }).done;
+    assert.equal(r.summary.reason, 'timeout');
+    assert.deepEqual(survivors(r.summary.processes.map((p) => p.pid)), []);
+  });
+
+  it('refuses bad input with one-line RunInputErrors', () => {
+    const bad = (file: string, re: RegExp) =>
+      assert.throws(() => startRun({ file }), (err: Error) => err instanceof RunInputError && re.test(err.message) && !err.message.includes('\n'));
+    bad(fixture('missing.mjs'), /no such file/);
+    bad(fixture(''), /is a directory/);
+    bad(__filename.replace(/\.ts$/, '.txt'), /no such file/);
+    bad(require.resolve('../../../package.json'), /cannot run "\.json" files/);
+  });
+});
