@@ -1,0 +1,17 @@
+// Issue #4: a TypeScript snippet starts in ≤ 1.2× the time of the same snippet as .mjs, both
+// under `concurrency-lab run` (whole-process wall time).
+import { CLI, fixture, interleave, median, needCli, row, runNode } from '../lib/harness.mjs';
+
+export const name = 'ts-start';
+export const title = 'TypeScript start: `concurrency-lab run hello.mts` vs `run hello.mjs`';
+
+export async function run({ quick }) {
+  const reps = quick ? 2 : 15;
+  const cli = (file) => () => {
+    needCli();
+    return runNode(CLI, ['run', fixture(file)], { json: false });
+  };
+  const [ts, js] = await interleave(reps, [cli('hello.mts'), cli('hello.mjs')]);
+  const wall = (rs) => (rs instanceof Error ? rs : median(rs.map((r) => r.wallMs)));
+  return [row({ what: 'run .mts vs run .mjs (same snippet)', ours: wall(ts), baseline: wall(js), unit: 'ms', higherIsBetter: false, goal: 1.2, samples: reps })];
+}
