@@ -2,15 +2,8 @@
 // trusted workspace (running is code execution); refreshed when trust is granted.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
+import { findRuntimeImportLine } from './importLine';
 import { isRunnablePath } from './target';
-
-const IMPORT_RE = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)(['"])concurrency-lab\1/;
-
-/** Pure: the 0-based line of the first import of `concurrency-lab`, or -1. */
-export function findRuntimeImportLine(text: string): number {
-  const lines = text.split(/\r?\n/);
-  return lines.findIndex((l) => IMPORT_RE.test(l));
-}
 
 class RunCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
