@@ -1,2 +1,6 @@
-// Placeholder until issue #4's CLI lands here.
-process.stdout.write('concurrency-lab: not built yet\n');
+// Entry point of dist/cli.js (package.json bin `concurrency-lab`).
+import { main } from './cli';
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { BUNDLES } from '../bundlePaths';
-import { CONTEXT_ENV, ESM_HOOKS_ENV, MAX_PROCESSES_ENV, RUNNER_PID_ENV, RUN_ID_ENV, TRACE_DIR_ENV, nowMicros } from '../trace/channel';
+import { CONTEXT_ENV, ESM_HOOKS_ENV, MAX_PROCESSES_ENV, OUTPUT_PREFIX_ENV, RUNNER_PID_ENV, RUN_ID_ENV, TRACE_DIR_ENV, nowMicros } from '../trace/channel';
 import type { TraceEvent, TraceHeader } from '../trace/events';
 import { makeHeader, sortEvents } from '../trace/jsonl';
 import { TraceModel } from '../trace/model';
@@ -77,6 +77,8 @@ export class Run implements RunHandle {
     env[CONTEXT_ENV] = context;
     env[RUN_ID_ENV] = this.runId;
     env[RUNNER_PID_ENV] = String(process.pid);
+    if (options.outputPrefix) env[OUTPUT_PREFIX_ENV] = options.outputPrefix;
+    else delete env[OUTPUT_PREFIX_ENV];
     if (needsEsmHooks(snippet)) env[ESM_HOOKS_ENV] = '1';
     else delete env[ESM_HOOKS_ENV];
     // --require, not --import: a CommonJS entry then stays on the CommonJS loader (cheaper, and

@@ -25,6 +25,9 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Where the snippet's own output goes as it is written (default: nowhere; it is still traced). */
   onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /** Prefix each line of output with the process that wrote it, e.g. `[Process-1 1234] ` (in
+   *  colour with 'color'); done inside each process, so attribution is exact. Default: none. */
+  outputPrefix?: 'plain' | 'color';
 }
 
 /** What concurrencyLab.runFile resolves with (issue #2's contract). */

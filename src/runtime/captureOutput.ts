@@ -1,8 +1,12 @@
 // Runs inside every snippet process: copies what the process writes to stdout/stderr into the
-// trace as `output` events attributed to this pid. The bytes themselves still go where they were
-// going, unchanged (binary included). Capture stops after a cap so a snippet printing 100 MB does
-// not fill the trace (and the runner's memory) with it.
+// trace as `output` events attributed to this pid, and (when the runner asks, e.g. the CLI on a
+// terminal) prefixes each line with the process that wrote it — done here, at the source, because
+// only here is it known which process wrote which bytes. Without a prefix the bytes go out
+// unchanged (binary included). Capture stops after a cap so a snippet printing 100 MB does not
+// fill the trace (and the runner's memory) with it.
 import { StringDecoder } from 'string_decoder';
+import { OUTPUT_PREFIX_ENV } from '../trace/channel';
+import { processName } from './captureProcesses';
 import { emit, flush } from './tracer';
 
 /** Bytes of output per process copied into the trace; the rest is shown but not traced. */
@@ -13,12 +17,14 @@ let truncated = false;
 
 type Write = (chunk: unknown, encoding?: unknown, cb?: unknown) => boolean;
 
-function capture(stream: 'stdout' | 'stderr', decoder: StringDecoder, chunk: unknown, encoding: unknown): void {
+function toBytes(chunk: unknown, encoding: unknown): Buffer | undefined {
+  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return undefined;
+}
+
+function capture(stream: 'stdout' | 'stderr', decoder: StringDecoder, bytes: Buffer): void {
   if (truncated) return;
-  let bytes: Buffer;
-  if (typeof chunk === 'string') bytes = Buffer.from(chunk, typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8');
-  else if (chunk instanceof Uint8Array) bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  else return;
   if (captured + bytes.length > OUTPUT_CAPTURE_LIMIT) {
     truncated = true;
     emit({ kind: 'error', code: 'OUTPUT_TRUNCATED', message: `output after the first ${OUTPUT_CAPTURE_LIMIT / 1048576} MiB of this process was shown but not traced` });
@@ -28,21 +34,57 @@ function capture(stream: 'stdout' | 'stderr', decoder: StringDecoder, chunk: unk
   const text = decoder.write(bytes);
   if (text) {
     emit({ kind: 'output', stream, text });
-    // At once, not at the end of the tick: a process that prints and is then killed (or calls
-    // process.abort) must still show what it printed.
+    // At once, not at the end of the tick: a process that prints and is then killed must still
+    // show what it printed.
     flush();
   }
 }
 
-function patch(name: 'stdout' | 'stderr'): void {
+const COLORS = [36, 33, 35, 32, 34, 31];
+
+/** Inserts `prefix` at the start of every line, remembering across writes whether a line is open. */
+export class LinePrefixer {
+  private atLineStart = true;
+  constructor(private readonly prefix: Buffer) {}
+
+  apply(bytes: Buffer): Buffer {
+    if (!bytes.length) return bytes;
+    const parts: Buffer[] = [];
+    let start = 0;
+    if (this.atLineStart) parts.push(this.prefix);
+    for (let nl = bytes.indexOf(10); nl >= 0; nl = bytes.indexOf(10, start)) {
+      parts.push(bytes.subarray(start, nl + 1));
+      start = nl + 1;
+      if (start < bytes.length) parts.push(this.prefix);
+    }
+    if (start < bytes.length) parts.push(bytes.subarray(start));
+    this.atLineStart = bytes[bytes.length - 1] === 10;
+    return Buffer.concat(parts);
+  }
+}
+
+function makePrefix(mode: string): Buffer {
+  const label = `[${processName()} ${process.pid}]`;
+  return Buffer.from(mode === 'color' ? `\x1b[${COLORS[process.pid % COLORS.length]}m${label}\x1b[0m ` : `${label} `);
+}
+
+function patch(name: 'stdout' | 'stderr', prefixMode: string | undefined): void {
   const stream = process[name] as unknown as { write: Write };
   const original = stream.write;
   const decoder = new StringDecoder('utf8');
-  stream.write = function (this: unknown, chunk: unknown, encoding?: unknown, _cb?: unknown) {
-    try {
-      capture(name, decoder, chunk, encoding);
-    } catch {
-      // tracing must never break the snippet's output
+  let prefixer: LinePrefixer | undefined;
+  stream.write = function (this: unknown, chunk: unknown, encoding?: unknown, cb?: unknown) {
+    const bytes = toBytes(chunk, encoding);
+    if (bytes) {
+      try {
+        capture(name, decoder, bytes);
+      } catch {
+        // tracing must never break the snippet's output
+      }
+      if (prefixMode) {
+        prefixer ??= new LinePrefixer(makePrefix(prefixMode));
+        return original.call(this, prefixer.apply(bytes), typeof encoding === 'function' ? encoding : cb);
+      }
     }
     // eslint-disable-next-line prefer-rest-params
     return original.apply(this, arguments as unknown as [unknown, unknown, unknown]);
@@ -50,6 +92,7 @@ function patch(name: 'stdout' | 'stderr'): void {
 }
 
 export function captureOutput(): void {
-  patch('stdout');
-  patch('stderr');
+  const prefixMode = process.env[OUTPUT_PREFIX_ENV];
+  patch('stdout', prefixMode === 'plain' || prefixMode === 'color' ? prefixMode : undefined);
+  patch('stderr', prefixMode === 'plain' || prefixMode === 'color' ? prefixMode : undefined);
 }

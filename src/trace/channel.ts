@@ -42,3 +42,5 @@ export const RUNNER_PID_ENV = 'CONCURRENCY_LAB_RUNNER_PID';
  *  `concurrency-lab`, or TypeScript loaded as ESM). Registering them starts a loader thread, which
  *  costs ~30 ms per process, so a plain snippet does without. */
 export const ESM_HOOKS_ENV = 'CONCURRENCY_LAB_ESM_HOOKS';
+/** 'plain' | 'color': each process prefixes the lines it writes to stdout/stderr with its name and pid. */
+export const OUTPUT_PREFIX_ENV = 'CONCURRENCY_LAB_OUTPUT_PREFIX';

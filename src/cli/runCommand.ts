@@ -1,0 +1,55 @@
+// `concurrency-lab run`: runs a snippet through the runner, passes its output through as it is
+// written, forwards Ctrl-C / SIGTERM as a stop of the whole tree, writes the trace, and returns
+// the exit code (main's; 128 + signal; 124 on timeout).
+import * as os from 'os';
+import * as path from 'path';
+import { startRun } from '../runner';
+import type { Command } from './args';
+import { checkWritable, writeTrace } from './traceFiles';
+
+export const TIMEOUT_EXIT = 124;
+
+export function signalExitCode(signal: string | null): number {
+  const n = signal ? (os.constants.signals as Record<string, number>)[signal] : undefined;
+  return 128 + (n ?? 0);
+}
+
+export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { isTTY: boolean; warn: (line: string) => void }): Promise<number> {
+  if (cmd.trace) checkWritable(cmd.trace);
+  const prefix = cmd.prefix ?? io.isTTY;
+  const handle = startRun({
+    file: path.resolve(cmd.file),
+    args: cmd.args,
+    cwd: process.cwd(),
+    timeoutMs: cmd.timeoutMs,
+    maxProcesses: cmd.maxProcesses,
+    context: cmd.context,
+    outputPrefix: prefix ? (io.isTTY ? 'color' : 'plain') : undefined,
+    // Straight through, as bytes: binary output passes unharmed. Writes to pipes, files and
+    // terminals are synchronous in Node on Linux, so a fast snippet cannot pile up memory here.
+    onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
+  });
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    stoppedBy ??= sig;
+    void handle.stop();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    const result = await handle.done;
+    if (cmd.trace) writeTrace(cmd.trace, result.header, result.events);
+    if (result.malformed) io.warn(`${result.malformed} malformed line(s) on the trace channel were skipped`);
+    const s = result.summary;
+    if (s.reason === 'timeout') {
+      io.warn(`timed out after ${(cmd.timeoutMs ?? 0) / 1000} s: stopped the whole process tree`);
+      return TIMEOUT_EXIT;
+    }
+    if (stoppedBy) return signalExitCode(stoppedBy);
+    if (s.reason === 'error') return 1;
+    if (s.signal) return signalExitCode(s.signal);
+    return s.exitCode ?? 1;
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
+}

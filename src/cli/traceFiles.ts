@@ -1,0 +1,80 @@
+// Reading and writing trace files by extension: `.jsonl` native, `.json` Chrome Trace Event Format.
+import * as fs from 'fs';
+import * as path from 'path';
+import { fromChromeTrace, toChromeTrace } from '../trace/chrome';
+import type { TraceEvent, TraceHeader } from '../trace/events';
+import { parseJsonl, serializeJsonl } from '../trace/jsonl';
+
+/** A problem with a file the user named: one line, exit 2. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export interface LoadedTrace {
+  header: TraceHeader;
+  events: TraceEvent[];
+  malformed: number;
+}
+
+const isChrome = (file: string) => path.extname(file).toLowerCase() === '.json';
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${file}: no such file`);
+    if (code === 'EISDIR') throw new InputError(`${file}: is a directory, not a trace file`);
+    throw new InputError(`${file}: cannot read it (${code ?? String(err)})`);
+  }
+}
+
+export function readTrace(file: string): LoadedTrace {
+  const text = readText(file);
+  if (isChrome(file)) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new InputError(`${file}: not valid JSON (${(err as Error).message})`);
+    }
+    try {
+      return fromChromeTrace(json);
+    } catch (err) {
+      throw new InputError(`${file}: ${(err as Error).message}`);
+    }
+  }
+  const parsed = parseJsonl(text);
+  if (!parsed.header) throw new InputError(`${file}: not a Concurrency Lab trace (no trace.header line)`);
+  return { header: parsed.header, events: parsed.events, malformed: parsed.malformed };
+}
+
+export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[]): void {
+  const text = isChrome(file) ? JSON.stringify(toChromeTrace(header, events)) : serializeJsonl(header, events);
+  try {
+    fs.writeFileSync(file, text);
+  } catch (err) {
+    throw new InputError(`${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** Fails early (before a long run) when the trace could not be written where asked. */
+export function checkWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    throw new InputError(`${file}: folder ${dir} does not exist`);
+  }
+  if (!st.isDirectory()) throw new InputError(`${file}: ${dir} is not a folder`);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new InputError(`${file}: is a directory`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new InputError(`${file}: folder ${dir} is not writable`);
+  }
+}
