@@ -66,19 +66,22 @@ export function runJson(cmd, args, { env, cwd = ROOT, timeoutMs = 180_000, json 
       // Descendants that ignored the group's end are still ours to end.
       killGroup(child);
       if (code !== 0) {
-        const last = lastLine(err) || lastLine(out) || '';
+        const last = reason(err) || reason(out) || '';
         return reject(new Error(`${path.basename(cmd)} ${args.slice(0, 3).map((a) => path.basename(a)).join(' ')} exited ${code ?? signal}: ${last}`));
       }
       if (!json) return resolve({ wallMs, stdout: out, stderr: err });
       const line = out.split('\n').reverse().find((l) => l.startsWith('{'));
-      if (!line) return reject(new Error(`no result line from ${path.basename(args[args.length - 1] ?? cmd)}: ${lastLine(err)}`));
+      if (!line) return reject(new Error(`no result line from ${path.basename(args[args.length - 1] ?? cmd)}: ${reason(err)}`));
       resolve({ ...JSON.parse(line), wallMs, stderr: err });
     });
   });
 }
 
-function lastLine(text) {
-  return text.trim().split('\n').pop()?.slice(0, 300) ?? '';
+/** The most telling line of a failed process's output: its error line, else its last line. */
+function reason(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^([\w.]*Error\b|Error \[|\w+: error\b)|^[\w-]+: /.test(l) && !l.startsWith('at '));
+  return (error ?? lines.pop() ?? '').slice(0, 300);
 }
 
 function killGroup(child) {

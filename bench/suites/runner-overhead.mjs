@@ -1,25 +1,38 @@
 // Issue #4: runner overhead on a snippet that does nothing: ≤ 1.3× a bare `node file.mjs`
-// (whole-process wall time, from spawn to exit, measured by this driver).
-import { CLI, fixture, interleave, median, needCli, row, runNode } from '../lib/harness.mjs';
+// (whole-process wall time). Measured two ways, since the runner has two hosts:
+// - the CLI, cold: `concurrency-lab run noop.mjs` vs `node noop.mjs`, spawn to exit, timed here;
+//   a minimal launcher (spawn + wait) is the reference floor for any Node CLI that runs a child;
+// - startRun() from a warm process, as the extension host calls it, vs a plain spawn there.
+import { CLI, baseline, fixture, interleave, median, needCli, refRow, row, runNode, snippet } from '../lib/harness.mjs';
 
 export const name = 'runner-overhead';
-export const title = 'Runner overhead: `concurrency-lab run noop.mjs` vs `node noop.mjs`';
+export const title = 'Runner overhead on a no-op snippet: CLI (cold) and startRun (warm) vs bare node';
+
+/** One whole-process run; only its wall time matters. */
+function timed(script, args) {
+  return runNode(script, args, { json: false });
+}
+
+const wall = (rs) => (rs instanceof Error ? rs : median(rs.map((r) => r.wallMs)));
+const pooled = (rs, key) => (rs instanceof Error ? rs : median(rs.flatMap((r) => r[key])));
 
 export async function run({ quick }) {
   const reps = quick ? 2 : 15;
   const file = fixture('noop.mjs');
-  const [ours, bare] = await interleave(reps, [
+  const [cli, bare, launcher] = await interleave(reps, [
     () => {
       needCli();
       return timed(CLI, ['run', file]);
     },
     () => timed(file, []),
+    () => timed(baseline('launcher.mjs'), [file]),
   ]);
-  const wall = (rs) => (rs instanceof Error ? rs : median(rs.map((r) => r.wallMs)));
-  return [row({ what: 'concurrency-lab run vs bare node (no-op)', ours: wall(ours), baseline: wall(bare), unit: 'ms', higherIsBetter: false, goal: 1.3, samples: reps })];
-}
-
-/** One whole-process run; only its wall time matters. */
-function timed(script, args) {
-  return runNode(script, args, { json: false });
+  const warmReps = quick ? 1 : 2;
+  const k = quick ? 3 : 10;
+  const [warm] = await interleave(warmReps, [() => runNode(snippet('warm-runner.cjs'), [file, k])]);
+  return [
+    row({ what: 'CLI `run` vs bare node (cold, whole process)', ours: wall(cli), baseline: wall(bare), unit: 'ms', higherIsBetter: false, goal: 1.3, samples: reps }),
+    refRow({ what: '  reference: minimal launcher (spawn node + wait)', value: wall(launcher), unit: 'ms', note: `${wall(launcher) instanceof Error ? '' : `${(wall(launcher) / wall(bare)).toFixed(2)}× bare: the floor for a CLI`}` }),
+    row({ what: 'startRun() vs spawn node (warm host, as the extension)', ours: pooled(warm, 'runner'), baseline: pooled(warm, 'bare'), unit: 'ms', higherIsBetter: false, goal: 1.3, note: `median of ${warmReps * k} runs each` }),
+  ];
 }
