@@ -5,6 +5,8 @@ export const BUNDLES = {
   cli: 'dist/cli.js',
   runtime: 'dist/runtime/index.js',
   runtimePreload: 'dist/runtime/preload.js',
+  /** Entry script of every child process / worker thread the runtime starts. */
+  runtimeChild: 'dist/runtime/child.js',
   webview: 'dist/webview/main.js',
   codiconCss: 'dist/webview/codicon.css',
 } as const;

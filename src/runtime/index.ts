@@ -1,4 +1,55 @@
-// Placeholder until issue #3's runtime lands here.
-export function isMainProcess(): boolean {
-  return true;
+// The `concurrency-lab` library that snippets import: Python's multiprocessing for Node.
+// Every call that would block in Python returns a Promise. Documented in docs/runtime.md.
+import { liveChildren } from './children';
+import { contextFor, resolveKind } from './context';
+import { TimeoutError, Full, Empty, EOFError, BrokenPoolError, ProcessError } from './errors';
+import { bootChild } from './bootstrap';
+import { currentProcess, isMainProcess, parentProcess, type ContextKind, type ProcessInfo } from './identity';
+import { Pipe, Connection } from './pipe';
+import { cpuCount, Pool, defaultChunksize } from './pool';
+import { Process } from './process';
+import { JoinableQueue, Queue } from './queue';
+import { AsyncResult } from './asyncResult';
+
+export { isMainProcess, currentProcess, parentProcess, cpuCount, Process, Pool, AsyncResult, Queue, JoinableQueue, Pipe, Connection, defaultChunksize };
+export { TimeoutError, Full, Empty, EOFError, BrokenPoolError, ProcessError } from './errors';
+export type { ProcessInfo, ContextKind };
+export type { ProcessOptions } from './process';
+export type { PoolOptions, ApplyOptions } from './pool';
+export type { QueueOptions, PutOptions, GetOptions } from './queue';
+
+/** Live children of this process (or thread): Process objects, and pool workers as { name, pid }. */
+export function activeChildren(): Array<Process | { name: string; pid: number; daemon: boolean }> {
+  return [...liveChildren].map((c) => c.view as Process);
+}
+
+/** The multiprocessing API bound to one context: 'process' (default) or 'thread' (worker_threads). */
+export function getContext(kind?: ContextKind) {
+  const ctx = contextFor(resolveKind(kind));
+  return {
+    kind: ctx.kind,
+    Process: ctx.Process,
+    Pool: ctx.Pool,
+    Queue,
+    JoinableQueue,
+    Pipe,
+    AsyncResult,
+    isMainProcess,
+    currentProcess,
+    parentProcess,
+    activeChildren,
+    cpuCount,
+    getContext,
+    TimeoutError,
+    Full,
+    Empty,
+    EOFError,
+    BrokenPoolError,
+    ProcessError,
+  };
+}
+
+/** @internal entry point of child processes and worker threads (dist/runtime/child.js). */
+export function __bootChild(): Promise<void> {
+  return bootChild();
 }

@@ -1,0 +1,73 @@
+// AsyncResult: Python's multiprocessing.pool.AsyncResult. The outcome is stored, not held as a
+// rejected Promise, so a task error nobody asks for never becomes an unhandled rejection.
+import { MESSAGES, ProcessError, TimeoutError } from './errors';
+import { checkTimeout } from './process';
+
+export class AsyncResult<R = unknown> {
+  private state: 'pending' | 'ok' | 'error' = 'pending';
+  private value: R | undefined;
+  private error: unknown;
+  private waiters: Array<() => void> = [];
+
+  /** @internal called by the pool once the task (or every chunk of a map) is done. */
+  constructor(
+    private readonly callback?: (value: R) => void,
+    private readonly errorCallback?: (error: unknown) => void,
+  ) {}
+
+  /** @internal */
+  settle(ok: boolean, v: unknown): void {
+    if (this.state !== 'pending') return;
+    if (ok) {
+      this.state = 'ok';
+      this.value = v as R;
+    } else {
+      this.state = 'error';
+      this.error = v;
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+    // Callbacks run after the result is set, like Python's result handler; their errors must
+    // not vanish, so they surface as uncaught (Python prints them and breaks the pool).
+    if (ok && this.callback) this.callback(v as R);
+    if (!ok && this.errorCallback) this.errorCallback(v);
+  }
+
+  ready(): boolean {
+    return this.state !== 'pending';
+  }
+
+  /** Whether the task finished without an error; throws while not ready, as Python. */
+  successful(): boolean {
+    if (this.state === 'pending') throw new ProcessError(MESSAGES.resultNotReady);
+    return this.state === 'ok';
+  }
+
+  /** Resolves once ready, or after `timeoutMs` (never rejects, as Python's wait). */
+  wait(timeoutMs?: number): Promise<void> {
+    if (this.state !== 'pending') return Promise.resolve();
+    if (timeoutMs !== undefined && timeoutMs !== null) checkTimeout(timeoutMs);
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push(done);
+      if (timeoutMs !== undefined && timeoutMs !== null)
+        timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== done);
+          resolve();
+        }, timeoutMs);
+    });
+  }
+
+  /** The result; rejects with the task's own error, or TimeoutError after `timeoutMs`. */
+  async get(timeoutMs?: number): Promise<R> {
+    await this.wait(timeoutMs);
+    if (this.state === 'ok') return this.value as R;
+    if (this.state === 'error') throw this.error;
+    throw new TimeoutError(MESSAGES.timeout(timeoutMs as number));
+  }
+}

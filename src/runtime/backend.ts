@@ -1,0 +1,130 @@
+// The one seam between the two contexts: start a child that runs our bootstrap, as an OS process
+// (child_process.fork) or as a worker thread. Everything above this file is context-agnostic.
+import { fork, type ChildProcess } from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
+import type * as net from 'net';
+import { Worker } from 'worker_threads';
+import { PROCESS_NAME_ENV } from '../trace/channel';
+import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
+import type { ContextKind } from './identity';
+
+/** The child entry script, next to this bundle (dist/runtime/child.js). */
+export const CHILD_SCRIPT = path.join(__dirname, 'child.js');
+
+export interface ChildHandle {
+  readonly kind: ContextKind;
+  readonly pid: number;
+  /** worker_threads threadId for the thread context. */
+  readonly tid: number | undefined;
+  readonly endpoint: Endpoint;
+  onExit(cb: (exitCode: number | null, signal: string | null) => void): void;
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void;
+  ref(): void;
+  unref(): void;
+}
+
+/** The message that tells a fresh child what to run. */
+export interface BootMessage {
+  t: 'boot';
+  role: 'process' | 'worker';
+  context: ContextKind;
+  module: string;
+  name: string;
+  identity: number[];
+  parent: { name: string; pid: number; tid: number };
+  [key: string]: unknown;
+}
+
+class ProcessChild implements ChildHandle {
+  readonly kind = 'process' as const;
+  readonly pid: number;
+  readonly tid = undefined;
+  readonly endpoint: SocketEndpoint;
+  private exitCbs: Array<(code: number | null, signal: string | null) => void> = [];
+  private exited = false;
+
+  constructor(private readonly child: ChildProcess) {
+    this.pid = child.pid as number;
+    this.endpoint = new SocketEndpoint(child.stdio[4] as net.Socket);
+    // We never use Node's IPC channel (fork insists on one); it must not keep us alive.
+    child.channel?.unref();
+    const done = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (this.exited) return;
+      this.exited = true;
+      for (const cb of this.exitCbs) cb(code, signal);
+    };
+    child.on('exit', done);
+    child.on('error', () => {
+      if (child.exitCode === null && child.signalCode === null && !child.pid) done(null, null);
+    });
+  }
+  onExit(cb: (exitCode: number | null, signal: string | null) => void): void {
+    this.exitCbs.push(cb);
+  }
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void {
+    if (!this.exited) this.child.kill(signal);
+  }
+  ref(): void {
+    this.child.ref();
+    this.endpoint.ref();
+  }
+  unref(): void {
+    this.child.unref();
+    this.endpoint.unref();
+  }
+}
+
+class ThreadChild implements ChildHandle {
+  readonly kind = 'thread' as const;
+  readonly pid = process.pid;
+  readonly tid: number;
+  readonly endpoint: PortEndpoint;
+  private requested: string | null = null;
+  private exitCbs: Array<(code: number | null, signal: string | null) => void> = [];
+
+  constructor(private readonly worker: Worker) {
+    this.tid = worker.threadId;
+    this.endpoint = new PortEndpoint(worker);
+    worker.on('error', () => undefined); // reported through 'exit' (code 1), as a dying process would be
+    worker.on('exit', (code) => {
+      for (const cb of this.exitCbs) cb(this.requested ? null : code, this.requested);
+    });
+  }
+  onExit(cb: (exitCode: number | null, signal: string | null) => void): void {
+    this.exitCbs.push(cb);
+  }
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void {
+    // A thread cannot be signalled; report it as the signal the caller asked for, like a process.
+    this.requested ??= signal;
+    void this.worker.terminate();
+  }
+  ref(): void {
+    this.worker.ref();
+  }
+  unref(): void {
+    this.worker.unref();
+  }
+}
+
+/** Starts a child running CHILD_SCRIPT and hands it `boot`. Throws (e.g. the run's process cap) as fork does. */
+export function spawnChild(boot: BootMessage): ChildHandle {
+  if (boot.context === 'thread') {
+    const worker = new Worker(CHILD_SCRIPT, { workerData: boot, stdout: false, stderr: false });
+    return new ThreadChild(worker);
+  }
+  const cp = fork(CHILD_SCRIPT, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+    env: { ...process.env, [PROCESS_NAME_ENV]: boot.name },
+    serialization: 'advanced',
+  });
+  const child = new ProcessChild(cp);
+  child.endpoint.send(boot);
+  return child;
+}
+
+/** Python's exitcode: the exit code, or minus the signal number when a signal ended it. */
+export function exitCodeOf(code: number | null, signal: string | null): number | null {
+  if (signal) return -((os.constants.signals as Record<string, number>)[signal] ?? 1);
+  return code;
+}

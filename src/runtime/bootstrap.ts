@@ -1,0 +1,63 @@
+// What a child (process or worker thread) does first: read its boot message, become who the
+// parent said it is, import the snippet module again and run its target or pool-worker loop.
+// A child whose parent disappears takes its own children down and exits: no orphans.
+import * as net from 'net';
+import { isMainThread, parentPort, threadId, workerData } from 'worker_threads';
+import type { BootMessage } from './backend';
+import { exitChild, killAllChildren, installExitHook } from './children';
+import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
+import { self } from './identity';
+import { decode } from './serialize';
+import { findExport, importModule } from './targets';
+import { emit, tracing } from './tracer';
+import { runPoolWorker } from './poolWorker';
+import { MESSAGES } from './errors';
+
+/** fd 4 of a forked child: the socket the parent passed in stdio[4]. */
+const CONTROL_FD = 4;
+
+function connect(): Promise<{ endpoint: Endpoint; boot: BootMessage }> {
+  if (!isMainThread && parentPort) {
+    const endpoint = new PortEndpoint(parentPort);
+    return Promise.resolve({ endpoint, boot: workerData as BootMessage });
+  }
+  const endpoint = new SocketEndpoint(new net.Socket({ fd: CONTROL_FD, readable: true, writable: true }));
+  return new Promise((resolve) => {
+    endpoint.onMessage((msg) => resolve({ endpoint, boot: msg as unknown as BootMessage }));
+  });
+}
+
+
+export async function bootChild(): Promise<void> {
+  const { endpoint, boot } = await connect();
+  self.isChild = true;
+  self.name = boot.name;
+  self.identity = boot.identity;
+  self.parent = { name: boot.parent.name, pid: boot.parent.pid };
+  self.mainModule = boot.module;
+  self.defaultContext = boot.context;
+  installExitHook();
+  if (tracing && !isMainThread) emit({ kind: 'thread.start', tid: threadId, name: boot.name, parentTid: boot.parent.tid });
+  endpoint.onClose(() => {
+    // The parent is gone (killed, or exited without us). Take our subtree down with us.
+    if (!isMainThread) return;
+    killAllChildren('SIGTERM');
+    process.stderr.write(`${boot.name} (pid ${process.pid}): ${MESSAGES.parentGone}\n`);
+    process.exit(1);
+  });
+  if (boot.role === 'worker') return runPoolWorker(boot, endpoint);
+  endpoint.onMessage(() => undefined);
+  let code = 0;
+  try {
+    const ns = await importModule(boot.module);
+    const fn = findExport(ns, boot.fn as string, boot.module);
+    const args = decode(boot.args as Uint8Array) as unknown[];
+    await fn(...args);
+  } catch (err) {
+    // As CPython: the child prints its traceback under its name and exits with code 1.
+    const e = err as Error;
+    process.stderr.write(`Process ${boot.name}:\n${e && e.stack ? e.stack : String(err)}\n`);
+    code = 1;
+  }
+  await exitChild(code);
+}

@@ -1,0 +1,63 @@
+// The live children of this process or thread (Process objects and pool workers), for
+// activeChildren() and for Python's exit rule: a process about to exit waits for its non-daemon
+// children and terminates its daemon children. Nothing here outlives its creator.
+import type { ChildHandle } from './backend';
+import type { Endpoint } from './frames';
+import { flush, tracing } from './tracer';
+
+export interface ChildRecord {
+  name: string;
+  pid: number;
+  daemon: boolean;
+  handle: ChildHandle;
+  /** Resolves when the child has exited. */
+  exited: Promise<void>;
+  /** The object activeChildren() returns for this child (the Process itself, or an info object). */
+  view: object;
+}
+
+export const liveChildren = new Set<ChildRecord>();
+
+/** Endpoints whose pending writes must leave this process before it exits (queues, pipes). */
+const flushables = new Set<Endpoint>();
+export function registerFlushable(e: Endpoint): void {
+  flushables.add(e);
+}
+export function unregisterFlushable(e: Endpoint): void {
+  flushables.delete(e);
+}
+export function flushAll(): Promise<void> {
+  return Promise.all([...flushables].map((e) => e.drain())).then(() => undefined);
+}
+
+/** Kills every live child now (synchronously); their own children follow when they see us go. */
+export function killAllChildren(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): void {
+  for (const c of liveChildren) c.handle.kill(signal);
+}
+
+/** Python's exit sequence for a child: join non-daemon children, terminate daemon ones, flush. */
+export async function finishChildren(): Promise<void> {
+  for (const c of liveChildren) if (c.daemon) c.handle.kill('SIGTERM');
+  while ([...liveChildren].some((c) => !c.daemon)) {
+    await Promise.all([...liveChildren].filter((c) => !c.daemon).map((c) => c.exited));
+  }
+  await flushAll();
+}
+
+let exitHookInstalled = false;
+/**
+ * When this process exits, no child may survive it: daemon children are terminated as Python
+ * does, and non-daemon ones are only still alive if the snippet forced an exit (process.exit).
+ */
+export function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => killAllChildren('SIGTERM'));
+}
+
+/** Flushes what must not be lost, then ends this child process (or thread) with `code`. */
+export async function exitChild(code: number): Promise<never> {
+  await finishChildren();
+  if (tracing) flush();
+  process.exit(code);
+}

@@ -1,0 +1,147 @@
+// Message endpoints between two threads or processes. Between processes: our own framing over a
+// unix socket (4-byte length + v8.serialize bytes), with every message sent in one tick written
+// in a single syscall. That is what makes small messages cheap: Node's own IPC costs a JSON
+// envelope and a syscall per message. Between threads: a MessagePort (structured clone).
+import type * as net from 'net';
+import * as v8 from 'v8';
+import type { MessagePort, Worker } from 'worker_threads';
+
+export interface Endpoint {
+  /** Sends one message (serialized now: a clone error throws here, synchronously). */
+  send(msg: object): void;
+  onMessage(cb: (msg: Record<string, unknown>) => void): void;
+  /** The other side went away (its process or thread ended). */
+  onClose(cb: () => void): void;
+  /** Resolves once everything sent so far has left this process. */
+  drain(): Promise<void>;
+  /** Whether this endpoint keeps the event loop alive. */
+  ref(): void;
+  unref(): void;
+  close(): void;
+}
+
+const HEADER = 4;
+
+export class SocketEndpoint implements Endpoint {
+  private out: Buffer[] = [];
+  private scheduled = false;
+  private lastWrite: Promise<void> = Promise.resolve();
+  private inbuf: Buffer | undefined;
+  private messageCb: (msg: Record<string, unknown>) => void = () => undefined;
+  private closeCbs: Array<() => void> = [];
+  private closed = false;
+
+  constructor(readonly socket: net.Socket) {
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', () => this.handleClose());
+    socket.on('close', () => this.handleClose());
+    socket.on('end', () => this.handleClose());
+  }
+
+  send(msg: object): void {
+    const payload = v8.serialize(msg);
+    const header = Buffer.allocUnsafe(HEADER);
+    header.writeUInt32BE(payload.length, 0);
+    this.out.push(header, payload);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      process.nextTick(() => this.flush());
+    }
+  }
+
+  /** Writes everything queued this tick in one go. */
+  flush(): void {
+    this.scheduled = false;
+    if (!this.out.length || this.closed) {
+      this.out = [];
+      return;
+    }
+    const data = this.out.length === 2 ? Buffer.concat(this.out, this.out[0].length + this.out[1].length) : Buffer.concat(this.out);
+    this.out = [];
+    this.lastWrite = new Promise((resolve) => {
+      this.socket.write(data, () => resolve());
+    });
+  }
+
+  drain(): Promise<void> {
+    if (this.scheduled) this.flush();
+    return this.lastWrite;
+  }
+
+  private receive(chunk: Buffer): void {
+    const buf = this.inbuf ? Buffer.concat([this.inbuf, chunk]) : chunk;
+    let off = 0;
+    while (buf.length - off >= HEADER) {
+      const len = buf.readUInt32BE(off);
+      if (buf.length - off - HEADER < len) break;
+      const msg = v8.deserialize(buf.subarray(off + HEADER, off + HEADER + len)) as Record<string, unknown>;
+      off += HEADER + len;
+      this.messageCb(msg);
+    }
+    this.inbuf = off < buf.length ? buf.subarray(off) : undefined;
+    if (this.inbuf && off > 0) this.inbuf = Buffer.from(this.inbuf);
+  }
+
+  private handleClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const cb of this.closeCbs) cb();
+  }
+
+  onMessage(cb: (msg: Record<string, unknown>) => void): void {
+    this.messageCb = cb;
+  }
+  onClose(cb: () => void): void {
+    if (this.closed) queueMicrotask(cb);
+    else this.closeCbs.push(cb);
+  }
+  ref(): void {
+    this.socket.ref();
+  }
+  unref(): void {
+    this.socket.unref();
+  }
+  close(): void {
+    this.flush();
+    this.socket.end();
+  }
+}
+
+/** A MessagePort, a Worker (parent side) or parentPort (worker side) as an Endpoint. */
+export class PortEndpoint implements Endpoint {
+  private closeCbs: Array<() => void> = [];
+  private closed = false;
+  constructor(private readonly port: MessagePort | Worker) {
+    port.on('close', () => this.handleClose());
+    port.on('exit', () => this.handleClose());
+  }
+  send(msg: object): void {
+    // Serialize here (not structured clone by postMessage) so both endpoint kinds reject the same values the same way.
+    this.port.postMessage(v8.serialize(msg));
+  }
+  onMessage(cb: (msg: Record<string, unknown>) => void): void {
+    this.port.on('message', (buf: Uint8Array) => cb(v8.deserialize(buf) as Record<string, unknown>));
+  }
+  onClose(cb: () => void): void {
+    if (this.closed) queueMicrotask(cb);
+    else this.closeCbs.push(cb);
+  }
+  private handleClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const cb of this.closeCbs) cb();
+  }
+  drain(): Promise<void> {
+    return Promise.resolve();
+  }
+  ref(): void {
+    this.port.ref();
+  }
+  unref(): void {
+    this.port.unref();
+  }
+  close(): void {
+    if ('close' in this.port) this.port.close();
+  }
+}

@@ -1,0 +1,110 @@
+// Pipe(duplex) → [Connection, Connection], as Python's multiprocessing.Pipe. Each direction is
+// a Mailbox owned by the creating thread: end k reads inbox k and writes the other end's inbox.
+// Closing an end (or the process holding it going away) gives the reader EOFError once drained.
+import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from './channels';
+import { MESSAGES, ProcessError } from './errors';
+import { Mailbox, type Item } from './mailbox';
+import { checkTimeout } from './process';
+import { newMsgId } from './queue';
+import { decode, encode, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
+import { emit, tracing } from './tracer';
+
+export class Connection<T = unknown> {
+  /** @internal */ readonly pipeId: string;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  private readonly inbox: string;
+  private readonly outbox: string;
+  private ownerAddr: string | undefined;
+  private readonly ownerPid: number;
+  private client: Client | undefined;
+  private closed = false;
+
+  /** @internal use Pipe() */
+  constructor(d: HandleDescriptor) {
+    noteHandleCreated();
+    this.pipeId = d.pipe as string;
+    this.readable = d.readable as boolean;
+    this.writable = d.writable as boolean;
+    this.inbox = d.inbox as string;
+    this.outbox = d.outbox as string;
+    this.ownerAddr = d.addr as string | undefined;
+    this.ownerPid = d.pid as number;
+    if (!localBox(this.inbox) && this.ownerAddr) this.client = clientFor(this.ownerAddr, this.ownerPid, 'pipe');
+  }
+
+  /** @internal */
+  [TO_HANDLE](): HandleDescriptor {
+    if (this.closed) throw new ProcessError(MESSAGES.connClosed);
+    this.ownerAddr ??= hostAddress();
+    return { type: 'connection', pipe: this.pipeId, readable: this.readable, writable: this.writable, inbox: this.inbox, outbox: this.outbox, addr: this.ownerAddr, pid: this.ownerPid };
+  }
+
+  private check(): void {
+    if (this.closed) throw new ProcessError(MESSAGES.connClosed);
+  }
+
+  /** Sends a structured-clone value to the other end (never blocks). */
+  send(obj: T): void {
+    this.check();
+    if (!this.writable) throw new ProcessError(MESSAGES.notWritable);
+    const b = encode(obj, 'a pipe message');
+    const id = tracing ? newMsgId() : undefined;
+    if (tracing) emit({ kind: 'message.send', channel: 'pipe', channelId: this.pipeId, msgId: id as string, summary: summarize(obj) });
+    const box = localBox(this.outbox);
+    if (box) box.put({ b, id }, true, undefined);
+    else (this.client as Client).post({ t: 'put', b: this.outbox, v: b, id, p: 1 });
+  }
+
+  /** The next message; rejects with EOFError when the other end is closed and nothing is left. */
+  async recv(): Promise<T> {
+    this.check();
+    if (!this.readable) throw new ProcessError(MESSAGES.notReadable);
+    const box = localBox(this.inbox);
+    let item: Item;
+    if (box) item = await box.get(true, undefined);
+    else {
+      const r = await (this.client as Client).request({ t: 'get', b: this.inbox });
+      item = { b: r.v as Uint8Array, id: r.id as string | undefined };
+    }
+    const value = decode(item.b) as T;
+    if (tracing && item.id) emit({ kind: 'message.recv', channel: 'pipe', channelId: this.pipeId, msgId: item.id, summary: summarize(value) });
+    return value;
+  }
+
+  /** Whether recv() would not block, waiting up to `timeoutMs` (default 0: answer now). */
+  async poll(timeoutMs = 0): Promise<boolean> {
+    this.check();
+    if (!this.readable) throw new ProcessError(MESSAGES.notReadable);
+    if (timeoutMs !== null) checkTimeout(timeoutMs);
+    const box = localBox(this.inbox);
+    if (box) return box.poll(timeoutMs ?? undefined);
+    return (await (this.client as Client).request({ t: 'poll', b: this.inbox, o: timeoutMs ?? undefined })).v as boolean;
+  }
+
+  /** Closes this end: the other end's recv() gets EOFError once it has read what was sent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.writable) return;
+    const box = localBox(this.outbox);
+    if (box) box.closeWriter();
+    else this.client?.post({ t: 'close', b: this.outbox });
+  }
+}
+
+registerHandleType('connection', (d) => new Connection(d));
+
+/** Two connected ends. With duplex = false the first only receives and the second only sends. */
+export function Pipe<T = unknown>(duplex = true): [Connection<T>, Connection<T>] {
+  const pipe = newBoxId('p');
+  const box0 = `${pipe}/0`;
+  const box1 = `${pipe}/1`;
+  registerBox(box0, new Mailbox(0, true));
+  if (duplex) registerBox(box1, new Mailbox(0, true));
+  const base = { type: 'connection', pipe, pid: process.pid };
+  return [
+    new Connection<T>({ ...base, readable: true, writable: duplex, inbox: box0, outbox: box1 }),
+    new Connection<T>({ ...base, readable: duplex, writable: true, inbox: box1, outbox: box0 }),
+  ];
+}

@@ -1,0 +1,468 @@
+// Pool: Python's multiprocessing.Pool. Workers are direct children of the process that made the
+// pool (no broker). Each worker runs one task at a time; the pool sends a worker more than one
+// task only when there is a long backlog (then up to MAX_INFLIGHT, in one message), which keeps
+// small workloads dealt out exactly as Python does and large ones cheap per task.
+import * as os from 'os';
+import { threadId } from 'worker_threads';
+import { AsyncResult } from './asyncResult';
+import { exitCodeOf, spawnChild, type ChildHandle } from './backend';
+import { installExitHook, liveChildren, type ChildRecord } from './children';
+import { BrokenPoolError, MESSAGES, ProcessError } from './errors';
+import { mainModule, nextChildIdentity, self, type ContextKind } from './identity';
+import type { WireTask } from './poolWorker';
+import { decode, encode, errorFromRecord, summarizeArgs, type ErrorRecord } from './serialize';
+import { exportNameOf } from './targets';
+import { emit, tracing } from './tracer';
+
+type Fn = (...args: never[]) => unknown;
+type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
+
+export interface PoolOptions {
+  /** Number of workers (default: cpuCount()). */
+  processes?: number;
+  /** Exported function each worker runs once at start, with `initargs`. */
+  initializer?: Fn;
+  initargs?: readonly unknown[];
+  /** A worker retires after this many tasks and a fresh one replaces it. */
+  maxTasksPerChild?: number;
+}
+
+export interface ApplyOptions<R> {
+  callback?: (value: R) => void;
+  errorCallback?: (error: unknown) => void;
+}
+
+/** Most tasks a worker holds at once (running + queued in it). */
+const MAX_INFLIGHT = 128;
+/** A pool whose workers die this many times in a row before becoming ready gives up. */
+const MAX_BOOT_FAILURES = 3;
+
+interface Task {
+  id: number;
+  fn: string;
+  a: Uint8Array;
+  m: 0 | 1 | 2;
+  s?: string;
+  label: string;
+  done(ok: boolean, value: unknown): void;
+}
+
+interface Slot {
+  handle: ChildHandle;
+  name: string;
+  ready: boolean;
+  exitSent: boolean;
+  inflight: Task[];
+  assigned: number;
+  initError?: ErrorRecord;
+  record: ChildRecord;
+}
+
+let poolCounter = 0;
+
+/** Python's default chunksize for map: about four chunks per worker. */
+export function defaultChunksize(items: number, workers: number): number {
+  if (items === 0) return 0;
+  const per = workers * 4;
+  return Math.floor(items / per) + (items % per ? 1 : 0);
+}
+
+export function cpuCount(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+export class Pool {
+  static contextKind: ContextKind | undefined;
+
+  readonly id: string;
+  readonly processes: number;
+  private state: 'RUN' | 'CLOSE' | 'TERMINATE' = 'RUN';
+  private readonly context: ContextKind;
+  private readonly module: string;
+  private readonly initializer: string | undefined;
+  private readonly initargs: Uint8Array;
+  private readonly maxTasksPerChild: number;
+  private readonly slots = new Set<Slot>();
+  private pending: Task[] = [];
+  private head = 0;
+  private outstanding = 0;
+  private nextTaskId = 0;
+  private dispatchScheduled = false;
+  private refed = true;
+  private bootFailures = 0;
+  private broken: Error | undefined;
+  private exitWaiters: Array<() => void> = [];
+
+  constructor(options: PoolOptions | number = {}) {
+    const opts: PoolOptions = typeof options === 'number' ? { processes: options } : (options ?? {});
+    const n = opts.processes ?? cpuCount();
+    if (!Number.isInteger(n) || n < 1) throw new ProcessError(MESSAGES.poolSize(n));
+    const mt = opts.maxTasksPerChild;
+    if (mt !== undefined && mt !== null && (!Number.isInteger(mt) || mt < 1)) throw new ProcessError(MESSAGES.maxTasks(mt));
+    this.maxTasksPerChild = mt ?? 0;
+    this.processes = n;
+    this.context = (new.target as typeof Pool).contextKind ?? self.defaultContext;
+    this.initializer = opts.initializer ? exportNameOf(opts.initializer, 'initializer') : undefined;
+    this.initargs = encode(opts.initargs ?? [], `an initarg of ${this.initializer ?? 'the initializer'}`);
+    const module = mainModule();
+    if (!module) throw new ProcessError(MESSAGES.noMainModule);
+    this.module = module;
+    this.id = `${process.pid}${threadId ? `.${threadId}` : ''}:${++poolCounter}`;
+    if (tracing) emit({ kind: 'pool.create', poolId: this.id, processes: n });
+    installExitHook();
+    for (let i = 0; i < n; i++) this.startWorker();
+    this.updateRef();
+  }
+
+  // ---- workers ----
+
+  private startWorker(): void {
+    const { identity, name } = nextChildIdentity(this.context === 'thread' ? 'PoolThread' : 'PoolWorker');
+    const handle = spawnChild({
+      t: 'boot',
+      role: 'worker',
+      context: this.context,
+      module: this.module,
+      name,
+      identity,
+      parent: { name: self.name, pid: process.pid, tid: threadId },
+      poolId: this.id,
+      initializer: this.initializer,
+      initargs: this.initargs,
+      maxTasksPerChild: this.maxTasksPerChild || undefined,
+    });
+    let resolveExit!: () => void;
+    const exited = new Promise<void>((r) => (resolveExit = r));
+    const slot: Slot = {
+      handle,
+      name,
+      ready: false,
+      exitSent: false,
+      inflight: [],
+      assigned: 0,
+      record: { name, pid: handle.pid, daemon: true, handle, exited, view: { name, pid: handle.pid, daemon: true } },
+    };
+    this.slots.add(slot);
+    liveChildren.add(slot.record);
+    if (!this.refed) handle.unref();
+    handle.endpoint.onMessage((msg) => this.onWorkerMessage(slot, msg));
+    handle.onExit((code, signal) => {
+      liveChildren.delete(slot.record);
+      if (handle.tid !== undefined && tracing) emit({ kind: 'thread.exit', tid: handle.tid, exitCode: exitCodeOf(code, signal) });
+      this.onWorkerExit(slot, code, signal);
+      resolveExit();
+    });
+  }
+
+  private onWorkerMessage(slot: Slot, msg: Record<string, unknown>): void {
+    switch (msg.t) {
+      case 'res': {
+        const task = slot.inflight.shift();
+        if (!task) return;
+        this.outstanding--;
+        if (msg.ok) task.done(true, decode(msg.v as Uint8Array));
+        else task.done(false, errorFromRecord(msg.e as ErrorRecord));
+        this.afterProgress(slot);
+        return;
+      }
+      case 'ready':
+        slot.ready = true;
+        this.bootFailures = 0;
+        this.afterProgress(slot);
+        return;
+      case 'initError':
+        slot.initError = msg.e as ErrorRecord;
+        return;
+    }
+  }
+
+  private afterProgress(slot: Slot): void {
+    if (this.state === 'CLOSE' && this.head >= this.pending.length && slot.inflight.length === 0 && slot.ready && !slot.exitSent) {
+      slot.exitSent = true;
+      slot.handle.endpoint.send({ t: 'exit' });
+    }
+    this.scheduleDispatch();
+    this.updateRef();
+  }
+
+  private onWorkerExit(slot: Slot, code: number | null, signal: string | null): void {
+    this.slots.delete(slot);
+    if (this.state !== 'TERMINATE') {
+      if (slot.initError) {
+        this.breakPool(new BrokenPoolError(MESSAGES.initializerFailed(this.initializer ?? '?', slot.initError.message)));
+      } else if (!slot.ready && ++this.bootFailures >= MAX_BOOT_FAILURES) {
+        this.breakPool(new BrokenPoolError(`pool workers keep dying before they are ready (last: ${describeExit(code, signal)})`));
+      }
+      const [running, ...queued] = slot.inflight;
+      if (running) {
+        this.outstanding--;
+        running.done(false, new BrokenPoolError(MESSAGES.workerDied(`${slot.name} (pid ${slot.handle.pid})`, describeExit(code, signal), running.label)));
+      }
+      // Tasks the dead worker had not started yet go back to the front of the line.
+      if (queued.length) {
+        this.pending = [...queued, ...this.pending.slice(this.head)];
+        this.head = 0;
+      }
+      const backlog = this.head < this.pending.length;
+      if (!this.broken && (this.state === 'RUN' || backlog)) this.startWorker();
+      else if (this.broken) this.failPending(this.broken);
+    }
+    this.scheduleDispatch();
+    this.updateRef();
+    if (this.slots.size === 0) {
+      const waiters = this.exitWaiters;
+      this.exitWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private breakPool(err: Error): void {
+    if (this.broken) return;
+    this.broken = err;
+    this.failPending(err);
+    for (const s of this.slots) s.handle.kill('SIGTERM');
+  }
+
+  private failPending(err: Error): void {
+    const tasks = this.pending.slice(this.head);
+    this.pending = [];
+    this.head = 0;
+    for (const t of tasks) {
+      this.outstanding--;
+      t.done(false, err);
+    }
+  }
+
+  /** Workers keep this process alive only while there is work or the pool is shutting down. */
+  private updateRef(): void {
+    const want = this.outstanding > 0 || this.state !== 'RUN';
+    if (want === this.refed) return;
+    this.refed = want;
+    for (const s of this.slots) {
+      if (want) s.handle.ref();
+      else s.handle.unref();
+    }
+  }
+
+  private scheduleDispatch(): void {
+    if (this.dispatchScheduled || this.head >= this.pending.length) return;
+    this.dispatchScheduled = true;
+    process.nextTick(() => this.dispatch());
+  }
+
+  private dispatch(): void {
+    this.dispatchScheduled = false;
+    let left = this.pending.length - this.head;
+    if (!left) return;
+    const live = [...this.slots].filter((s) => !s.exitSent);
+    const ready = live.filter((s) => s.ready);
+    if (!ready.length) return;
+    const per = Math.max(1, Math.min(MAX_INFLIGHT, Math.floor(left / (2 * live.length))));
+    const batches = new Map<Slot, WireTask[]>();
+    let progress = true;
+    while (left && progress) {
+      progress = false;
+      for (const slot of ready) {
+        if (!left) break;
+        if (slot.inflight.length >= per) continue;
+        if (this.maxTasksPerChild && slot.assigned >= this.maxTasksPerChild) continue;
+        const task = this.pending[this.head++];
+        left--;
+        slot.inflight.push(task);
+        slot.assigned++;
+        let batch = batches.get(slot);
+        if (!batch) batches.set(slot, (batch = []));
+        batch.push(task.s === undefined ? { id: task.id, fn: task.fn, a: task.a, m: task.m } : { id: task.id, fn: task.fn, a: task.a, m: task.m, s: task.s });
+        progress = true;
+      }
+    }
+    if (this.head === this.pending.length) {
+      this.pending = [];
+      this.head = 0;
+    } else if (this.head > 4096) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
+    for (const [slot, list] of batches) slot.handle.endpoint.send({ t: 'tasks', list });
+  }
+
+  // ---- submitting ----
+
+  private checkRunning(): void {
+    if (this.broken) throw this.broken;
+    if (this.state !== 'RUN') throw new ProcessError(MESSAGES.poolNotRunning);
+  }
+
+  private submit(fn: string, a: Uint8Array, m: 0 | 1 | 2, summary: string, done: (ok: boolean, v: unknown) => void): void {
+    const id = this.nextTaskId++;
+    const task: Task = { id, fn, a, m, label: `task ${id} ${fn}${summary}`, done };
+    if (tracing) {
+      task.s = summary;
+      emit({ kind: 'task.submit', poolId: this.id, taskId: id, fn, args: summary });
+    }
+    this.pending.push(task);
+    this.outstanding++;
+    this.scheduleDispatch();
+    this.updateRef();
+  }
+
+  applyAsync<F extends Fn>(fn: F, args: readonly unknown[] = [], options: ApplyOptions<Result<F>> = {}): AsyncResult<Result<F>> {
+    this.checkRunning();
+    const name = exportNameOf(fn, 'the task function');
+    if (!Array.isArray(args)) throw new ProcessError(`args must be an array, got ${typeof args}`);
+    const a = encode(args, `an argument of ${name}`);
+    const result = new AsyncResult<Result<F>>(options.callback, options.errorCallback);
+    this.submit(name, a, 0, summarizeArgs(args), (ok, v) => result.settle(ok, v));
+    return result;
+  }
+
+  /** Runs one task and waits for it (Python's apply blocks). */
+  apply<F extends Fn>(fn: F, args: readonly unknown[] = []): Promise<Result<F>> {
+    return this.applyAsync(fn, args).get();
+  }
+
+  private mapChunks(fn: Fn, iterable: Iterable<unknown>, chunksize: number | undefined, star: boolean, onChunk: (index: number, ok: boolean, v: unknown) => void): number {
+    this.checkRunning();
+    const name = exportNameOf(fn, 'the task function');
+    const items = Array.from(iterable);
+    if (chunksize !== undefined && chunksize !== null && (!Number.isInteger(chunksize) || chunksize < 1)) throw new ProcessError(MESSAGES.chunksize(chunksize));
+    const size = chunksize ?? defaultChunksize(items.length, this.processes);
+    const chunks: unknown[][] = [];
+    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+    // Encode every chunk before submitting any, so a bad item fails the whole call up front.
+    const encoded = chunks.map((c) => encode(c, `an item passed to ${name}`));
+    chunks.forEach((c, i) => {
+      const summary = c.length === 1 ? summarizeArgs(star ? (c[0] as unknown[]) : [c[0]]) : `(${c.length} items)`;
+      this.submit(name, encoded[i], star ? 2 : 1, summary, (ok, v) => onChunk(i, ok, v));
+    });
+    return chunks.length;
+  }
+
+  private mapAsyncImpl<R>(fn: Fn, iterable: Iterable<unknown>, chunksize: number | undefined, star: boolean, options: ApplyOptions<R[]>): AsyncResult<R[]> {
+    const result = new AsyncResult<R[]>(options.callback, options.errorCallback);
+    const parts: R[][] = [];
+    let left = 0;
+    const n = this.mapChunks(fn, iterable, chunksize, star, (i, ok, v) => {
+      if (!ok) return result.settle(false, v);
+      parts[i] = v as R[];
+      if (--left === 0) result.settle(true, parts.flat());
+    });
+    left = n;
+    if (n === 0) result.settle(true, []);
+    return result;
+  }
+
+  mapAsync<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>[0]>, chunksize?: number, options: ApplyOptions<Array<Result<F>>> = {}): AsyncResult<Array<Result<F>>> {
+    return this.mapAsyncImpl(fn, iterable, chunksize, false, options);
+  }
+
+  map<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>[0]>, chunksize?: number): Promise<Array<Result<F>>> {
+    return this.mapAsync(fn, iterable, chunksize).get();
+  }
+
+  starmapAsync<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>>, chunksize?: number, options: ApplyOptions<Array<Result<F>>> = {}): AsyncResult<Array<Result<F>>> {
+    return this.mapAsyncImpl(fn, iterable, chunksize, true, options);
+  }
+
+  starmap<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>>, chunksize?: number): Promise<Array<Result<F>>> {
+    return this.starmapAsync(fn, iterable, chunksize).get();
+  }
+
+  /** Results in input order, each as soon as it and everything before it is done (chunksize defaults to 1). */
+  imap<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>[0]>, chunksize = 1): AsyncIterableIterator<Result<F>> {
+    return this.iterate(fn, iterable, chunksize, true);
+  }
+
+  /** Results in completion order. */
+  imapUnordered<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>[0]>, chunksize = 1): AsyncIterableIterator<Result<F>> {
+    return this.iterate(fn, iterable, chunksize, false);
+  }
+
+  private iterate<R>(fn: Fn, iterable: Iterable<unknown>, chunksize: number, ordered: boolean): AsyncIterableIterator<R> {
+    const settled: Array<{ ok: boolean; v: unknown } | undefined> = [];
+    const completion: number[] = [];
+    let wake: (() => void) | undefined;
+    const total = this.mapChunks(fn, iterable, chunksize, false, (i, ok, v) => {
+      settled[i] = { ok, v };
+      completion.push(i);
+      wake?.();
+    });
+    let nextChunk = 0;
+    let buffer: R[] = [];
+    let failed = false;
+    const iterator: AsyncIterableIterator<R> = {
+      [Symbol.asyncIterator]() {
+        return iterator;
+      },
+      async next(): Promise<IteratorResult<R>> {
+        while (!buffer.length) {
+          if (failed || nextChunk >= total) return { done: true, value: undefined };
+          const index = ordered ? nextChunk : completion[nextChunk];
+          const entry = index === undefined ? undefined : settled[index];
+          if (!entry) {
+            await new Promise<void>((r) => (wake = r));
+            wake = undefined;
+            continue;
+          }
+          nextChunk++;
+          if (!entry.ok) {
+            failed = true;
+            throw entry.v;
+          }
+          buffer = (entry.v as R[]).slice();
+        }
+        return { done: false, value: buffer.shift() as R };
+      },
+    };
+    return iterator;
+  }
+
+  // ---- lifecycle ----
+
+  /** No more tasks; workers exit once the submitted ones are done. */
+  close(): void {
+    if (this.state !== 'RUN') return;
+    this.state = 'CLOSE';
+    if (tracing) emit({ kind: 'pool.close', poolId: this.id });
+    for (const s of this.slots) this.afterProgress(s);
+    this.updateRef();
+  }
+
+  /** Stops the workers now; unfinished tasks reject. Resolves once every worker has exited. */
+  terminate(): Promise<void> {
+    if (this.state !== 'TERMINATE') {
+      this.state = 'TERMINATE';
+      if (tracing) emit({ kind: 'pool.terminate', poolId: this.id });
+      const tasks = [...this.pending.slice(this.head), ...[...this.slots].flatMap((s) => s.inflight)];
+      this.pending = [];
+      this.head = 0;
+      for (const s of this.slots) {
+        s.inflight = [];
+        s.handle.kill('SIGTERM');
+      }
+      for (const t of tasks) {
+        this.outstanding--;
+        t.done(false, new ProcessError(MESSAGES.poolTerminated(t.label)));
+      }
+      this.updateRef();
+    }
+    return this.allExited();
+  }
+
+  /** Waits for the workers to exit; only after close() or terminate(), as Python. */
+  join(): Promise<void> {
+    if (this.state === 'RUN') throw new ProcessError(MESSAGES.poolStillRunning);
+    return this.allExited().then(() => {
+      if (tracing) emit({ kind: 'pool.join', poolId: this.id });
+    });
+  }
+
+  private allExited(): Promise<void> {
+    if (this.slots.size === 0) return Promise.resolve();
+    return new Promise<void>((r) => this.exitWaiters.push(r));
+  }
+}
+
+function describeExit(code: number | null, signal: string | null): string {
+  return signal ? `signal ${signal}` : `exit code ${code}`;
+}

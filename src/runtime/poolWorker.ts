@@ -1,0 +1,123 @@
+// The loop inside a pool worker: run the initializer once, then run tasks strictly one after
+// another (a worker is one Python worker: one task at a time), sending each result back as soon
+// as it is known. Results of tasks finished in the same tick leave in one write.
+import type { BootMessage } from './backend';
+import { exitChild } from './children';
+import type { Endpoint } from './frames';
+import { decode, encode, errorToRecord } from './serialize';
+import { findExport, importModule } from './targets';
+import { emit, tracing } from './tracer';
+
+/** One task as the pool sends it. `m`: 0 = one call with args `a`; 1 = map chunk; 2 = starmap chunk. */
+export interface WireTask {
+  id: number;
+  fn: string;
+  a: Uint8Array;
+  m: 0 | 1 | 2;
+  /** Argument summary for the trace (only when tracing). */
+  s?: string;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
+}
+
+export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Promise<void> {
+  const poolId = boot.poolId as string;
+  const maxTasks = (boot.maxTasksPerChild as number | undefined) ?? 0;
+  const queue: WireTask[] = [];
+  let head = 0;
+  let running = false;
+  let done = 0;
+  let exiting = false;
+  const fns = new Map<string, Fn>();
+  endpoint.onMessage((msg) => {
+    if (msg.t === 'tasks') {
+      for (const t of msg.list as WireTask[]) queue.push(t);
+      if (!running) void drain();
+    } else if (msg.t === 'exit') {
+      exiting = true;
+      if (!running) void exitChild(0);
+    }
+  });
+
+  let ns: Record<string, unknown>;
+  try {
+    ns = await importModule(boot.module);
+    if (boot.initializer) {
+      const init = findExport(ns, boot.initializer as string, boot.module);
+      const r = init(...(decode(boot.initargs as Uint8Array) as unknown[]));
+      if (isThenable(r)) await r;
+    }
+  } catch (err) {
+    endpoint.send({ t: 'initError', e: errorToRecord(err) });
+    await exitChild(1);
+    return;
+  }
+  endpoint.send({ t: 'ready' });
+
+  const lookup = (name: string): Fn => {
+    let fn = fns.get(name);
+    if (!fn) {
+      fn = findExport(ns, name, boot.module);
+      fns.set(name, fn);
+    }
+    return fn;
+  };
+
+  const finish = (task: WireTask, ok: boolean, value: unknown) => {
+    let v: Uint8Array | undefined;
+    if (ok) {
+      try {
+        v = encode(value, `the result of ${task.fn}`);
+      } catch (err) {
+        ok = false;
+        value = err;
+      }
+    }
+    if (ok) endpoint.send({ t: 'res', id: task.id, ok: true, v });
+    else endpoint.send({ t: 'res', id: task.id, ok: false, e: errorToRecord(value) });
+    if (tracing) emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: ok ? undefined : String((value as Error)?.message ?? value) });
+  };
+
+  async function drain(): Promise<void> {
+    running = true;
+    while (head < queue.length) {
+      const task = queue[head++];
+      if (head > 1024 && head * 2 > queue.length) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      if (tracing) emit({ kind: 'task.start', poolId, taskId: task.id, fn: task.fn, args: task.s });
+      try {
+        const fn = lookup(task.fn);
+        const args = decode(task.a) as unknown[];
+        let result: unknown;
+        if (task.m === 0) {
+          result = fn(...args);
+          if (isThenable(result)) result = await result;
+        } else {
+          const out: unknown[] = [];
+          for (const item of args) {
+            let r = task.m === 2 ? fn(...(item as unknown[])) : fn(item);
+            if (isThenable(r)) r = await r;
+            out.push(r);
+          }
+          result = out;
+        }
+        finish(task, true, result);
+      } catch (err) {
+        finish(task, false, err);
+      }
+      if (maxTasks && ++done >= maxTasks) {
+        // Python's maxtasksperchild: this worker retires; the pool starts a fresh one.
+        await exitChild(0);
+        return;
+      }
+    }
+    running = false;
+    if (exiting) await exitChild(0);
+  }
+}

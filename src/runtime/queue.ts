@@ -1,0 +1,157 @@
+// Queue and JoinableQueue: Python's multiprocessing.Queue. Items are cloned at put() (later
+// changes to the object do not travel), FIFO, exactly once, each producer's items in its order.
+// A handle sent to a child (or grandchild) talks to the owner directly (see channels.ts).
+import { threadId } from 'worker_threads';
+import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from './channels';
+import { MESSAGES, ProcessError } from './errors';
+import { Mailbox, type Item } from './mailbox';
+import { checkTimeout } from './process';
+import { decode, encode, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
+import { emit, tracing } from './tracer';
+
+export interface QueueOptions {
+  /** Most items held at once; 0 (default) = unbounded. */
+  maxsize?: number;
+}
+
+export interface PutOptions {
+  block?: boolean;
+  /** Milliseconds to wait for space before rejecting with Full. */
+  timeout?: number;
+}
+
+export interface GetOptions {
+  block?: boolean;
+  /** Milliseconds to wait for an item before rejecting with Empty. */
+  timeout?: number;
+}
+
+let msgCounter = 0;
+/** Unique across the run: pid, thread and a counter. */
+export function newMsgId(): string {
+  return `${process.pid}.${threadId}.${++msgCounter}`;
+}
+
+function checkOpts(o: { timeout?: number } | undefined): number | undefined {
+  const t = o?.timeout;
+  if (t === undefined || t === null) return undefined;
+  checkTimeout(t);
+  return t;
+}
+
+export class Queue<T = unknown> {
+  readonly maxsize: number;
+  /** @internal */ readonly id: string;
+  /** @internal */ protected box: Mailbox | undefined;
+  /** @internal */ protected client: Client | undefined;
+  private ownerAddr: string | undefined;
+  private ownerPid: number;
+  private closed = false;
+
+  constructor(options: QueueOptions = {}, handle?: HandleDescriptor) {
+    noteHandleCreated();
+    if (handle) {
+      this.id = handle.id as string;
+      this.maxsize = handle.maxsize as number;
+      this.ownerAddr = handle.addr as string;
+      this.ownerPid = handle.pid as number;
+      this.box = localBox(this.id);
+      if (!this.box) this.client = clientFor(this.ownerAddr, this.ownerPid, 'queue');
+      return;
+    }
+    const maxsize = options?.maxsize ?? 0;
+    if (!Number.isInteger(maxsize) || maxsize < 0) throw new ProcessError(`maxsize must be a non-negative integer, got ${String(maxsize)}`);
+    this.maxsize = maxsize;
+    this.id = newBoxId('q');
+    this.ownerPid = process.pid;
+    this.box = new Mailbox(maxsize);
+    registerBox(this.id, this.box);
+  }
+
+  /** @internal how this queue travels to another process */
+  [TO_HANDLE](): HandleDescriptor {
+    this.ownerAddr ??= hostAddress();
+    return { type: this instanceof JoinableQueue ? 'joinableQueue' : 'queue', id: this.id, addr: this.ownerAddr, pid: this.ownerPid, maxsize: this.maxsize };
+  }
+
+  put(item: T, options: PutOptions = {}): Promise<void> {
+    if (this.closed) throw new ProcessError(MESSAGES.queueClosed);
+    const timeout = checkOpts(options);
+    const block = options?.block !== false;
+    const b = encode(item, 'a queue item');
+    const id = tracing ? newMsgId() : undefined;
+    if (tracing) emit({ kind: 'message.send', channel: 'queue', channelId: this.id, msgId: id as string, summary: summarize(item) });
+    if (this.box) {
+      const r = this.box.put({ b, id }, block, timeout);
+      return r === true ? Promise.resolve() : r;
+    }
+    const client = this.client as Client;
+    // Unbounded: never blocks, so it need not wait for the owner (the connection keeps order).
+    if (this.maxsize === 0) {
+      client.post({ t: 'put', b: this.id, v: b, id });
+      return Promise.resolve();
+    }
+    return client.request({ t: 'put', b: this.id, v: b, id, k: block, o: timeout }).then(() => undefined);
+  }
+
+  async get(options: GetOptions = {}): Promise<T> {
+    const timeout = checkOpts(options);
+    const block = options?.block !== false;
+    let item: Item;
+    if (this.box) item = await this.box.get(block, timeout);
+    else {
+      const r = await (this.client as Client).request({ t: 'get', b: this.id, k: block, o: timeout });
+      item = { b: r.v as Uint8Array, id: r.id as string | undefined };
+    }
+    const value = decode(item.b) as T;
+    if (tracing && item.id) emit({ kind: 'message.recv', channel: 'queue', channelId: this.id, msgId: item.id, summary: summarize(value) });
+    return value;
+  }
+
+  putNowait(item: T): Promise<void> {
+    return this.put(item, { block: false });
+  }
+
+  getNowait(): Promise<T> {
+    return this.get({ block: false });
+  }
+
+  /** Approximate number of items (the owner's count when asked). */
+  async qsize(): Promise<number> {
+    if (this.box) return this.box.size();
+    return (await (this.client as Client).request({ t: 'size', b: this.id })).v as number;
+  }
+
+  async empty(): Promise<boolean> {
+    return (await this.qsize()) === 0;
+  }
+
+  async full(): Promise<boolean> {
+    return this.maxsize > 0 && (await this.qsize()) >= this.maxsize;
+  }
+
+  /** This process will put no more items (put() then throws). */
+  close(): void {
+    this.closed = true;
+  }
+}
+
+export class JoinableQueue<T = unknown> extends Queue<T> {
+  /** Marks one item fetched with get() as processed. */
+  taskDone(): Promise<void> {
+    if (this.box) {
+      this.box.taskDone();
+      return Promise.resolve();
+    }
+    return (this.client as Client).request({ t: 'done', b: this.id }).then(() => undefined);
+  }
+
+  /** Resolves when every item put so far has been marked done. */
+  join(): Promise<void> {
+    if (this.box) return this.box.join();
+    return (this.client as Client).request({ t: 'join', b: this.id }).then(() => undefined);
+  }
+}
+
+registerHandleType('queue', (d) => new Queue({}, d));
+registerHandleType('joinableQueue', (d) => new JoinableQueue({}, d));
