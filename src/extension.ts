@@ -2,7 +2,7 @@
 // startup: VS Code activates us on a command or when it restores a trace panel.
 import * as vscode from 'vscode';
 import { registerPanel } from './panel';
-import { registerRunCommands } from './run';
+import { registerRunCommands, stopAllRuns } from './run';
 import { registerScaffold } from './scaffold';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -11,4 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerScaffold(context);
 }
 
-export function deactivate(): void {}
+/** VS Code waits for this promise: no process of a run outlives the extension. */
+export function deactivate(): Promise<void> {
+  return stopAllRuns();
+}
