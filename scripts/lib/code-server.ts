@@ -25,6 +25,11 @@ export interface CodeServerOptions {
   vsix?: string[];
   /** Run folder; default: a fresh one under the OS temp folder, removed by stop(). */
   runDir?: string;
+  /** Persistent user data / extensions folders (default: inside the run folder). */
+  userDataDir?: string;
+  extensionsDir?: string;
+  /** Port on 127.0.0.1 (default: a free one). */
+  port?: number;
   /** User settings (settings.json) for the session. */
   settings?: Record<string, unknown>;
   log?: (line: string) => void;
@@ -59,8 +64,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   const runDir = opts.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cl-h-'));
   const session = `${process.pid}-${path.basename(runDir)}`;
   const dirs = {
-    userData: path.join(runDir, 'ud'),
-    extensions: path.join(runDir, 'ext'),
+    userData: opts.userDataDir ?? path.join(runDir, 'ud'),
+    extensions: opts.extensionsDir ?? path.join(runDir, 'ext'),
     home: path.join(runDir, 'home'),
     tmp: path.join(runDir, 'tmp'),
     runtime: path.join(runDir, 'rt'),
@@ -71,7 +76,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true, mode: 0o700 });
   const settingsFile = path.join(dirs.userData, 'User', 'settings.json');
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  fs.writeFileSync(settingsFile, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, ...opts.settings }, null, 2));
+  // An existing settings.json (a persistent user data folder) is the user's: keep it.
+  if (!opts.userDataDir || !fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, ...opts.settings }, null, 2));
 
   // Everything a well-behaved tool writes goes into the run folder, never the user's home.
   const childEnv: NodeJS.ProcessEnv = {
@@ -95,13 +101,13 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
 
   for (const vsix of opts.vsix ?? []) {
     fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
-    const r = spawnSync(process.execPath, [entry, ...common, '--install-extension', vsix], { env: serverEnv, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, [entry, ...common, '--install-extension', vsix, '--force'], { env: serverEnv, encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new HostError(`installing ${path.basename(vsix)} into code-server failed: ${(r.stderr || r.stdout || '').trim().split('\n').pop()}`);
   }
 
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
     const args = [
       entry,
@@ -126,7 +132,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       lastError = err;
       await endMarked(SESSION_ENV, session, child.pid);
       const text = fs.readFileSync(logFile, 'utf8');
-      if (/EADDRINUSE/.test(text)) continue; // lost the race for the port: try another
+      if (/EADDRINUSE/.test(text) && !opts.port) continue; // lost the race for the port: try another
       throw new HostError(`code-server did not start: ${(err as Error).message}; its log (${logFile}):\n${text.trim().split('\n').slice(-10).join('\n')}`);
     }
     log(`vscode-host: code-server ${url} (pid ${child.pid}, run folder ${runDir})`);

@@ -38,7 +38,7 @@ export async function runInHostSuite(opts: SuiteOptions): Promise<SuiteOutcome> 
     trust: opts.mode === 'restricted',
     env: { CONCURRENCY_LAB_IT_MODE: opts.mode },
     // Restricted Mode must stay restricted: no startup dialog asking to trust the folder.
-    settings: opts.mode === 'restricted' ? { 'security.workspace.trust.startupPrompt': 'never' } : {},
+    settings: { 'git.openRepositoryInParentFolders': 'never', ...(opts.mode === 'restricted' ? { 'security.workspace.trust.startupPrompt': 'never' } : {}) },
     log: opts.verbose ? log : undefined,
   });
   // A throwaway copy: tests may write files into their workspace.

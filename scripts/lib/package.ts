@@ -23,6 +23,8 @@ export async function packageVsix(out = defaultVsixPath(), quiet = false): Promi
     cwd: REPO_ROOT,
     stdio: quiet ? 'pipe' : 'inherit',
     encoding: 'utf8',
+    // vsce runs `npm run vscode:prepublish`; keep npm from writing debug logs into ~/.npm.
+    env: { ...process.env, npm_config_logs_max: '0' },
   });
   if (r.status !== 0) {
     const tail = quiet ? `:\n${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-15).join('\n')}` : ' (see above)';
