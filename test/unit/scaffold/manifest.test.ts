@@ -7,6 +7,7 @@ import Ajv from 'ajv';
 import * as ts from 'typescript';
 import { COMMANDS } from '../../../src/commands';
 import { EXAMPLE_IDS, isExampleId } from '../../../src/scaffold/catalogue';
+import { expandSnippet } from './snippetText';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const read = (rel: string) => JSON.parse(fs.readFileSync(path.join(ROOT, rel), 'utf8'));
@@ -19,19 +20,6 @@ interface Snippet {
   body: string[];
   description: string;
   isFileTemplate?: boolean;
-}
-
-/** The text a snippet inserts when every placeholder keeps its default and every choice its first option. */
-export function expandSnippet(body: string[]): string {
-  const expanded = body
-    .join('\n')
-    .replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1')
-    .replace(/\$\{\d+:((?:\\\}|[^}])*)\}/g, '$1')
-    .replace(/\$\d+/g, '');
-  // Any `$` left that is not escaped would be snippet syntax this expansion does not know.
-  const stray = /(?<!\\)\$[{\d\w]/.exec(expanded);
-  if (stray) throw new Error(`unexpanded snippet syntax at ${JSON.stringify(expanded.slice(stray.index, stray.index + 20))}`);
-  return expanded.replace(/\\([$}\\])/g, '$1');
 }
 
 describe('package.json contributions', () => {
