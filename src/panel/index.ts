@@ -1,11 +1,257 @@
-// Placeholder until issue #5's panel lands here.
+// The trace panel: one WebviewPanel (viewType concurrencyLab.trace) that shows the current trace.
+// Lifecycle follows vscode-extension-samples' webview-sample (createOrShow / revive, disposables,
+// CSP with a fresh nonce, assets only via asWebviewUri, localResourceRoots narrowed); what it shows
+// lives in ViewerSession (no vscode), which the panel only connects to a webview.
 import * as vscode from 'vscode';
-import type { TraceViewer } from './viewer';
+import * as crypto from 'crypto';
+import * as path from 'path';
+import { BUNDLES } from '../bundlePaths';
+import { COMMANDS } from '../commands';
+import { assertNever, parseFromWebview, parseViewerState, type FromWebview, type FromWebviewRequest, type ToWebview, type TraceSource } from '../protocol/messages';
+import type { RunHandle } from '../runner/types';
+import { makeNonce, viewerPageHtml } from './html';
+import { ViewerSession } from './session';
+import { formatOf, readTraceFile, TraceFileError, writeTraceFile } from './traceFiles';
+import type { RunActions, TraceViewer } from './viewer';
 
-export function registerPanel(_context: vscode.ExtensionContext): TraceViewer {
-  return {
-    show: async () => undefined,
-    attachRun: () => undefined,
-    shownPids: () => [],
-  };
+export const VIEW_TYPE = 'concurrencyLab.trace';
+
+/** Where the last finished run is kept so a window reload can show it again. */
+const LAST_RUN_FILE = 'last-run.jsonl';
+
+class TracePanel implements TraceViewer {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly session: ViewerSession;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.session = new ViewerSession({ post: (m) => this.post(m) });
+  }
+
+  async show(): Promise<void> {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Concurrency Lab Trace'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    this.adopt(panel);
+  }
+
+  attachRun(handle: RunHandle, actions?: RunActions): void {
+    const file = handle.header.file;
+    this.session.attach(handle, file ? path.basename(file) : vscode.l10n.t('Run'), actions?.rerun);
+    handle.done.then(
+      (result) => this.saveLastRun(result.header, result.events),
+      () => undefined,
+    );
+  }
+
+  shownPids(): number[] {
+    return this.session.pids();
+  }
+
+  /** Restores a panel VS Code kept across a reload (WebviewPanelSerializer). */
+  async revive(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = parseViewerState(state);
+    this.adopt(panel);
+    if (saved) await this.restoreSource(saved.source);
+  }
+
+  async openFile(uri: vscode.Uri): Promise<void> {
+    const trace = await readTraceFile(uri.fsPath);
+    if (trace.malformed > 0) void vscode.window.showWarningMessage(vscode.l10n.t('{0}: skipped {1} malformed lines.', path.basename(uri.fsPath), trace.malformed));
+    this.session.load({ title: path.basename(uri.fsPath), header: trace.header, source: { kind: 'file', path: uri.fsPath }, events: trace.events });
+    await this.show();
+  }
+
+  async exportTo(uri: vscode.Uri): Promise<void> {
+    const cur = this.session.current();
+    if (cur.events.length === 0) throw new TraceFileError(vscode.l10n.t('There is no trace to export yet: run an example or open a trace first.'));
+    await writeTraceFile(uri.fsPath, cur.header, cur.events);
+  }
+
+  hasTrace(): boolean {
+    return this.session.current().events.length > 0;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.session.dispose();
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      // Only the webview bundle folder and media/ (the stylesheet) are readable by the page.
+      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, path.dirname(BUNDLES.webview)), vscode.Uri.joinPath(this.context.extensionUri, 'media')],
+    };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = this.webviewOptions();
+    const asUri = (rel: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, rel)).toString();
+    panel.webview.html = viewerPageHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: makeNonce((n) => crypto.randomBytes(n)),
+      scriptUri: asUri(BUNDLES.webview),
+      cssUri: asUri('media/panel.css'),
+      codiconCssUri: asUri(BUNDLES.codiconCss),
+      lang: vscode.env.language,
+      title: vscode.l10n.t('Concurrency Lab Trace'),
+    });
+    this.panelDisposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const msg = parseFromWebview(raw);
+        // Anything that is not a known, well-formed message is dropped: the page renders strings
+        // from user programs and must not be able to make the host do anything else.
+        if (msg) void this.handle(msg);
+      }),
+      panel.onDidDispose(() => {
+        this.session.webviewGone();
+        this.panel = undefined;
+        for (const d of this.panelDisposables.splice(0)) d.dispose();
+      }),
+    );
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  private async handle(msg: FromWebview): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        this.session.webviewReady();
+        return;
+      case 'stop':
+        await this.session.stop();
+        return;
+      case 'rerun':
+        this.session.runAgain();
+        return;
+      case 'openSource':
+        await this.openSource(msg.loc.file, msg.loc.line, msg.loc.column);
+        return;
+      case 'export':
+      case 'openTrace':
+        await this.request(msg);
+        return;
+      default:
+        return assertNever(msg);
+    }
+  }
+
+  /** Runs a request and always answers it, with the error's message when the handler fails. */
+  private async request(msg: FromWebviewRequest): Promise<void> {
+    try {
+      let result: string | undefined;
+      switch (msg.type) {
+        case 'export':
+          result = await vscode.commands.executeCommand<string | undefined>(COMMANDS.exportTrace, { format: msg.format });
+          break;
+        case 'openTrace':
+          result = await vscode.commands.executeCommand<string | undefined>(COMMANDS.openTrace);
+          break;
+        default:
+          assertNever(msg);
+      }
+      this.post({ type: 'reply', requestId: msg.requestId, ...(result ? { result } : {}) });
+    } catch (e) {
+      this.post({ type: 'reply', requestId: msg.requestId, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private async openSource(file: string, line: number, column: number | undefined): Promise<void> {
+    // Only absolute paths: a relative one would resolve against whatever folder happens to be open.
+    const uri = file.startsWith('file://') ? vscode.Uri.parse(file) : path.isAbsolute(file) ? vscode.Uri.file(file) : undefined;
+    if (!uri) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Cannot open source location {0}:{1}.', file, line));
+      return;
+    }
+    const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, (column ?? 1) - 1));
+    try {
+      await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preview: true });
+    } catch {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Cannot open {0}.', uri.fsPath));
+    }
+  }
+
+  private async restoreSource(source: TraceSource): Promise<void> {
+    try {
+      if (source.kind === 'file') await this.openFile(vscode.Uri.file(source.path));
+      else if (source.kind === 'run') {
+        const last = vscode.Uri.joinPath(this.context.globalStorageUri, LAST_RUN_FILE);
+        const trace = await readTraceFile(last.fsPath);
+        this.session.load({ title: source.file ? path.basename(source.file) : vscode.l10n.t('Run'), header: trace.header, source, events: trace.events });
+      }
+    } catch {
+      // The file may be gone since the reload; the panel then simply starts empty.
+    }
+  }
+
+  private async saveLastRun(header: Parameters<typeof writeTraceFile>[1], events: Parameters<typeof writeTraceFile>[2]): Promise<void> {
+    try {
+      await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
+      await writeTraceFile(vscode.Uri.joinPath(this.context.globalStorageUri, LAST_RUN_FILE).fsPath, header, events);
+    } catch {
+      // Restoring after reload is a convenience; a failed save must not disturb the run.
+    }
+  }
+}
+
+const TRACE_FILTERS = { [vscode.l10n.t('Traces')]: ['jsonl', 'json'] };
+
+function userMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function registerPanel(context: vscode.ExtensionContext): TraceViewer {
+  const viewer = new TracePanel(context);
+  context.subscriptions.push(
+    { dispose: () => viewer.dispose() },
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state) => viewer.revive(panel, state),
+    }),
+    vscode.commands.registerCommand(COMMANDS.showTrace, () => viewer.show()),
+    vscode.commands.registerCommand(COMMANDS.openTrace, async (arg?: unknown): Promise<string | undefined> => {
+      let uri = arg instanceof vscode.Uri ? arg : undefined;
+      if (!uri) {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: TRACE_FILTERS, openLabel: vscode.l10n.t('Open Trace') });
+        uri = picked?.[0];
+      }
+      if (!uri) return undefined;
+      try {
+        await viewer.openFile(uri);
+        return uri.fsPath;
+      } catch (e) {
+        void vscode.window.showErrorMessage(userMessage(e));
+        throw e;
+      }
+    }),
+    vscode.commands.registerCommand(COMMANDS.exportTrace, async (arg?: unknown): Promise<string | undefined> => {
+      // Accepts a target Uri, or { format } from the panel's buttons (then asks where to save).
+      let uri = arg instanceof vscode.Uri ? arg : undefined;
+      const wanted = typeof arg === 'object' && arg !== null && 'format' in arg && (arg as { format: unknown }).format === 'chrome' ? 'chrome' : 'jsonl';
+      if (!viewer.hasTrace()) {
+        const msg = vscode.l10n.t('There is no trace to export yet: run an example or open a trace first.');
+        void vscode.window.showErrorMessage(msg);
+        throw new Error(msg);
+      }
+      if (!uri) {
+        const filters = wanted === 'chrome' ? { [vscode.l10n.t('Chrome trace (Perfetto)')]: ['json'] } : { [vscode.l10n.t('Concurrency Lab trace')]: ['jsonl'] };
+        uri = await vscode.window.showSaveDialog({ filters, saveLabel: vscode.l10n.t('Export Trace') });
+      }
+      if (!uri) return undefined;
+      if (!formatOf(uri.fsPath)) uri = uri.with({ path: uri.path + (wanted === 'chrome' ? '.json' : '.jsonl') });
+      try {
+        await viewer.exportTo(uri);
+      } catch (e) {
+        void vscode.window.showErrorMessage(userMessage(e));
+        throw e;
+      }
+      return uri.fsPath;
+    }),
+  );
+  return viewer;
 }

@@ -1,0 +1,179 @@
+// What the panel shows, independent of the vscode API: the current trace, the live run feeding it,
+// and the delivery of both to a webview that may not be listening yet. No vscode import, so this is
+// unit-tested in plain mocha (test/unit/panel/session.test.ts).
+//
+// Delivery rules:
+// - Ready handshake (as vscode-pull-request-github's webview.ts): nothing is posted until the webview
+//   says `ready`; until then only the latest state matters, so a Reset replaces anything queued.
+// - Live events are coalesced: a batch is flushed at most every `flushMs` (or when it is large), so a
+//   run producing 100k events/s costs a few postMessage calls per second, each a delta.
+// - Big traces are sent in chunks of EVENTS_PER_MESSAGE so no single message is huge.
+
+import type { RunHandle } from '../runner/types';
+import type { TraceEvent, TraceHeader } from '../trace/events';
+import { EVENTS_PER_MESSAGE, type RunStateInfo, type ToWebview, type TraceSource } from '../protocol/messages';
+
+export interface SessionOptions {
+  post: (message: ToWebview) => void;
+  /** Live batches are held at most this long before being sent (default 50 ms). */
+  flushMs?: number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export interface LoadedTrace {
+  title: string;
+  header: TraceHeader | undefined;
+  source: TraceSource;
+  events: readonly TraceEvent[];
+}
+
+export class ViewerSession {
+  private ready = false;
+  private trace: LoadedTrace = { title: 'Concurrency Lab', header: undefined, source: { kind: 'empty' }, events: [] };
+  /** Events of the current trace held by this session (a live run's array grows; we copy on add). */
+  private events: TraceEvent[] = [];
+  /** How many of `events` the webview has been sent. */
+  private sent = 0;
+  private run: RunStateInfo = { live: false, canRerun: false };
+  private handle: RunHandle | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private rerun: (() => void) | undefined;
+  private timer: unknown;
+  private resetPending = true;
+  private readonly flushMs: number;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  constructor(private readonly opts: SessionOptions) {
+    this.flushMs = opts.flushMs ?? 50;
+    this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
+
+  /** The webview (re)loaded its page: it has nothing, so everything is sent again. */
+  webviewReady(): void {
+    this.ready = true;
+    this.resetPending = true;
+    this.flush();
+  }
+
+  /** The webview went away (panel hidden without retained context, or disposed). */
+  webviewGone(): void {
+    this.ready = false;
+  }
+
+  /** Shows a finished trace (opened from a file or restored). Detaches any live run. */
+  load(trace: LoadedTrace): void {
+    this.detach();
+    this.trace = trace;
+    this.events = [...trace.events];
+    this.run = { live: false, canRerun: false };
+    this.resetPending = true;
+    this.flush();
+  }
+
+  /** Streams a live run: its events so far now, the rest as they arrive. */
+  attach(handle: RunHandle, title: string, rerun?: () => void): void {
+    this.detach();
+    this.handle = handle;
+    this.rerun = rerun;
+    this.trace = { title, header: handle.header, source: { kind: 'run', ...(handle.header.file ? { file: handle.header.file } : {}) }, events: [] };
+    this.events = [...handle.events];
+    this.run = { live: true, canRerun: rerun !== undefined };
+    this.resetPending = true;
+    this.unsubscribe = handle.onEvents((batch) => {
+      if (this.handle !== handle) return;
+      for (const e of batch) this.events.push(e);
+      this.schedule();
+    });
+    this.flush();
+    handle.done.then(
+      (result) => this.finished(handle, result.events),
+      () => this.finished(handle, undefined),
+    );
+  }
+
+  private finished(handle: RunHandle, all: readonly TraceEvent[] | undefined): void {
+    if (this.handle !== handle) return;
+    // The final result may hold events (run.end) that no batch carried; append what is missing.
+    if (all && all.length > this.events.length) for (let i = this.events.length; i < all.length; i++) this.events.push(all[i]!);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.handle = undefined;
+    this.run = { live: false, canRerun: this.rerun !== undefined };
+    this.flushNow();
+    if (this.ready) this.opts.post({ type: 'runState', run: this.run });
+  }
+
+  /** Stop button: ends the live run's whole tree. */
+  async stop(): Promise<void> {
+    await this.handle?.stop();
+  }
+
+  /** "Run again" button. */
+  runAgain(): boolean {
+    if (!this.rerun) return false;
+    this.rerun();
+    return true;
+  }
+
+  get isLive(): boolean {
+    return this.handle !== undefined;
+  }
+
+  current(): LoadedTrace {
+    return { ...this.trace, events: this.events };
+  }
+
+  /** pids of every process the trace knows about so far, in order of first appearance. */
+  pids(): number[] {
+    const seen = new Set<number>();
+    for (const e of this.events) if (e.kind !== 'run.end') seen.add(e.pid);
+    return [...seen];
+  }
+
+  dispose(): void {
+    this.detach();
+    this.ready = false;
+  }
+
+  private detach(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.handle = undefined;
+    this.rerun = undefined;
+    if (this.timer !== undefined) this.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    if (!this.ready) return;
+    if (this.events.length - this.sent >= EVENTS_PER_MESSAGE) {
+      this.flushNow();
+      return;
+    }
+    if (this.timer === undefined) this.timer = this.setTimer(() => this.flushNow(), this.flushMs);
+  }
+
+  private flushNow(): void {
+    if (this.timer !== undefined) this.clearTimer(this.timer);
+    this.timer = undefined;
+    this.flush();
+  }
+
+  private flush(): void {
+    if (!this.ready) return;
+    if (this.resetPending) {
+      this.resetPending = false;
+      const first = this.events.slice(0, EVENTS_PER_MESSAGE);
+      this.opts.post({ type: 'reset', title: this.trace.title, header: this.trace.header, source: this.trace.source, run: this.run, total: this.events.length, events: first });
+      this.sent = first.length;
+    }
+    while (this.sent < this.events.length) {
+      const chunk = this.events.slice(this.sent, this.sent + EVENTS_PER_MESSAGE);
+      this.opts.post({ type: 'events', events: chunk });
+      this.sent += chunk.length;
+    }
+  }
+}

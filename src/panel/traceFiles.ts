@@ -1,0 +1,55 @@
+// Reading and writing trace files for the panel's Open and Export. Node only (no vscode), so the
+// errors users see are plain one-line messages and the code is testable without VS Code.
+
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { TraceEvent, TraceHeader } from '../trace/events';
+import { makeHeader, parseJsonl, serializeJsonl, sortEvents } from '../trace/jsonl';
+
+export interface TraceFile {
+  header: TraceHeader | undefined;
+  events: TraceEvent[];
+  malformed: number;
+}
+
+export type TraceFileFormat = 'jsonl' | 'chrome';
+
+/** .jsonl is native, .json is the Chrome Trace Event Format (conventions.md, "Formats by extension"). */
+export function formatOf(file: string): TraceFileFormat | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.jsonl') return 'jsonl';
+  if (ext === '.json') return 'chrome';
+  return undefined;
+}
+
+export class TraceFileError extends Error {}
+
+export async function readTraceFile(file: string): Promise<TraceFile> {
+  const format = formatOf(file);
+  if (!format) throw new TraceFileError(`${path.basename(file)}: not a trace file (expected .jsonl or .json)`);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TraceFileError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
+  }
+  if (format === 'jsonl') {
+    const parsed = parseJsonl(text);
+    if (parsed.events.length === 0 && !parsed.header) throw new TraceFileError(`${path.basename(file)}: no trace events found`);
+    return { header: parsed.header, events: sortEvents(parsed.events), malformed: parsed.malformed };
+  }
+  throw new TraceFileError(`${path.basename(file)}: Chrome trace import is not supported yet; open a .jsonl trace`);
+}
+
+export function serializeTrace(format: TraceFileFormat, header: TraceHeader | undefined, events: readonly TraceEvent[]): string {
+  const h = header ?? makeHeader({ ts: events[0]?.ts ?? Date.now() * 1000 });
+  if (format === 'jsonl') return serializeJsonl(h, events);
+  throw new TraceFileError('Chrome trace export is not supported yet; export as .jsonl');
+}
+
+export async function writeTraceFile(file: string, header: TraceHeader | undefined, events: readonly TraceEvent[]): Promise<void> {
+  const format = formatOf(file);
+  if (!format) throw new TraceFileError(`${path.basename(file)}: choose a .jsonl or .json file name`);
+  await fs.writeFile(file, serializeTrace(format, header, events));
+}

@@ -1,0 +1,103 @@
+// Per-lane indexes so a frame only touches what is visible: task spans and marks sorted by time
+// per lane (binary search to the first visible one), messages sorted by their earlier end.
+// Pure; unit-tested. Times are absolute µs (as in the events).
+
+import type { OutputEvent, ErrorEvent } from '../../trace/events';
+import type { MessageArrow, TaskSpan, TraceModel } from '../../trace/model';
+import { laneKey } from './lanes';
+import { lowerBound } from './replay';
+
+export type Mark = { ts: number; event: OutputEvent | ErrorEvent };
+
+export interface LaneItems {
+  /** Started tasks run in this lane, sorted by start. */
+  tasks: TaskSpan[];
+  /** Longest task in the lane (µs), bounds the binary search for the first visible one. */
+  maxTaskDur: number;
+  /** Output lines and errors, sorted by ts. */
+  marks: Mark[];
+}
+
+export interface TraceIndex {
+  lanes: Map<string, LaneItems>;
+  /** Messages with at least one end known, sorted by their earlier end. */
+  messages: MessageArrow[];
+  maxMessageDur: number;
+}
+
+const lane = (m: Map<string, LaneItems>, key: string): LaneItems => {
+  let l = m.get(key);
+  if (!l) {
+    l = { tasks: [], maxTaskDur: 0, marks: [] };
+    m.set(key, l);
+  }
+  return l;
+};
+
+export const messageStart = (m: MessageArrow): number => Math.min(m.sendTs ?? Infinity, m.recvTs ?? Infinity);
+export const messageEnd = (m: MessageArrow): number => Math.max(m.sendTs ?? -Infinity, m.recvTs ?? -Infinity);
+
+/** `now`: the end used for spans still open (the last event seen). */
+export function buildIndex(model: TraceModel, now: number): TraceIndex {
+  const lanes = new Map<string, LaneItems>();
+  for (const t of model.tasks) {
+    if (t.pid === undefined || t.start === undefined) continue;
+    const l = lane(lanes, laneKey(t.pid, t.tid));
+    l.tasks.push(t);
+    const dur = (t.end ?? now) - t.start;
+    if (dur > l.maxTaskDur) l.maxTaskDur = dur;
+  }
+  for (const e of model.outputs) lane(lanes, laneKey(e.pid, e.tid)).marks.push({ ts: e.ts, event: e });
+  for (const e of model.errors) lane(lanes, laneKey(e.pid, e.tid)).marks.push({ ts: e.ts, event: e });
+  for (const l of lanes.values()) {
+    sortIfNeeded(l.tasks, (t) => t.start!);
+    sortIfNeeded(l.marks, (m) => m.ts);
+  }
+  const messages = model.messages.filter((m) => m.sendTs !== undefined || m.recvTs !== undefined);
+  sortIfNeeded(messages, messageStart);
+  let maxMessageDur = 0;
+  for (const m of messages) {
+    // Unreceived messages are drawn up to `now` (time spent waiting), so they count to `now`.
+    const d = m.sendTs !== undefined ? Math.abs((m.recvTs ?? now) - m.sendTs) : 0;
+    if (d > maxMessageDur) maxMessageDur = d;
+  }
+  return { lanes, messages, maxMessageDur };
+}
+
+/** Events mostly arrive in time order; checking first avoids an O(n log n) sort per rebuild. */
+function sortIfNeeded<T>(a: T[], key: (x: T) => number): void {
+  for (let i = 1; i < a.length; i++) {
+    if (key(a[i - 1]!) > key(a[i]!)) {
+      a.sort((x, y) => key(x) - key(y));
+      return;
+    }
+  }
+}
+
+/** Index range [from, to) of tasks that may intersect [t0, t1]. */
+export function visibleTasks(l: LaneItems, t0: number, t1: number): [number, number] {
+  const from = lowerBound((i) => l.tasks[i]!.start!, l.tasks.length, t0 - l.maxTaskDur);
+  const to = lowerBound((i) => l.tasks[i]!.start!, l.tasks.length, t1 + 1e-9);
+  return [from, to];
+}
+
+export function visibleMarks(l: LaneItems, t0: number, t1: number): [number, number] {
+  const from = lowerBound((i) => l.marks[i]!.ts, l.marks.length, t0);
+  const to = lowerBound((i) => l.marks[i]!.ts, l.marks.length, t1 + 1e-9);
+  return [from, to];
+}
+
+export function visibleMessages(idx: TraceIndex, t0: number, t1: number): [number, number] {
+  const from = lowerBound((i) => messageStart(idx.messages[i]!), idx.messages.length, t0 - idx.maxMessageDur);
+  const to = lowerBound((i) => messageStart(idx.messages[i]!), idx.messages.length, t1 + 1e-9);
+  return [from, to];
+}
+
+/** Distance from point (px, py) to the segment (x0, y0)-(x1, y1), for picking arrows. */
+export function distanceToSegment(px: number, py: number, x0: number, y0: number, x1: number, y1: number): number {
+  const dx = x1 - x0;
+  const dy = y1 - y0;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - x0) * dx + (py - y0) * dy) / len2));
+  return Math.hypot(px - (x0 + t * dx), py - (y0 + t * dy));
+}

@@ -1,0 +1,191 @@
+// The details pane: what the selection is and what happened to it. Built with textContent only —
+// every string here may come from a user's program.
+
+import type { SourceLocation, TraceEvent } from '../../trace/events';
+import type { MessageArrow, TaskSpan, TraceModel } from '../../trace/model';
+import { processStateAt, isFailure } from '../layout/replay';
+import { formatDuration, formatOffset } from '../layout/ticks';
+import type { Selection } from '../selection';
+import { t } from '../strings';
+import { describeState } from './tree';
+
+export interface DetailsContext {
+  model: TraceModel;
+  /** Events in time order (to find the events behind a span or an arrow). */
+  events: readonly TraceEvent[];
+  origin: number;
+  at: number | undefined;
+  now: number;
+  select(s: Selection): void;
+  /** Undefined when there is no editor to jump to (the HTML report). */
+  openSource: ((loc: SourceLocation) => void) | undefined;
+}
+
+const MAX_OUTPUT_LINES = 2000;
+const MAX_MESSAGES = 500;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (cls) el.className = cls;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function section(parent: HTMLElement, title: string): HTMLElement {
+  const s = h('section');
+  s.appendChild(h('h3', undefined, title));
+  parent.appendChild(s);
+  return s;
+}
+
+function kv(parent: HTMLElement, pairs: [string, string][]): void {
+  const dl = h('dl', 'kv');
+  for (const [k, v] of pairs) {
+    dl.appendChild(h('dt', undefined, k));
+    dl.appendChild(h('dd', undefined, v));
+  }
+  parent.appendChild(dl);
+}
+
+const channelWord = (m: MessageArrow) => (m.channel === 'queue' ? 'queue' : 'pipe');
+
+export function messageLine(m: MessageArrow, origin: number): string {
+  const from = m.fromPid !== undefined ? `pid ${m.fromPid}` : '?';
+  const to = m.toPid !== undefined ? `pid ${m.toPid}` : '?';
+  const wait = m.sendTs !== undefined && m.recvTs !== undefined ? ` · ${t('waited', formatDuration(m.recvTs - m.sendTs), channelWord(m))}` : m.recvTs === undefined ? ` · ${t('notReceived')}` : '';
+  const when = m.sendTs !== undefined ? formatOffset(m.sendTs - origin) : '';
+  return `${when}  ${from} → ${to}  ${m.summary ?? ''}  (${m.channel} ${m.channelId})${wait}`;
+}
+
+export function renderDetails(root: HTMLElement, sel: Selection | undefined, ctx: DetailsContext): void {
+  root.replaceChildren();
+  if (!sel) {
+    root.appendChild(h('p', 'hint', t('selectHint')));
+    return;
+  }
+  switch (sel.kind) {
+    case 'process':
+      return renderProcess(root, sel.pid, ctx);
+    case 'task':
+      return renderTask(root, sel.task, ctx);
+    case 'message':
+      return renderMessage(root, sel.message, ctx);
+    case 'event':
+      return renderEvents(root, [sel.event], ctx, `${sel.event.kind} · pid ${sel.event.pid}`);
+  }
+}
+
+function renderProcess(root: HTMLElement, pid: number, ctx: DetailsContext): void {
+  const p = ctx.model.processes.get(pid);
+  if (!p) return;
+  const limit = ctx.at ?? Infinity;
+  const state = processStateAt(p, ctx.at);
+  root.appendChild(h('h2', undefined, `${p.name} — pid ${p.pid}, ppid ${p.ppid}`));
+  const end = state.kind === 'running' ? (ctx.at ?? ctx.now) : (p.end ?? ctx.now);
+  const ended = section(root, t('howEnded'));
+  const stateEl = h('p', isFailure(state) ? 'state failed' : 'state', `${describeState(state)} · ${formatOffset(p.start - ctx.origin)} · ${formatDuration(end - p.start)}`);
+  ended.appendChild(stateEl);
+  for (const e of ctx.model.errors) {
+    if (e.pid !== pid || e.ts > limit) continue;
+    const err = h('pre', 'stderr', e.stack ?? e.message);
+    ended.appendChild(err);
+  }
+
+  const out = section(root, t('stdout'));
+  const lines = ctx.model.outputs.filter((o) => o.pid === pid && o.ts <= limit);
+  if (lines.length === 0) out.appendChild(h('p', 'hint', t('noOutput')));
+  else {
+    const pre = h('pre', 'output');
+    pre.setAttribute('tabindex', '0');
+    pre.setAttribute('aria-label', `${t('stdout')} pid ${pid}`);
+    for (const o of lines.slice(-MAX_OUTPUT_LINES)) {
+      const line = h('span', o.stream, o.text.endsWith('\n') ? o.text : `${o.text}\n`);
+      pre.appendChild(line);
+    }
+    out.appendChild(pre);
+  }
+
+  const msgs = section(root, t('messages'));
+  const mine = ctx.model.messages.filter((m) => (m.fromPid === pid || m.toPid === pid) && (m.sendTs ?? m.recvTs ?? Infinity) <= limit);
+  if (mine.length === 0) msgs.appendChild(h('p', 'hint', t('noMessages')));
+  else {
+    const ul = h('ul', 'messages');
+    for (const m of mine.slice(0, MAX_MESSAGES)) {
+      const li = h('li');
+      const b = h('button', 'link', messageLine(m, ctx.origin));
+      b.addEventListener('click', () => ctx.select({ kind: 'message', message: m }));
+      li.appendChild(b);
+      ul.appendChild(li);
+    }
+    msgs.appendChild(ul);
+  }
+}
+
+function renderTask(root: HTMLElement, task: TaskSpan, ctx: DetailsContext): void {
+  root.appendChild(h('h2', undefined, `${t('task')} ${task.fn}${task.args ?? ''}`));
+  const pairs: [string, string][] = [
+    ['pool', task.poolId],
+    ['taskId', String(task.taskId)],
+  ];
+  if (task.submitPid !== undefined) pairs.push(['submit', `pid ${task.submitPid} ${task.submitTs !== undefined ? formatOffset(task.submitTs - ctx.origin) : ''}`]);
+  if (task.pid !== undefined) pairs.push(['worker', t('ranOn', task.pid) + (task.tid ? ` (${t('thread', task.tid)})` : '')]);
+  if (task.submitTs !== undefined && task.start !== undefined) pairs.push(['queue', t('queuedFor', formatDuration(task.start - task.submitTs))]);
+  if (task.start !== undefined && task.end !== undefined) pairs.push(['duration', t('took', formatDuration(task.end - task.start))]);
+  if (task.ok === false) pairs.push(['result', t('failed', task.error ?? '?')]);
+  kv(root, pairs);
+  const evs = ctx.events.filter((e) => (e.kind === 'task.submit' || e.kind === 'task.start' || e.kind === 'task.end') && e.poolId === task.poolId && e.taskId === task.taskId);
+  renderEventList(root, evs, ctx);
+}
+
+function renderMessage(root: HTMLElement, m: MessageArrow, ctx: DetailsContext): void {
+  root.appendChild(h('h2', undefined, `${t('message')} ${m.summary ?? m.msgId}`));
+  const pairs: [string, string][] = [
+    ['channel', `${m.channel} ${m.channelId}`],
+    ['msgId', m.msgId],
+  ];
+  if (m.fromPid !== undefined) pairs.push(['send', `${t('sentBy', m.fromPid)} ${m.sendTs !== undefined ? formatOffset(m.sendTs - ctx.origin) : ''}`]);
+  if (m.toPid !== undefined) pairs.push(['recv', `${t('receivedBy', m.toPid)} ${m.recvTs !== undefined ? formatOffset(m.recvTs - ctx.origin) : ''}`]);
+  if (m.sendTs !== undefined && m.recvTs !== undefined) pairs.push(['wait', t('waited', formatDuration(m.recvTs - m.sendTs), channelWord(m))]);
+  else pairs.push(['wait', t('notReceived')]);
+  kv(root, pairs);
+  const evs = ctx.events.filter((e) => (e.kind === 'message.send' || e.kind === 'message.recv') && e.channelId === m.channelId && e.msgId === m.msgId);
+  renderEventList(root, evs, ctx);
+}
+
+function renderEvents(root: HTMLElement, evs: TraceEvent[], ctx: DetailsContext, title: string): void {
+  root.appendChild(h('h2', undefined, title));
+  renderEventList(root, evs, ctx);
+}
+
+function renderEventList(root: HTMLElement, evs: readonly TraceEvent[], ctx: DetailsContext): void {
+  const s = section(root, t('fields'));
+  for (const e of evs) {
+    const box = h('div', 'event');
+    const pairs: [string, string][] = [['time', formatOffset(e.ts - ctx.origin)]];
+    for (const [k, v] of Object.entries(e)) {
+      if (k === 'ts' || k === 'loc') continue;
+      pairs.push([k, typeof v === 'string' ? v : JSON.stringify(v)]);
+    }
+    kv(box, pairs);
+    if (e.loc) {
+      const where = `${basename(e.loc.file)}:${e.loc.line}${e.loc.column ? `:${e.loc.column}` : ''}`;
+      if (ctx.openSource) {
+        const b = h('button', 'source');
+        b.type = 'button';
+        const icon = h('i', 'codicon codicon-go-to-file');
+        icon.setAttribute('aria-hidden', 'true');
+        b.append(icon, document.createTextNode(` ${t('goToSource', where)}`));
+        b.title = e.loc.file;
+        const loc = e.loc;
+        b.addEventListener('click', () => ctx.openSource!(loc));
+        box.appendChild(b);
+      } else box.appendChild(h('p', 'hint', where));
+    }
+    s.appendChild(box);
+  }
+}
+
+function basename(p: string): string {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i >= 0 ? p.slice(i + 1) : p;
+}

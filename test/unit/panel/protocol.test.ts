@@ -1,0 +1,34 @@
+// The typed protocol's validators: only known, well-formed messages cross the webview boundary.
+import * as assert from 'assert';
+import { parseFromWebview, parseToWebview, parseViewerState } from '../../../src/protocol/messages';
+
+describe('protocol: message validation', () => {
+  it('accepts every known webview message, rebuilt without extra fields', () => {
+    assert.deepStrictEqual(parseFromWebview({ type: 'ready', extra: 1 }), { type: 'ready' });
+    assert.deepStrictEqual(parseFromWebview({ type: 'stop' }), { type: 'stop' });
+    assert.deepStrictEqual(parseFromWebview({ type: 'rerun' }), { type: 'rerun' });
+    assert.deepStrictEqual(parseFromWebview({ type: 'openSource', loc: { file: '/a/b.mjs', line: 3, column: 2, evil: true } }), { type: 'openSource', loc: { file: '/a/b.mjs', line: 3, column: 2 } });
+    assert.deepStrictEqual(parseFromWebview({ type: 'export', requestId: 4, format: 'chrome' }), { type: 'export', requestId: 4, format: 'chrome' });
+    assert.deepStrictEqual(parseFromWebview({ type: 'openTrace', requestId: 5 }), { type: 'openTrace', requestId: 5 });
+  });
+
+  it('rejects unknown types and malformed fields', () => {
+    for (const bad of [null, 'ready', [], { type: 'runCommand', command: 'x' }, { type: 'openSource', loc: { file: '/a', line: 0 } }, { type: 'openSource', loc: { file: '', line: 1 } }, { type: 'export', requestId: 1, format: 'exe' }, { type: 'export', format: 'jsonl' }, { type: 'openTrace', requestId: 1.5 }]) {
+      assert.strictEqual(parseFromWebview(bad), undefined, JSON.stringify(bad));
+    }
+  });
+
+  it('validates host messages and drops invalid events inside them', () => {
+    const m = parseToWebview({ type: 'reset', title: 't', source: { kind: 'run' }, run: { live: true, canRerun: false }, total: 2, events: [{ kind: 'process.start', ts: 1, pid: 2, ppid: 1, name: 'p' }, { kind: 'x' }] });
+    assert.ok(m && m.type === 'reset');
+    assert.strictEqual(m.events.length, 1);
+    assert.strictEqual(parseToWebview({ type: 'reset', title: 't', source: { kind: 'run' }, run: { live: true }, total: 0, events: [] }), undefined);
+    assert.deepStrictEqual(parseToWebview({ type: 'reply', requestId: 3, error: 'no' }), { type: 'reply', requestId: 3, error: 'no' });
+  });
+
+  it('restores saved viewer state only when it is well formed', () => {
+    assert.deepStrictEqual(parseViewerState({ source: { kind: 'file', path: '/t.jsonl' }, view: { t0: 1, t1: 5 }, selectedPid: 3, cursor: 2 }), { source: { kind: 'file', path: '/t.jsonl' }, view: { t0: 1, t1: 5 }, selectedPid: 3, cursor: 2 });
+    assert.deepStrictEqual(parseViewerState({ source: { kind: 'empty' }, view: { t0: 5, t1: 1 } }), { source: { kind: 'empty' } });
+    assert.strictEqual(parseViewerState({ view: {} }), undefined);
+  });
+});

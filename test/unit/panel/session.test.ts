@@ -1,0 +1,140 @@
+// ViewerSession: the ready handshake, coalesced live deltas, chunking, and run state — without VS Code.
+import * as assert from 'assert';
+import { ViewerSession } from '../../../src/panel/session';
+import { EVENTS_PER_MESSAGE, type ToWebview } from '../../../src/protocol/messages';
+import type { RunHandle, RunResult } from '../../../src/runner/types';
+import type { TraceEvent } from '../../../src/trace/events';
+import { makeHeader } from '../../../src/trace/jsonl';
+
+const start = (pid: number, ppid: number, ts = pid): TraceEvent => ({ kind: 'process.start', ts, pid, ppid, name: `p${pid}` });
+
+/** A RunHandle driven by the test: push() delivers a batch, finish() resolves done. */
+function fakeRun(initial: TraceEvent[] = []) {
+  const events = [...initial];
+  const listeners = new Set<(b: readonly TraceEvent[]) => void>();
+  let resolve!: (r: RunResult) => void;
+  let stopped = 0;
+  const header = makeHeader({ file: '/tmp/x.mjs' });
+  const handle: RunHandle = {
+    header,
+    pid: 1,
+    get events() {
+      return events;
+    },
+    onEvents(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    stop: async () => {
+      stopped++;
+    },
+    done: new Promise<RunResult>((r) => (resolve = r)),
+  };
+  return {
+    handle,
+    push(batch: TraceEvent[]) {
+      events.push(...batch);
+      for (const l of listeners) l(batch);
+    },
+    finish(extra: TraceEvent[] = []) {
+      events.push(...extra);
+      resolve({ header, events: [...events], malformed: 0, summary: { exitCode: 0, signal: null, reason: 'exit', processes: [], traceEvents: events.length } });
+    },
+    stopped: () => stopped,
+    listeners,
+  };
+}
+
+function harness() {
+  const sent: ToWebview[] = [];
+  const timers: (() => void)[] = [];
+  const s = new ViewerSession({
+    post: (m) => sent.push(m),
+    setTimer: (fn) => {
+      timers.push(fn);
+      return timers.length;
+    },
+    clearTimer: () => undefined,
+  });
+  const fire = () => {
+    for (const f of timers.splice(0)) f();
+  };
+  return { s, sent, fire };
+}
+
+describe('panel: ViewerSession', () => {
+  it('posts nothing until the webview is ready, then the whole state once', () => {
+    const { s, sent } = harness();
+    const run = fakeRun([start(1, 0)]);
+    s.attach(run.handle, 'x.mjs');
+    run.push([start(2, 1)]);
+    assert.strictEqual(sent.length, 0);
+    s.webviewReady();
+    assert.strictEqual(sent.length, 1);
+    const reset = sent[0]!;
+    assert.ok(reset.type === 'reset');
+    assert.deepStrictEqual(reset.events.map((e) => e.pid), [1, 2]);
+    assert.strictEqual(reset.total, 2);
+    assert.deepStrictEqual(reset.run, { live: true, canRerun: false });
+  });
+
+  it('coalesces live batches into one delta per flush', () => {
+    const { s, sent, fire } = harness();
+    const run = fakeRun();
+    s.webviewReady();
+    s.attach(run.handle, 'x.mjs', () => undefined);
+    sent.length = 0;
+    for (let i = 0; i < 100; i++) run.push([start(10 + i, 1)]);
+    assert.strictEqual(sent.length, 0, 'held until the timer fires');
+    fire();
+    assert.strictEqual(sent.length, 1);
+    const m = sent[0]!;
+    assert.ok(m.type === 'events');
+    assert.strictEqual(m.events.length, 100);
+  });
+
+  it('sends big traces in chunks and marks the run finished with the tail events', async () => {
+    const { s, sent } = harness();
+    s.webviewReady();
+    const run = fakeRun();
+    s.attach(run.handle, 'x.mjs', () => undefined);
+    sent.length = 0;
+    const many = Array.from({ length: EVENTS_PER_MESSAGE * 2 + 5 }, (_, i) => start(1000 + i, 1));
+    run.push(many);
+    assert.deepStrictEqual(sent.map((m) => (m.type === 'events' ? m.events.length : -1)), [EVENTS_PER_MESSAGE, EVENTS_PER_MESSAGE, 5]);
+    run.finish([{ kind: 'run.end', ts: 9e9, pid: 1, exitCode: 0, signal: null, reason: 'exit' }]);
+    await run.handle.done;
+    await new Promise((r) => setImmediate(r));
+    const kinds = sent.slice(3).map((m) => m.type);
+    assert.deepStrictEqual(kinds, ['events', 'runState']);
+    const last = sent[sent.length - 1]!;
+    assert.ok(last.type === 'runState');
+    assert.deepStrictEqual(last.run, { live: false, canRerun: true });
+    assert.ok(run.listeners.size === 0, 'unsubscribed when the run ended');
+  });
+
+  it('stop and run again reach the live run', async () => {
+    const { s } = harness();
+    const run = fakeRun();
+    let reruns = 0;
+    s.attach(run.handle, 'x.mjs', () => reruns++);
+    await s.stop();
+    assert.strictEqual(run.stopped(), 1);
+    assert.strictEqual(s.runAgain(), true);
+    assert.strictEqual(reruns, 1);
+  });
+
+  it('a newly loaded trace replaces the live run and resends everything on reload', () => {
+    const { s, sent } = harness();
+    const run = fakeRun([start(1, 0)]);
+    s.webviewReady();
+    s.attach(run.handle, 'x.mjs');
+    s.load({ title: 't.jsonl', header: undefined, source: { kind: 'file', path: '/t.jsonl' }, events: [start(5, 0), start(6, 5)] });
+    run.push([start(2, 1)]);
+    assert.deepStrictEqual(s.pids(), [5, 6], 'events of the detached run are ignored');
+    sent.length = 0;
+    s.webviewReady();
+    assert.strictEqual(sent.length, 1);
+    assert.ok(sent[0]!.type === 'reset' && sent[0]!.source.kind === 'file');
+  });
+});

@@ -1,0 +1,113 @@
+// The viewer page in real Chromium: every seed example's trace renders with the DOM contract other
+// tests rely on (data-ready, treeitems with data-pid/data-ppid, the summary), accessible names, and
+// light/dark screenshots in test-results/webview/ for people to look at.
+import * as assert from 'assert';
+import { TraceModel } from '../../src/trace/model';
+import { fixture, openViewer, pageErrors, posted, screenshotPath, send, showTrace, type Viewer } from './harness';
+
+const FIXTURES: { file: string; example: string }[] = [
+  { file: 'process.jsonl', example: 'Process with 5 children' },
+  { file: 'pool-apply-async.jsonl', example: 'Pool applyAsync, 3 workers, 6 tasks' },
+  { file: 'pool-apply.jsonl', example: 'Pool apply, one task at a time' },
+  { file: 'pool-map.jsonl', example: 'Pool map / imap / imapUnordered' },
+  { file: 'queue.jsonl', example: 'Queue with 2 writers and a reader' },
+  { file: 'pipe.jsonl', example: 'Pipe' },
+  { file: 'pipe-duplex.jsonl', example: 'Pipe duplex' },
+  { file: 'pool-threads.jsonl', example: 'Pool in the thread context' },
+];
+
+describe('webview: trace viewer page', function () {
+  let v: Viewer | undefined;
+  afterEach(async () => {
+    await v?.close();
+    v = undefined;
+  });
+
+  for (const { file, example } of FIXTURES) {
+    it(`renders ${example} (${file}) in light and dark`, async () => {
+      const { events } = fixture(file);
+      const model = new TraceModel(events);
+      for (const scheme of ['light', 'dark'] as const) {
+        v = await openViewer({ colorScheme: scheme });
+        const { page } = v;
+        await showTrace(page, file);
+        // One treeitem per process, with its pid and ppid, in tree order.
+        const rows = await page.$$eval('[role="treeitem"][data-pid]', (els) => els.map((e) => ({ pid: Number(e.getAttribute('data-pid')), ppid: Number(e.getAttribute('data-ppid')), label: e.getAttribute('aria-label') || '' })));
+        const tree = model.tree().map((r) => r.process);
+        assert.deepStrictEqual(
+          rows.map((r) => [r.pid, r.ppid]),
+          tree.map((p) => [p.pid, p.ppid]),
+        );
+        for (const [i, p] of tree.entries()) {
+          assert.match(rows[i]!.label, new RegExp(`^${p.name}, pid ${p.pid}, ppid ${p.ppid}, `));
+        }
+        const summary = (await page.textContent('[data-testid="summary"]')) ?? '';
+        const s = model.summary();
+        assert.match(summary, new RegExp(`^${s.processes} processes · ${s.tasks} tasks · ${s.messages} messages · `));
+        assert.match(summary, /exit 0$/);
+        // Threads (thread context) appear under their process, not as processes.
+        const threadRows = await page.$$eval('[role="treeitem"][data-tid]', (els) => els.length);
+        assert.strictEqual(threadRows, tree.reduce((n, p) => n + p.threads.length, 0));
+        assert.deepStrictEqual(pageErrors(page), []);
+        await page.screenshot({ path: screenshotPath(`${file.replace('.jsonl', '')}-${scheme}.png`) });
+        await v.close();
+        v = undefined;
+      }
+    });
+  }
+
+  it('gives every control an accessible name and keeps them keyboard reachable', async () => {
+    v = await openViewer();
+    const { page } = v;
+    await showTrace(page, 'queue.jsonl');
+    const names = await page.$$eval('vscode-toolbar-button', (els) => els.map((e) => {
+      // Plain JS here: this function runs in the page (no TypeScript helpers there).
+      const b = e.shadowRoot && e.shadowRoot.querySelector('button');
+      return (b && b.getAttribute('aria-label')) || '';
+    }));
+    assert.ok(names.length >= 12, `toolbar buttons: ${names.length}`);
+    for (const n of names) assert.ok(n.length > 0, 'a toolbar button has no accessible name');
+    assert.ok(names.includes('Stop run') && names.includes('Run again') && names.includes('Next event'), names.join(', '));
+    assert.strictEqual(await page.getAttribute('canvas.lanes', 'tabindex'), '0');
+    assert.ok(await page.getAttribute('canvas.lanes', 'aria-label'));
+    assert.strictEqual(await page.getAttribute('.scrubber', 'aria-label'), 'Replay position');
+    assert.strictEqual(await page.getAttribute('[role="tree"]', 'aria-label'), 'Processes');
+    // Exactly one tree row is in the tab order; arrow keys move the selection.
+    assert.strictEqual(await page.$$eval('[role="treeitem"][tabindex="0"]', (e) => e.length), 1);
+    await page.focus('[role="treeitem"][tabindex="0"]');
+    await page.keyboard.press('ArrowDown');
+    const selected = await page.getAttribute('[role="treeitem"][aria-selected="true"]', 'data-pid');
+    assert.strictEqual(selected, '44001');
+  });
+
+  it('waits for the ready handshake and shows a live run as events arrive', async () => {
+    v = await openViewer();
+    const { page } = v;
+    const { header, events } = fixture('process.jsonl');
+    assert.deepStrictEqual(await posted(page), [{ type: 'ready' }]);
+    const head = events.slice(0, 3);
+    await send(page, { type: 'reset', title: 'process.mjs', header, source: { kind: 'run' }, run: { live: true, canRerun: true }, total: head.length, events: head });
+    await page.waitForSelector('#root[data-ready="true"]');
+    assert.strictEqual(await page.$$eval('[data-pid]', (e) => e.length), 2);
+    assert.match((await page.textContent('[data-testid="summary"]')) ?? '', /running$/);
+    await send(page, { type: 'events', events: events.slice(3) });
+    await page.locator('[data-pid]').nth(5).waitFor();
+    assert.strictEqual(await page.locator('[data-pid]').count(), 6);
+    await send(page, { type: 'runState', run: { live: false, canRerun: true } });
+    await page.locator('[data-testid="summary"]', { hasText: /exit 0$/ }).waitFor();
+    // Stop and Run again reach the host.
+    await page.click('vscode-toolbar-button[data-action="rerun"]');
+    assert.ok((await posted(page)).some((m) => m.type === 'rerun'));
+  });
+
+  it('drops malformed messages and events instead of breaking', async () => {
+    v = await openViewer();
+    const { page } = v;
+    await send(page, { type: 'bogus' });
+    await send(page, { type: 'reset', title: 'x', source: { kind: 'empty' }, run: { live: false, canRerun: false }, total: 2, events: [{ kind: 'process.start', ts: 1, pid: 7, ppid: 1, name: 'p' }, { kind: 'nope' }] });
+    await send(page, { type: 'events', events: [{ kind: 'process.exit', ts: 5, pid: 7, exitCode: 0, signal: null }] });
+    await page.waitForSelector('#root[data-ready="true"]');
+    assert.deepStrictEqual(await page.$$eval('[data-pid]', (e) => e.map((x) => x.getAttribute('data-pid'))), ['7']);
+    assert.deepStrictEqual(pageErrors(page), []);
+  });
+});
