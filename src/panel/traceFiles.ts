@@ -3,6 +3,7 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { fromChromeTrace, toChromeTrace } from '../trace/chrome';
 import type { TraceEvent, TraceHeader } from '../trace/events';
 import { makeHeader, parseJsonl, serializeJsonl, sortEvents } from '../trace/jsonl';
 
@@ -39,13 +40,23 @@ export async function readTraceFile(file: string): Promise<TraceFile> {
     if (parsed.events.length === 0 && !parsed.header) throw new TraceFileError(`${path.basename(file)}: no trace events found`);
     return { header: parsed.header, events: sortEvents(parsed.events), malformed: parsed.malformed };
   }
-  throw new TraceFileError(`${path.basename(file)}: Chrome trace import is not supported yet; open a .jsonl trace`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new TraceFileError(`${path.basename(file)}: not valid JSON (${(e as Error).message})`);
+  }
+  try {
+    const t = fromChromeTrace(json);
+    return { header: t.header, events: sortEvents(t.events), malformed: t.malformed };
+  } catch (e) {
+    throw new TraceFileError(`${path.basename(file)}: ${(e as Error).message}`);
+  }
 }
 
 export function serializeTrace(format: TraceFileFormat, header: TraceHeader | undefined, events: readonly TraceEvent[]): string {
   const h = header ?? makeHeader({ ts: events[0]?.ts ?? Date.now() * 1000 });
-  if (format === 'jsonl') return serializeJsonl(h, events);
-  throw new TraceFileError('Chrome trace export is not supported yet; export as .jsonl');
+  return format === 'jsonl' ? serializeJsonl(h, events) : JSON.stringify(toChromeTrace(h, events));
 }
 
 export async function writeTraceFile(file: string, header: TraceHeader | undefined, events: readonly TraceEvent[]): Promise<void> {
