@@ -1,0 +1,60 @@
+// Issue #6 end to end, driven like a user in the packaged extension: command palette → "New
+// Example…" → pick the Process example → JavaScript → the file opens → "Run File with Tracing"
+// → the trace panel lists the seed's tree (the parent and its 5 children) with real pids.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { openWorkbench, runCommand, webviewFrame, type Workbench } from './workbench';
+
+/** Picks the quick pick row showing `text` (typing filters the list, as a user would). */
+async function pick(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+}
+
+describe('scaffold and run an example through the UI (packaged .vsix in code-server)', () => {
+  let wb: Workbench | undefined;
+
+  before(async function () {
+    this.timeout(180_000);
+    wb = await openWorkbench();
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await wb?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) console.log(`    screenshot: ${await wb.screenshot(this.currentTest.fullTitle())}`);
+  });
+
+  it('New Example… → Process → JavaScript → Run File with Tracing shows the parent and its 5 children', async () => {
+    const { page, workspace } = wb!;
+    await runCommand(page, 'Concurrency Lab: New Example…');
+    await pick(page, 'Process: start 5 children');
+    await pick(page, 'JavaScript');
+    await page.locator('.tabs-container .tab[aria-label*="process.mjs"]').first().waitFor({ timeout: 20_000 });
+    const written = path.join(workspace, 'concurrency-lab-examples', 'process.mjs');
+    assert.ok(fs.existsSync(written), `${written} was not written`);
+
+    await runCommand(page, 'Concurrency Lab: Run File with Tracing');
+    const view = webviewFrame(page);
+    await view.locator('[data-ready="true"]').first().waitFor({ timeout: 60_000 });
+    await view.locator('[role="treeitem"][data-pid][data-state="exited"]').nth(5).waitFor({ timeout: 60_000 });
+    const rows = await view
+      .locator('[role="treeitem"][data-pid]')
+      .evaluateAll((els) => els.map((e) => ({ pid: Number(e.getAttribute('data-pid')), ppid: Number(e.getAttribute('data-ppid')), state: e.getAttribute('data-state') })));
+    assert.strictEqual(rows.length, 6, JSON.stringify(rows));
+    const pids = new Set(rows.map((r) => r.pid));
+    const main = rows.filter((r) => !pids.has(r.ppid));
+    assert.strictEqual(main.length, 1, `expected one main process: ${JSON.stringify(rows)}`);
+    const children = rows.filter((r) => r.ppid === main[0]!.pid);
+    assert.strictEqual(children.length, 5, JSON.stringify(rows));
+    assert.ok(rows.every((r) => r.state === 'exited' && r.pid > 0), JSON.stringify(rows));
+  });
+});

@@ -1,0 +1,99 @@
+// A real VS Code workbench for UI tests: packs the .vsix (what users install), installs it into a
+// throwaway code-server, copies the integration fixture workspace, opens it in headless Chromium.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium';
+import { startCodeServer, type CodeServer } from '../../scripts/lib/code-server';
+import { FIXTURE_WORKSPACE } from '../../scripts/lib/in-host-suite';
+import { packageVsix } from '../../scripts/lib/package';
+import { REPO_ROOT } from '../../scripts/lib/paths';
+
+export interface Workbench {
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+  /** The workspace folder the workbench has open (a copy of the fixture workspace). */
+  workspace: string;
+  /** Stops everything; throws if a process of the session survived. */
+  close(): Promise<void>;
+  /** Saves a screenshot under test-results/ (git-ignored) and returns its path. */
+  screenshot(name: string): Promise<string>;
+}
+
+export async function openWorkbench(): Promise<Workbench> {
+  const vsixDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-e2e-vsix-'));
+  let server: CodeServer;
+  try {
+    const vsix = await packageVsix(path.join(vsixDir, 'concurrency-lab.vsix'), true);
+    server = await startCodeServer({ vsix: [vsix], settings: { 'git.openRepositoryInParentFolders': 'never', 'workbench.editor.enablePreview': false } });
+  } finally {
+    fs.rmSync(vsixDir, { recursive: true, force: true });
+  }
+  const workspace = path.join(server.runDir, 'ws');
+  fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
+  let browser: Browser;
+  try {
+    browser = await launchChromium(server.childEnv);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const wb: Workbench = {
+    server,
+    browser,
+    page,
+    workspace,
+    async close() {
+      await browser.close().catch(() => undefined);
+      const { leftover } = await server.stop();
+      if (leftover.length) throw new Error(`processes survived the workbench session: ${leftover.map((p) => `${p.pid} ${p.cmdline}`).join('; ')}`);
+    },
+    async screenshot(name) {
+      const dir = path.join(REPO_ROOT, 'test-results', 'e2e');
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+  };
+  try {
+    await page.goto(server.workbenchUrl(workspace), { waitUntil: 'domcontentloaded' });
+    // The explorer lists the folder once the workbench and its file service are up.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  } catch (err) {
+    await wb.close().catch(() => undefined);
+    throw err;
+  }
+  return wb;
+}
+
+/** Runs a command from the command palette (F1), by its title, like a user. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P). */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab[aria-label*="${name}"]`).first().waitFor({ timeout: 20_000 });
+}
+
+/** A webview's document: two iframes deep (the outer host frame, then the content frame). */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
