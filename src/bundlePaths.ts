@@ -5,6 +5,10 @@ export const BUNDLES = {
   cli: 'dist/cli.js',
   runtime: 'dist/runtime/index.js',
   runtimePreload: 'dist/runtime/preload.js',
+  /** ESM module hooks (module.register), loaded only by snippets that need them. */
+  runtimeLoader: 'dist/runtime/loader.js',
+  /** The TypeScript transform (sucrase), loaded only when a .ts/.mts/.cts file is. */
+  runtimeTypescript: 'dist/runtime/typescript.js',
   /** Entry script of every child process / worker thread the runtime starts. */
   runtimeChild: 'dist/runtime/child.js',
   webview: 'dist/webview/main.js',

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { pathToFileURL } from 'url';
 import { BUNDLES } from '../bundlePaths';
 import { CONTEXT_ENV, ESM_HOOKS_ENV, MAX_PROCESSES_ENV, OUTPUT_PREFIX_ENV, RUNNER_PID_ENV, RUN_ID_ENV, TRACE_DIR_ENV, nowMicros } from '../trace/channel';
 import type { TraceEvent, TraceHeader } from '../trace/events';
@@ -79,11 +80,14 @@ export class Run implements RunHandle {
     env[RUNNER_PID_ENV] = String(process.pid);
     if (options.outputPrefix) env[OUTPUT_PREFIX_ENV] = options.outputPrefix;
     else delete env[OUTPUT_PREFIX_ENV];
-    if (needsEsmHooks(snippet)) env[ESM_HOOKS_ENV] = '1';
+    // Without ESM hooks the preload goes in with --require, which leaves Node's choice of loader
+    // for the entry alone (the CommonJS one for .js/.cjs, cheapest). With them, --import: that
+    // sends every entry through the ES module loader and so through the hooks (.mts, .ts).
+    const hooks = needsEsmHooks(snippet);
+    if (hooks) env[ESM_HOOKS_ENV] = '1';
     else delete env[ESM_HOOKS_ENV];
-    // --require, not --import: a CommonJS entry then stays on the CommonJS loader (cheaper, and
-    // the preload's require hooks apply to it); ES modules are handled by the module hooks.
-    env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${quoteNodeOption(preload)}`].filter(Boolean).join(' ');
+    const preloadOption = hooks ? `--import ${quoteNodeOption(pathToFileURL(preload).href)}` : `--require ${quoteNodeOption(preload)}`;
+    env.NODE_OPTIONS = [env.NODE_OPTIONS, preloadOption].filter(Boolean).join(' ');
 
     this.child = spawn(options.nodePath ?? defaultNodePath(), [...(options.execArgv ?? []), file, ...args], {
       cwd: options.cwd ?? path.dirname(file),
