@@ -58,6 +58,8 @@ export class App {
   /** Events the host said the trace has; data-ready waits until they all arrived and were drawn. */
   private expected = 0;
   private ready = false;
+  /** A trace (possibly empty) has been loaded; saved state applies only then. */
+  private loaded = false;
   private view: Viewport = { t0: 0, t1: 1 };
   private userMoved = false;
   private follow = true;
@@ -163,12 +165,12 @@ export class App {
     const replay = el('div', 'replay');
     replay.setAttribute('role', 'group');
     replay.setAttribute('aria-label', t('scrubber'));
-    this.addButton(replay, 'first', 'debug-step-back', 'first', () => this.setCursor(0));
+    this.addButton(replay, 'first', 'debug-reverse-continue', 'first', () => this.setCursor(0));
     this.addButton(replay, 'prev', 'chevron-left', 'prev', () => this.setCursor(stepCursor(this.cursor, -1, this.store.count)));
     this.addButton(replay, 'play1', 'play', 'play1', () => this.togglePlay(1));
     this.addButton(replay, 'play10', 'run-all', 'play10', () => this.togglePlay(10));
     this.addButton(replay, 'next', 'chevron-right', 'next', () => this.setCursor(stepCursor(this.cursor, 1, this.store.count)));
-    this.addButton(replay, 'last', 'debug-step-over', 'last', () => this.setCursor(undefined));
+    this.addButton(replay, 'last', 'debug-continue', 'last', () => this.setCursor(undefined));
     this.scrubber = el('input', 'scrubber');
     this.scrubber.type = 'range';
     this.scrubber.min = '0';
@@ -261,6 +263,7 @@ export class App {
   /** Starts a new trace (from the host, or the report's embedded one). */
   load(title: string, header: Parameters<TraceStore['reset']>[0], source: TraceSource, run: RunStateInfo, total: number): void {
     this.stopPlay();
+    this.loaded = true;
     this.store.reset(header);
     this.title = title;
     this.source = source;
@@ -301,7 +304,7 @@ export class App {
     const events = store.sorted();
     const receivedAll = store.count >= this.expected;
 
-    if (this.savedState && receivedAll) this.applySavedSelection();
+    if (this.savedState && this.loaded && receivedAll) this.applySavedSelection();
 
     if (this.playSpeed > 0) this.stepPlay(dt, events);
     const at = this.cursor !== undefined ? (this.playAt ?? events[this.cursor]?.ts) : undefined;
@@ -390,6 +393,7 @@ export class App {
     this.root.classList.toggle('is-live', this.run.live);
 
     this.setDisabled('stop', !this.run.live);
+    this.setDisabled('follow', !this.run.live);
     this.setDisabled('rerun', !this.run.canRerun || this.run.live);
     this.setDisabled('exportJsonl', count === 0);
     this.setDisabled('exportChrome', count === 0);
@@ -478,6 +482,7 @@ export class App {
     this.savedState = undefined;
     if (saved.selectedPid !== undefined && this.store.model.processes.has(saved.selectedPid)) this.selection = { kind: 'process', pid: saved.selectedPid };
     if (saved.cursor !== undefined && saved.cursor < this.store.count) this.cursor = saved.cursor;
+    this.saveState();
   }
 
   private saveState(): void {

@@ -33,11 +33,14 @@ export function ticks(v: Viewport, widthPx: number, minPx = 80): Tick[] {
   return out;
 }
 
-/** Unit chosen by the tick step, so every label on the axis uses the same unit. */
+/**
+ * Unit chosen by the tick step, so every label on the axis uses the same unit and needs at most
+ * one decimal: steps of 0.1 s and up in seconds, of 0.1 ms and up in milliseconds.
+ */
 export function formatTick(us: number, stepUs: number): string {
   if (us === 0) return '0';
-  if (stepUs >= 1_000_000) return `${trim(us / 1_000_000, stepUs / 1_000_000)} s`;
-  if (stepUs >= 1000) return `${trim(us / 1000, stepUs / 1000)} ms`;
+  if (stepUs >= 100_000) return `${trim(us / 1_000_000, stepUs / 1_000_000)} s`;
+  if (stepUs >= 100) return `${trim(us / 1000, stepUs / 1000)} ms`;
   return `${trim(us, stepUs)} µs`;
 }
 

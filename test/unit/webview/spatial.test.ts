@@ -1,0 +1,54 @@
+// Per-lane indexes: only what intersects the visible window is visited.
+import * as assert from 'assert';
+import { TraceModel } from '../../../src/trace/model';
+import type { TraceEvent } from '../../../src/trace/events';
+import { buildIndex, distanceToSegment, visibleMarks, visibleMessages, visibleTasks } from '../../../src/webview/layout/spatial';
+
+function model(): TraceModel {
+  const ev: TraceEvent[] = [{ kind: 'process.start', ts: 0, pid: 1, ppid: 0, name: 'main' }];
+  // Worker 2 runs 100 tasks of 10 µs back to back, one of them (task 50) 500 µs long.
+  let t = 0;
+  for (let i = 0; i < 100; i++) {
+    const dur = i === 50 ? 500 : 10;
+    ev.push({ kind: 'task.start', ts: t, pid: 2, poolId: 'p', taskId: i, fn: 'f' });
+    ev.push({ kind: 'task.end', ts: t + dur, pid: 2, poolId: 'p', taskId: i, ok: true });
+    ev.push({ kind: 'output', ts: t + 1, pid: 2, stream: 'stdout', text: `${i}\n` });
+    t += dur;
+  }
+  for (let i = 0; i < 20; i++) {
+    ev.push({ kind: 'message.send', ts: i * 100, pid: 1, channel: 'queue', channelId: 'q', msgId: String(i) });
+    ev.push({ kind: 'message.recv', ts: i * 100 + 30, pid: 2, channel: 'queue', channelId: 'q', msgId: String(i) });
+  }
+  ev.push({ kind: 'message.send', ts: 5, pid: 1, channel: 'pipe', channelId: 'c', msgId: 'never' });
+  return new TraceModel(ev);
+}
+
+describe('webview layout: spatial index', () => {
+  it('finds the tasks intersecting a window, long ones included', () => {
+    const idx = buildIndex(model(), 2000);
+    const lane = idx.lanes.get('2')!;
+    assert.strictEqual(lane.tasks.length, 100);
+    assert.strictEqual(lane.maxTaskDur, 500);
+    // Task 50 spans [500, 1000]; a window inside it must include it.
+    const [from, to] = visibleTasks(lane, 700, 710);
+    const ids = lane.tasks.slice(from, to).filter((t) => t.start! <= 710 && t.end! >= 700).map((t) => t.taskId);
+    assert.deepStrictEqual(ids, [50]);
+    assert.ok(to - from < 100, 'the search skips most tasks');
+  });
+
+  it('finds marks and messages in a window', () => {
+    const idx = buildIndex(model(), 2000);
+    const lane = idx.lanes.get('2')!;
+    const [m0, m1] = visibleMarks(lane, 0, 40);
+    assert.deepStrictEqual(lane.marks.slice(m0, m1).map((m) => m.ts), [1, 11, 21, 31]);
+    const [a, b] = visibleMessages(idx, 1000, 1100);
+    const inWindow = idx.messages.slice(a, b).filter((m) => (m.recvTs ?? 2000) >= 1000 && m.sendTs! <= 1100);
+    assert.deepStrictEqual(inWindow.map((m) => m.msgId).sort(), ['10', '11', 'never']);
+  });
+
+  it('measures the distance from a point to an arrow', () => {
+    assert.strictEqual(distanceToSegment(5, 3, 0, 0, 10, 0), 3);
+    assert.strictEqual(distanceToSegment(-4, 3, 0, 0, 10, 0), 5);
+    assert.strictEqual(distanceToSegment(1, 1, 1, 1, 1, 1), 0);
+  });
+});
