@@ -7,7 +7,7 @@ import type { BootMessage } from './backend';
 import { exitChild, killAllChildren, installExitHook } from './children';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
 import { self } from './identity';
-import { decode } from './serialize';
+import { decode, userStack } from './serialize';
 import { findExport, importModule } from './targets';
 import { emit, tracing } from './tracer';
 import { runPoolWorker } from './poolWorker';
@@ -56,7 +56,7 @@ export async function bootChild(): Promise<void> {
   } catch (err) {
     // As CPython: the child prints its traceback under its name and exits with code 1.
     const e = err as Error;
-    process.stderr.write(`Process ${boot.name}:\n${e && e.stack ? e.stack : String(err)}\n`);
+    process.stderr.write(`Process ${boot.name}:\n${e && e.stack ? userStack(e.stack) : String(err)}\n`);
     code = 1;
   }
   await exitChild(code);

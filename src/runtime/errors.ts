@@ -2,12 +2,7 @@
 // wording stays consistent and tests can match on it. Names mirror Python's multiprocessing.
 
 /** Base of the errors below; `name` is set per subclass so it survives being sent between processes. */
-export class ProcessError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class ProcessError extends Error {}
 
 /** `AsyncResult.get(timeoutMs)` / `wait` ran out of time (Python's multiprocessing.TimeoutError). */
 export class TimeoutError extends ProcessError {}
@@ -19,6 +14,12 @@ export class Empty extends ProcessError {}
 export class EOFError extends ProcessError {}
 /** A pool worker died while running a task, or the pool cannot start workers. */
 export class BrokenPoolError extends ProcessError {}
+
+// Names are set on the prototypes, as literals: minified builds rename classes, and a name set
+// on the prototype is in place before the stack header is captured.
+for (const [name, Ctor] of Object.entries({ ProcessError, TimeoutError, Full, Empty, EOFError, BrokenPoolError })) {
+  Object.defineProperty(Ctor.prototype, 'name', { value: name, writable: true, configurable: true, enumerable: false });
+}
 
 /** Errors by name, to rebuild the right class for an error that crossed a process boundary. */
 export const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
@@ -48,6 +49,8 @@ export const MESSAGES = {
     `${what} is an anonymous function: child processes find targets by their export name; export function runTask(...) {...} and pass runTask`,
   bound: (name: string) => `${name} is a bound function: child processes cannot import it; ${exportAdvice(name.replace(/^(bound )+/, '') || 'runTask')} and pass the arguments in args`,
   notExported: (name: string, file: string) => `${name} is not exported from ${file}: ${exportAdvice(name)}`,
+  notExportedArrow: (name: string, file: string) =>
+    `${name} is an arrow function that ${file} does not export: declare it at top level as export function ${name}(...) {...} (or export const ${name} = (...) => ...) so child processes can import it`,
   notExportedInChild: (name: string, file: string) => `${name} is not an exported function of ${file} in the child process: ${exportAdvice(name)}`,
   noMainModule: 'cannot tell which module to import in child processes (the main script is unknown); run the snippet as `node file.mjs`',
   uncloneable: (where: string, type: string) =>
@@ -59,6 +62,7 @@ export const MESSAGES = {
   maxTasks: (n: unknown) => `maxTasksPerChild must be a positive integer, got ${String(n)}`,
   chunksize: (n: unknown) => `chunksize must be a positive integer, got ${String(n)}`,
   workerDied: (worker: string, how: string, task: string) => `${worker} died (${how}) while running ${task}; the pool replaced it`,
+  workerStartFailed: (msg: string) => `pool workers cannot start: ${msg}`,
   initializerFailed: (fn: string, msg: string) => `pool initializer ${fn} failed: ${msg}`,
   resultNotReady: 'result is not ready',
   timeout: (ms: number) => `timed out after ${ms} ms`,

@@ -189,7 +189,8 @@ export class Pool {
     this.slots.delete(slot);
     if (this.state !== 'TERMINATE') {
       if (slot.initError) {
-        this.breakPool(new BrokenPoolError(MESSAGES.initializerFailed(this.initializer ?? '?', slot.initError.message)));
+        const msg = slot.initError.message;
+        this.breakPool(new BrokenPoolError(this.initializer ? MESSAGES.initializerFailed(this.initializer, msg) : MESSAGES.workerStartFailed(msg)));
       } else if (!slot.ready && ++this.bootFailures >= MAX_BOOT_FAILURES) {
         this.breakPool(new BrokenPoolError(`pool workers keep dying before they are ready (last: ${describeExit(code, signal)})`));
       }

@@ -140,7 +140,11 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
   /** Marks one item fetched with get() as processed. */
   taskDone(): Promise<void> {
     if (this.box) {
-      this.box.taskDone();
+      try {
+        this.box.taskDone();
+      } catch (err) {
+        return Promise.reject(err);
+      }
       return Promise.resolve();
     }
     return (this.client as Client).request({ t: 'done', b: this.id }).then(() => undefined);

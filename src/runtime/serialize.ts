@@ -135,10 +135,18 @@ export interface ErrorRecord {
   code?: unknown;
 }
 
+/** Our own frames (the runtime bundle, Node internals below it) say nothing to the user: drop them. */
+export function userStack(stack: string | undefined): string | undefined {
+  if (!stack) return stack;
+  const lines = stack.split('\n');
+  const kept = lines.filter((l, i) => i === 0 || !/^\s+at /.test(l) || !(l.includes(__filename) || /\(node:|at node:/.test(l)));
+  return kept.join('\n');
+}
+
 export function errorToRecord(err: unknown): ErrorRecord {
   if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err)) {
     const e = err as Error & { code?: unknown };
-    const rec: ErrorRecord = { name: String(e.name ?? 'Error'), message: String(e.message), stack: typeof e.stack === 'string' ? e.stack : undefined };
+    const rec: ErrorRecord = { name: String(e.name ?? 'Error'), message: String(e.message), stack: typeof e.stack === 'string' ? userStack(e.stack) : undefined };
     if (e.code !== undefined && (typeof e.code === 'string' || typeof e.code === 'number')) rec.code = e.code;
     return rec;
   }

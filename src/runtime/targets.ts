@@ -65,7 +65,10 @@ export function exportNameOf(fn: unknown, what: string): string {
   const file = mainModule();
   if (!file) throw new ProcessError(MESSAGES.noMainModule);
   const names = scanExportNames(file);
-  if (names && !names.has(name)) throw new ProcessError(MESSAGES.notExported(name, path.basename(file)));
+  if (names && !names.has(name)) {
+    const arrow = !('prototype' in fn) && /^(async\s*)?(\([^)]*\)|[\w$]+)\s*=>/.test(Function.prototype.toString.call(fn));
+    throw new ProcessError((arrow ? MESSAGES.notExportedArrow : MESSAGES.notExported)(name, path.basename(file)));
+  }
   checked.set(fn, name);
   return name;
 }

@@ -1,0 +1,234 @@
+// One behaviour suite, run against both contexts (as CPython runs one suite per start method).
+// Each test runs a fixture snippet under plain node (test/fixtures/runtime) and checks what it
+// printed and the structure of the trace it wrote. The leak root hook fails any test that
+// leaves a process behind.
+import { strict as assert } from 'assert';
+import type { MessageEvent, TaskEndEvent, TaskStartEvent, TraceEvent } from '../../../src/trace/events';
+import { maxOverlap, runFixture, type FixtureRun } from './run';
+
+function ok(run: FixtureRun): void {
+  assert.equal(run.code, 0, `fixture failed (code ${run.code}, signal ${run.signal})\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+  assert.equal(run.malformed, 0, 'every trace line is a valid event');
+}
+
+function byKind<K extends TraceEvent['kind']>(events: TraceEvent[], kind: K): Extract<TraceEvent, { kind: K }>[] {
+  return events.filter((e) => e.kind === kind) as Extract<TraceEvent, { kind: K }>[];
+}
+
+/** Task spans from the trace: [start ts, end ts] and the worker (pid/tid) that ran it. */
+function taskSpans(events: TraceEvent[]): Array<{ taskId: number; worker: string; span: [number, number]; ok: boolean }> {
+  const ends = new Map(byKind(events, 'task.end').map((e: TaskEndEvent) => [e.taskId, e]));
+  return byKind(events, 'task.start').map((s: TaskStartEvent) => {
+    const end = ends.get(s.taskId);
+    assert.ok(end, `task ${s.taskId} has a task.end`);
+    assert.equal(end.pid, s.pid, 'a task ends in the worker it started in');
+    return { taskId: s.taskId, worker: `${s.pid}/${s.tid ?? 0}`, span: [s.ts, end.ts], ok: end.ok };
+  });
+}
+
+function matchedMessages(events: TraceEvent[], channel: 'queue' | 'pipe') {
+  const sends = byKind(events, 'message.send').filter((e: MessageEvent) => e.channel === channel);
+  const recvs = byKind(events, 'message.recv').filter((e: MessageEvent) => e.channel === channel);
+  const sent = new Map(sends.map((e) => [`${e.channelId}/${e.msgId}`, e]));
+  for (const r of recvs) {
+    const s = sent.get(`${r.channelId}/${r.msgId}`);
+    assert.ok(s, `recv ${r.msgId} has a matching send`);
+    assert.ok(s.ts <= r.ts, 'a message is received after it was sent');
+  }
+  return { sends, recvs };
+}
+
+for (const context of ['process', 'thread'] as const) {
+  describe(`runtime (${context} context)`, function () {
+    this.timeout(60000);
+
+    it('Process: names, parents and isMainProcess; a child starts its own child', async () => {
+      const run = await runFixture('scenarios.mjs', ['identity'], context);
+      ok(run);
+      const { main, child, got } = run.json;
+      assert.deepEqual([main.name, main.parent, main.isMain], ['MainProcess', null, true]);
+      const prefix = context === 'process' ? 'Process' : 'Thread';
+      assert.equal(child.name, `${prefix}-1`);
+      assert.equal(child.exitCode, 0);
+      const grand = got.find((g: { level: string }) => g.level === 'grandchild');
+      const kid = got.find((g: { level: string }) => g.level === 'child');
+      assert.equal(grand.name, `${prefix}-1:1`);
+      assert.deepEqual(grand.parent, { name: `${prefix}-1`, pid: child.pid });
+      if (context === 'process') {
+        // The tree is real: each process is the OS child of the one that started it.
+        assert.equal(kid.ppid, main.pid);
+        assert.equal(grand.ppid, child.pid);
+        assert.notEqual(grand.pid, child.pid);
+      } else {
+        assert.equal(child.pid, main.pid, 'threads live in the main process');
+        assert.equal(byKind(run.events, 'thread.start').length, 2);
+        assert.equal(byKind(run.events, 'thread.exit').length, 2);
+      }
+      assert.equal(kid.grandchildExit, 0);
+    });
+
+    it('Pool(3) + 6 applyAsync tasks of 1 s: at most 3 overlap, on exactly 3 workers', async () => {
+      const run = await runFixture('pool_seed.mjs', ['async', '1000'], context);
+      ok(run);
+      const spans = taskSpans(run.events);
+      assert.equal(byKind(run.events, 'task.submit').length, 6);
+      assert.equal(spans.length, 6);
+      assert.ok(spans.every((s) => s.ok));
+      assert.equal(maxOverlap(spans.map((s) => s.span)), 3);
+      assert.equal(new Set(spans.map((s) => s.worker)).size, 3);
+      const [create] = byKind(run.events, 'pool.create');
+      assert.equal(create.processes, 3);
+      assert.deepEqual(
+        ['pool.close', 'pool.join'].map((k) => byKind(run.events, k as 'pool.close').length),
+        [1, 1],
+      );
+      if (context === 'process') {
+        for (const r of run.json.results) assert.equal(r.ppid, run.json.main, 'workers are children of the pool creator');
+        assert.ok(spans.every((s) => !s.worker.startsWith(`${run.json.main}/`)));
+      }
+    });
+
+    it('Pool(3) + 6 awaited apply calls: no two tasks overlap', async () => {
+      const run = await runFixture('pool_seed.mjs', ['sync', '200'], context);
+      ok(run);
+      const spans = taskSpans(run.events);
+      assert.equal(spans.length, 6);
+      assert.equal(maxOverlap(spans.map((s) => s.span)), 1);
+    });
+
+    it('Queue seed: 6 puts and 6 gets with matching message ids', async () => {
+      const run = await runFixture('queue_seed.mjs', [], context);
+      ok(run);
+      assert.deepEqual([...run.json.seen].sort(), ['url_1', 'url_2', 'url_3', 'url_4', 'url_5', 'url_6']);
+      assert.equal(run.json.readerExit, -15);
+      const { sends, recvs } = matchedMessages(run.events, 'queue');
+      const urlQueue = sends.find((s) => s.summary === "'url_1'")?.channelId;
+      assert.equal(sends.filter((s) => s.channelId === urlQueue).length, 6);
+      assert.equal(recvs.filter((s) => s.channelId === urlQueue).length, 6);
+    });
+
+    it('Pipe seed: messages both ways, then EOFError after the child closes its end', async () => {
+      const run = await runFixture('pipe_seed.mjs', [], context);
+      ok(run);
+      assert.deepEqual(run.json, { first: ['spam', 42, 'egg'], dict: { name: 'Bob', age: 20 }, ack: 'got ss,pp,aa,mm', eof: 'EOFError', exitCode: 0 });
+      const { sends, recvs } = matchedMessages(run.events, 'pipe');
+      assert.equal(sends.length, 4);
+      assert.equal(recvs.length, 4);
+    });
+
+    it('misuse fails in the parent with advice; uncloneable values name their type', async () => {
+      const run = await runFixture('scenarios.mjs', ['misuse'], context);
+      ok(run);
+      const j = run.json;
+      assert.match(j.notExported, /^ProcessError: notExported is not exported from scenarios\.mjs: export function notExported so child processes can import it$/);
+      assert.match(j.arrow, /arrow function .* export function target/);
+      assert.match(j.bound, /bound function/);
+      assert.match(j.notFunction, /must be a function .* got number/);
+      assert.match(j.clone, /function greet is not a structured-clone value/);
+      assert.match(j.cloneSymbol, /symbol s is not a structured-clone value/);
+      assert.match(j.poolClone, /WeakMap is not a structured-clone value/);
+      assert.match(j.resultClone, /the result of returnFunction .* function \(anonymous\)/);
+      assert.equal(j.twice, 'ProcessError: cannot start a process twice');
+      assert.match(j.joinUnstarted, /can only join a started process/);
+      assert.match(j.poolNotExported, /export function notExported/);
+      assert.match(j.joinRunning, /Pool is still running/);
+      assert.match(j.badChunksize, /chunksize must be a positive integer/);
+      assert.equal(j.afterClose, 'ProcessError: Pool not running');
+      assert.equal(j.children, 0);
+    });
+
+    it('Pool API: apply, map (default and explicit chunksize), starmap, imap, imapUnordered, initializer, callbacks, timeouts', async () => {
+      const run = await runFixture('scenarios.mjs', ['pool'], context);
+      ok(run);
+      const j = run.json;
+      assert.equal(j.apply, 5);
+      assert.equal(j.applyAsync, 49);
+      assert.deepEqual([j.ready, j.successful], [true, true]);
+      assert.deepEqual(j.map, [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]);
+      assert.deepEqual(j.mapChunk3, [1, 4, 9, 16, 25, 36, 49]);
+      assert.deepEqual(j.mapEmpty, []);
+      assert.deepEqual(j.starmap, [3, 7]);
+      assert.equal(j.init, 'yes');
+      assert.deepEqual(j.cloned, { m: 'a', s: [1, 2], d: 0, b: '100000000000000000000', t: [1, 2, 3] });
+      assert.deepEqual(j.imap, [60, 10, 30]);
+      assert.deepEqual(j.imapUnordered, [10, 300]);
+      assert.deepEqual(j.callback, [9]);
+      assert.equal(j.notReady, 'result is not ready');
+      assert.equal(j.timeout, 'TimeoutError: timed out after 20 ms');
+      assert.equal(j.waitTimeout, false);
+      assert.equal(j.chunks, 13, "Python's rule: ceil(100 / (2 workers * 4))");
+    });
+
+    it("errors thrown in a child keep their name, message and the child's stack", async () => {
+      const run = await runFixture('scenarios.mjs', ['errors'], context);
+      ok(run);
+      const { custom, type } = run.json;
+      assert.deepEqual([custom.name, custom.message, custom.isError], ['CustomError', 'boom', true]);
+      assert.match(custom.stack, /^CustomError: boom\n\s+at fail \(.*scenarios\.mjs:\d+:\d+\)/);
+      assert.deepEqual([type.name, type.isTypeError], ['TypeError', true]);
+      assert.match(type.stack, /at throwType/);
+      assert.doesNotMatch(custom.stack, /dist\/runtime/, 'our own frames are not shown');
+      assert.equal(run.json.errorCallback, 'cb');
+      assert.equal(run.json.processExit, 1);
+      assert.match(run.stderr, /Process .*-\d+:\nCustomError: in process\n\s+at fail/);
+      const failed = byKind(run.events, 'task.end').filter((e) => !e.ok);
+      assert.ok(failed.some((e) => e.error === 'boom'));
+    });
+
+    it('a worker dying mid-task rejects that task with BrokenPoolError and is replaced; maxTasksPerChild retires workers', async () => {
+      const run = await runFixture('scenarios.mjs', ['broken'], context);
+      ok(run);
+      const j = run.json;
+      const worker = context === 'process' ? 'PoolWorker' : 'PoolThread';
+      assert.match(j.exit, new RegExp(`^BrokenPoolError: ${worker}-\\d+ \\(pid \\d+\\) died \\(exit code 3\\) while running task \\d+ exitNow\\(3\\); the pool replaced it$`));
+      assert.match(j.uncaught, /^BrokenPoolError: .* died \(exit code 1\) while running task \d+ throwLater\(\)/);
+      if (context === 'process') assert.match(j.sigkill, /died \(signal SIGKILL\) while running task \d+ killSelf\(\)/);
+      assert.deepEqual(j.after, [1, 4, 9, 16]);
+      assert.equal(j.workers, 2, 'the pool is back to full size');
+      assert.equal(j.maxTasksIds, 3, '6 tasks, 2 per child: 3 workers in turn');
+      assert.equal(new Set(j.maxTasksNames).size, 3);
+    });
+
+    it('join(timeout), terminate() → -15, kill() → -9, daemon children and pool.terminate()', async () => {
+      const run = await runFixture('scenarios.mjs', ['lifecycle'], context);
+      ok(run);
+      const j = run.json;
+      assert.deepEqual([j.aliveBefore, j.aliveAfterJoinTimeout, j.terminated, j.killed], [true, true, -15, -9]);
+      assert.match(j.terminatedTask, /the pool was terminated before task 0 forever\(\) finished/);
+      // The daemon child (still running when main ended) must be gone: the leak hook checks it.
+    });
+
+    it('Queue/JoinableQueue/Pipe: Full, Empty, timeouts, blocking puts across processes, EOFError, simplex misuse', async () => {
+      const run = await runFixture('scenarios.mjs', ['queues'], context);
+      ok(run);
+      assert.deepEqual(run.json, {
+        full: true,
+        putNowaitFull: 'Full',
+        putTimeout: 'Full',
+        qsize: 2,
+        got: [1, 2],
+        getNowaitEmpty: 'Empty',
+        getTimeout: 'Empty',
+        empty: true,
+        bounded: [['p', 0], ['p', 1], ['p', 2], ['p', 3], ['p', 4]],
+        joined: 0,
+        tooMany: 'taskDone() called too many times',
+        pollEmpty: false,
+        pollSoon: true,
+        echo: { x: [1, 2] },
+        echoExit: 0,
+        simplexSend: 'connection is read-only (the first end of Pipe(false) only receives)',
+        simplexRecv: 'connection is write-only (the second end of Pipe(false) only sends)',
+        simplex: ['one', 'EOFError'],
+        putUncloneable: 'a queue item cannot be sent to another process: WeakSet is not a structured-clone value (send plain data: objects, arrays, Map, Set, Date, BigInt, typed arrays)',
+      });
+    });
+
+    it('4 producers x 4 consumers x 25,000 items: each arrives exactly once, in producer order', async () => {
+      const run = await runFixture('scenarios.mjs', ['lossless', '25000'], context, 60000);
+      ok(run);
+      assert.equal(run.json.total, 100000);
+      assert.deepEqual(run.json.exits, [0, 0, 0, 0, 0, 0, 0, 0], 'consumers check per-producer order and fail otherwise');
+    });
+  });
+}
