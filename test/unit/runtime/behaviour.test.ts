@@ -3,7 +3,7 @@
 // printed and the structure of the trace it wrote. The leak root hook fails any test that
 // leaves a process behind.
 import { strict as assert } from 'assert';
-import type { MessageEvent, TaskEndEvent, TaskStartEvent, TraceEvent } from '../../../src/trace/events';
+import type { MessageEvent, PoolCreateEvent, TaskEndEvent, TaskStartEvent, TraceEvent } from '../../../src/trace/events';
 import { maxOverlap, runFixture, type FixtureRun } from './run';
 
 function ok(run: FixtureRun): void {
@@ -11,8 +11,21 @@ function ok(run: FixtureRun): void {
   assert.equal(run.malformed, 0, 'every trace line is a valid event');
 }
 
-function byKind<K extends TraceEvent['kind']>(events: TraceEvent[], kind: K): Extract<TraceEvent, { kind: K }>[] {
-  return events.filter((e) => e.kind === kind) as Extract<TraceEvent, { kind: K }>[];
+interface KindMap {
+  'task.start': TaskStartEvent;
+  'task.end': TaskEndEvent;
+  'task.submit': TraceEvent & { kind: 'task.submit' };
+  'message.send': MessageEvent;
+  'message.recv': MessageEvent;
+  'pool.create': PoolCreateEvent;
+  'pool.close': TraceEvent;
+  'pool.join': TraceEvent;
+  'thread.start': TraceEvent;
+  'thread.exit': TraceEvent;
+}
+
+function byKind<K extends keyof KindMap>(events: TraceEvent[], kind: K): KindMap[K][] {
+  return events.filter((e) => e.kind === kind) as KindMap[K][];
 }
 
 /** Task spans from the trace: [start ts, end ts] and the worker (pid/tid) that ran it. */
@@ -79,7 +92,7 @@ for (const context of ['process', 'thread'] as const) {
       const [create] = byKind(run.events, 'pool.create');
       assert.equal(create.processes, 3);
       assert.deepEqual(
-        ['pool.close', 'pool.join'].map((k) => byKind(run.events, k as 'pool.close').length),
+        (['pool.close', 'pool.join'] as const).map((k) => byKind(run.events, k).length),
         [1, 1],
       );
       if (context === 'process') {
