@@ -1,0 +1,176 @@
+// Webview benchmark (issue #5): the trace viewer page in headless Chromium, fed the way the panel
+// feeds it (a reset message, then 20k-event chunks through postMessage), on generated traces:
+//   - 100k events: 64 processes, 20k messages (goal: first complete frame <= 1 s, zoom/pan redraw
+//     median <= 16 ms);
+//   - 1M events, same shape x10 (goal: opens and stays interactive);
+//   - baseline: a 1k-event trace of the same shape, measured in the same run (ratios).
+// Standalone: `node bench/webview.mjs [--quick]`. From `npm run bench`: exports run(ctx).
+// Needs the webview bundle: `npx webpack --mode production --config-name webview`.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ORIGIN = 'http://bench.test';
+const NONCE = 'benchnonce0123456789abcdef01234';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHUNK = 20000; // EVENTS_PER_MESSAGE in src/protocol/messages.ts
+
+// The panel's page (src/panel/html.ts) with a stand-in acquireVsCodeApi, as the webview tests use.
+const PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${ORIGIN}; font-src ${ORIGIN}; img-src ${ORIGIN}; script-src 'nonce-${NONCE}'">
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${ORIGIN}/dist/webview/codicon.css">
+<link rel="stylesheet" href="${ORIGIN}/media/panel.css">
+<link rel="stylesheet" href="${ORIGIN}/media/standalone-theme.css">
+</head><body class="vscode-dark"><div id="root" class="app" data-ready="false"></div>
+<script nonce="${NONCE}" src="${ORIGIN}/__api.js"></script>
+<script nonce="${NONCE}" src="${ORIGIN}/dist/webview/main.js"></script></body></html>`;
+const API = `window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });`;
+
+/**
+ * Runs in the page: a trace shaped like a busy run — `processes` processes (main + children, each
+ * child a pool worker), tasks on the workers, queue messages between random processes, output
+ * lines — totalling about `events` events, of which `messages` * 2 are message events.
+ */
+function generate({ events, processes, messages }) {
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const out = [];
+  const T0 = 1.7e15;
+  const dur = 10e6 * Math.max(1, events / 100000); // 10 s per 100k events
+  const main = 1000;
+  out.push({ kind: 'process.start', ts: T0, pid: main, ppid: 1, name: 'MainProcess' });
+  for (let i = 1; i < processes; i++) out.push({ kind: 'process.start', ts: T0 + i * 100, pid: main + i, ppid: i < 8 ? main : main + 1 + (i % 7), name: `Process-${i}` });
+  for (let i = 0; i < messages; i++) {
+    const from = main + Math.floor(rnd() * processes);
+    const to = main + Math.floor(rnd() * processes);
+    const ts = T0 + 10000 + rnd() * (dur - 200000);
+    const wait = rnd() * 50000;
+    out.push({ kind: 'message.send', ts, pid: from, channel: i % 3 ? 'queue' : 'pipe', channelId: `q${i % 4}`, msgId: String(i), summary: `'item ${i}'` });
+    out.push({ kind: 'message.recv', ts: ts + wait, pid: to, channel: i % 3 ? 'queue' : 'pipe', channelId: `q${i % 4}`, msgId: String(i), summary: `'item ${i}'` });
+  }
+  const rest = events - out.length - processes - 1;
+  const tasks = Math.floor((rest * 0.8) / 3);
+  const perWorker = Math.ceil(tasks / (processes - 1));
+  const slot = (dur - 100000) / perWorker;
+  for (let t = 0; t < tasks; t++) {
+    const w = 1 + (t % (processes - 1));
+    const k = Math.floor(t / (processes - 1));
+    const start = T0 + 20000 + k * slot + rnd() * slot * 0.1;
+    out.push({ kind: 'task.submit', ts: T0 + 5000 + t, pid: main, poolId: 'pool-1', taskId: t, fn: 'work', args: `(${t})` });
+    out.push({ kind: 'task.start', ts: start, pid: main + w, poolId: 'pool-1', taskId: t, fn: 'work', args: `(${t})` });
+    out.push({ kind: 'task.end', ts: start + slot * (0.5 + rnd() * 0.3), pid: main + w, poolId: 'pool-1', taskId: t, ok: true });
+  }
+  while (out.length < events - processes - 1) {
+    const pid = main + Math.floor(rnd() * processes);
+    out.push({ kind: 'output', ts: T0 + 1000 + rnd() * (dur - 2000), pid, stream: rnd() < 0.1 ? 'stderr' : 'stdout', text: `line from ${pid}\n` });
+  }
+  for (let i = processes - 1; i >= 0; i--) out.push({ kind: 'process.exit', ts: T0 + dur - (processes - i) * 100, pid: main + i, exitCode: 0, signal: null });
+  out.push({ kind: 'run.end', ts: T0 + dur, pid: main, exitCode: 0, signal: null, reason: 'exit' });
+  // The panel sends events in arrival order, which is (nearly) time order.
+  out.sort((a, b) => a.ts - b.ts);
+  window.__events = out;
+  return out.length;
+}
+
+/** Runs in the page: posts the trace as the panel does and resolves when data-ready is set. */
+function load(chunk) {
+  const ev = window.__events;
+  const t0 = performance.now();
+  window.postMessage({ type: 'reset', title: 'bench', header: undefined, source: { kind: 'run' }, run: { live: false, canRerun: false }, total: ev.length, events: ev.slice(0, chunk) }, '*');
+  for (let i = chunk; i < ev.length; i += chunk) window.postMessage({ type: 'events', events: ev.slice(i, i + chunk) }, '*');
+  return new Promise((resolve) => {
+    const poll = () => (document.getElementById('root').dataset.ready === 'true' ? resolve(performance.now() - t0) : requestAnimationFrame(poll));
+    poll();
+  });
+}
+
+/** Runs in the page: zooms and pans through the canvas's own handlers; returns each redraw's cost. */
+async function interact(rounds) {
+  const canvas = document.querySelector('canvas.lanes');
+  const r = canvas.getBoundingClientRect();
+  const frame = () => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+  await frame();
+  window.__concurrencyLabFrames = [];
+  for (let i = 0; i < rounds; i++) {
+    const phase = i % 4;
+    if (phase === 0 || phase === 1) {
+      // Zoom in twice, around different points.
+      canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: -120, clientX: r.left + r.width * (0.3 + 0.1 * phase), clientY: r.top + 40, bubbles: true, cancelable: true }));
+    } else if (phase === 2) {
+      canvas.dispatchEvent(new WheelEvent('wheel', { deltaX: 80, deltaY: 0, clientX: r.left + r.width / 2, clientY: r.top + 40, bubbles: true, cancelable: true }));
+    } else {
+      canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: 240, clientX: r.left + r.width / 2, clientY: r.top + 40, bubbles: true, cancelable: true }));
+    }
+    await frame();
+  }
+  const frames = window.__concurrencyLabFrames;
+  window.__concurrencyLabFrames = undefined;
+  return frames;
+}
+
+const median = (a) => {
+  const s = [...a].sort((x, y) => x - y);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+
+async function measure(context, shape, rounds) {
+  const page = await context.newPage();
+  try {
+    await page.goto(`${ORIGIN}/`);
+    await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    const count = await page.evaluate(generate, shape);
+    const firstFrameMs = await page.evaluate(load, CHUNK);
+    const frames = await page.evaluate(interact, rounds);
+    const heapMb = await page.evaluate(() => (performance.memory ? performance.memory.usedJSHeapSize / 1048576 : NaN));
+    return { count, firstFrameMs, redrawMs: median(frames), redrawMax: Math.max(...frames), heapMb };
+  } finally {
+    await page.close();
+  }
+}
+
+export async function run(ctx = {}) {
+  const quick = Boolean(ctx.quick);
+  const bundle = path.join(ROOT, 'dist/webview/main.js');
+  if (!fs.existsSync(bundle)) throw new Error('dist/webview/main.js is missing: build it with `npx webpack --mode production --config-name webview`');
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-bench-webview-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', headless: true, args: ARGS, viewport: { width: 1400, height: 900 } });
+  try {
+    await context.route(`${ORIGIN}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: PAGE });
+      if (url.pathname === '/__api.js') return route.fulfill({ contentType: 'text/javascript', body: API });
+      const file = path.join(ROOT, decodeURIComponent(url.pathname));
+      if (!file.startsWith(ROOT + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });
+      const type = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' }[path.extname(file)] ?? 'application/octet-stream';
+      return route.fulfill({ contentType: type, body: fs.readFileSync(file) });
+    });
+    const rounds = quick ? 12 : 60;
+    const base = await measure(context, { events: 1000, processes: 8, messages: 200 }, rounds);
+    const big = await measure(context, quick ? { events: 20000, processes: 64, messages: 4000 } : { events: 100000, processes: 64, messages: 20000 }, rounds);
+    const huge = quick ? undefined : await measure(context, { events: 1000000, processes: 64, messages: 200000 }, 20);
+    const f = (n) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 0) : 'n/a');
+    const label = (m) => `${Math.round(m.count / 1000)}k events`;
+    const rows = [
+      { what: `first complete frame, ${label(big)}`, ours: `${f(big.firstFrameMs)} ms`, baseline: `${f(base.firstFrameMs)} ms (${label(base)})`, ratio: (big.firstFrameMs / base.firstFrameMs).toFixed(1), goal: '<= 1000 ms', met: big.firstFrameMs <= 1000 ? 'yes' : 'NO' },
+      { what: `zoom/pan redraw median, ${label(big)}`, ours: `${f(big.redrawMs)} ms`, baseline: `${f(base.redrawMs)} ms (${label(base)})`, ratio: (big.redrawMs / base.redrawMs).toFixed(1), goal: '<= 16 ms', met: big.redrawMs <= 16 ? 'yes' : 'NO', note: `max ${f(big.redrawMax)} ms, heap ${f(big.heapMb)} MB` },
+    ];
+    if (huge) {
+      rows.push(
+        { what: `first complete frame, ${label(huge)}`, ours: `${f(huge.firstFrameMs)} ms`, baseline: `${f(big.firstFrameMs)} ms (${label(big)})`, ratio: (huge.firstFrameMs / big.firstFrameMs).toFixed(1), goal: 'opens', met: 'yes', note: `heap ${f(huge.heapMb)} MB` },
+        { what: `zoom/pan redraw median, ${label(huge)}`, ours: `${f(huge.redrawMs)} ms`, baseline: `${f(big.redrawMs)} ms (${label(big)})`, ratio: (huge.redrawMs / big.redrawMs).toFixed(1), goal: 'interactive', met: huge.redrawMs <= 50 ? 'yes' : 'NO', note: `max ${f(huge.redrawMax)} ms` },
+      );
+    }
+    return rows;
+  } finally {
+    await context.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const rows = await run({ quick: process.argv.includes('--quick') });
+  for (const r of rows) console.log(`${r.what}: ${r.ours} (baseline ${r.baseline}, ratio ${r.ratio}; goal ${r.goal}: ${r.met})${r.note ? ` — ${r.note}` : ''}`);
+}
