@@ -1,0 +1,245 @@
+// The `concurrency-lab` command line, run for real as `node dist/cli.js` (build first): exit codes,
+// every kind of bad input, output passing through, stop on Ctrl-C, traces written and exported.
+import { strict as assert } from 'assert';
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BUNDLES } from '../../../src/bundlePaths';
+import { parseJsonl } from '../../../src/trace/jsonl';
+import { chromeTraceProblems } from '../runner/chromeRules';
+import { fixture, survivors } from '../runner/helpers';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, BUNDLES.cli);
+
+interface Ran {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+  child: ChildProcess;
+}
+
+function cli(args: string[], opts: { onStdout?: (text: string, child: ChildProcess) => void; countOnly?: boolean } = {}): Promise<Ran> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let bytes = 0;
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => {
+    bytes += c.length;
+    if (!opts.countOnly) out.push(c);
+    opts.onStdout?.(c.toString(), child);
+  });
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout: opts.countOnly ? Buffer.alloc(bytes) : Buffer.concat(out), stderr: err, child })),
+  );
+}
+
+let tmp: string;
+const write = (name: string, text: string) => {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, text);
+  return file;
+};
+/** One line on stderr, prefixed by the tool's name, and no stack trace from our code. */
+const oneLineError = (r: Ran, re: RegExp) => {
+  const lines = r.stderr.trim().split('\n');
+  assert.ok(lines.length <= 2, `expected one line (plus a hint), got:\n${r.stderr}`);
+  assert.match(lines[0], re);
+  assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+};
+
+describe('concurrency-lab CLI', function () {
+  this.timeout(60000);
+  before(() => {
+    assert.ok(fs.existsSync(CLI), `${BUNDLES.cli} is missing: build first (npx webpack --mode development --config-name runtime --config-name cli)`);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-cli-test-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('--help and --version', async () => {
+    const help = await cli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout.toString(), /Usage:\n\s+concurrency-lab run FILE/);
+    const version = await cli(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout.toString().trim(), JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('usage errors exit 2 with a one-line message', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /missing command/],
+      [['frobnicate'], /unknown command "frobnicate"/],
+      [['--bogus'], /unknown option --bogus/],
+      [['run'], /run: missing FILE/],
+      [['run', fixture('args.mjs'), '--bogus'], /Unknown option '--bogus'/],
+      [['run', fixture('args.mjs'), '--timeout'], /--timeout/],
+      [['run', fixture('args.mjs'), '--timeout', 'soon'], /--timeout: expected a positive number/],
+      [['run', fixture('args.mjs'), '--max-processes', '0'], /--max-processes: expected a positive integer/],
+      [['run', fixture('args.mjs'), '--context', 'fiber'], /--context: expected process or thread/],
+      [['run', fixture('args.mjs'), '--trace', 'out.txt'], /--trace: out.txt must end in \.jsonl/],
+      [['run', fixture('args.mjs'), '--prefix', '--no-prefix'], /contradict/],
+      [['export', 'a.jsonl'], /export: missing OUT/],
+      [['report'], /report: missing IN and OUT/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')} -> ${r.code}`);
+      oneLineError(r, re);
+    }
+  });
+
+  it('bad input: missing file, directory, unsupported extension, unreadable file', async () => {
+    const cases: [string, RegExp][] = [
+      [path.join(tmp, 'nope.mjs'), /nope\.mjs: no such file/],
+      [tmp, /is a directory/],
+      [write('script.py', 'print(1)\n'), /cannot run "\.py" files \(supported: \.js, \.mjs/],
+    ];
+    // Root reads any file whatever its mode, so as root an unreadable file is a symlink loop.
+    const unreadable = path.join(tmp, 'locked.mjs');
+    if (process.getuid?.() === 0) fs.symlinkSync(unreadable, unreadable);
+    else fs.writeFileSync(unreadable, 'console.log(1)\n', { mode: 0o000 });
+    cases.push([unreadable, /locked\.mjs: cannot read it/]);
+    for (const [file, re] of cases) {
+      const r = await cli(['run', file]);
+      assert.equal(r.code, 2, `${file} -> ${r.code}: ${r.stderr}`);
+      oneLineError(r, re);
+    }
+  });
+
+  it('a syntax error is one line, file:line:col, exit 1 — JavaScript (ESM, CommonJS) and TypeScript', async () => {
+    const cases: [string, string, string][] = [
+      ['bad.mjs', "import * as fs from 'fs';\n\nconst x = (;\nconsole.log(fs, x);\n", ':3:12: SyntaxError: Unexpected token'],
+      ['bad.cjs', 'const a = 1;\nconst b = a +;\n', ':2:14: SyntaxError: Unexpected token'],
+      ['bad.ts', 'const a: number = 1;\nconst b: number = a *;\n', ':2:22: SyntaxError: Unexpected token'],
+      ['bad.mts', 'const a: number = 1;\n\nexport const b = (;\n', ':3:19: SyntaxError: Unexpected token'],
+    ];
+    for (const [name, text, where] of cases) {
+      const file = write(name, text);
+      const r = await cli(['run', file]);
+      assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${name}: one line, got:\n${r.stderr}`);
+      assert.ok(r.stderr.startsWith(`${file}${where}`), `${name}: got ${r.stderr}`);
+    }
+  });
+
+  it('a snippet that throws shows its own stack and exits 1; a SyntaxError it throws while running is not a parse error', async () => {
+    const r = await cli(['run', fixture('throws.cjs')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Error: boom from the snippet\n\s+at snippetFails \(.*throws\.cjs:3:9\)/);
+    const j = await cli(['run', fixture('throws-runtime-syntax.cjs')]);
+    assert.equal(j.code, 1);
+    assert.match(j.stderr, /at Object.<anonymous> \(.*throws-runtime-syntax\.cjs:2:6\)/);
+  });
+
+  it('exit codes: the main process\'s, 128 + signal, 124 on timeout', async () => {
+    assert.equal((await cli(['run', fixture('exit-code.cjs'), '--', '7'])).code, 7);
+    assert.equal((await cli(['run', fixture('exit-code.cjs'), '--', 'SIGKILL'])).code, 128 + 9);
+    const t = await cli(['run', fixture('stubborn-tree.cjs'), '--timeout', '0.5']);
+    assert.equal(t.code, 124);
+    assert.match(t.stderr, /timed out after 0\.5 s/);
+  });
+
+  it('passes arguments after -- to the snippet, options included', async () => {
+    const r = await cli(['run', fixture('args.mjs'), '--no-prefix', '--', '--trace', 'x', '-h']);
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.stdout.toString()), ['--trace', 'x', '-h']);
+  });
+
+  it('runs TypeScript with no build step: type errors do not stop it, `concurrency-lab` resolves (.mts and CommonJS .ts)', async () => {
+    const mts = write('types.mts', "import { isMainProcess } from 'concurrency-lab';\ninterface P { x: number }\nconst p: P = { x: 'no' } as unknown as P;\nif (isMainProcess()) console.log(`ts ok ${p.x}`);\nawait Promise.resolve();\n");
+    const r = await cli(['run', mts]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'ts ok no\n');
+    const cts = write('common.ts', "import { isMainProcess, currentProcess } from 'concurrency-lab';\nimport * as path from 'path';\nconst label: string = path.basename(__filename);\nconsole.log(`${label} ${isMainProcess()} ${currentProcess().name}`);\n");
+    const c = await cli(['run', cts]);
+    assert.equal(c.code, 0, c.stderr);
+    assert.equal(c.stdout.toString(), 'common.ts true MainProcess\n');
+  });
+
+  it('binary output passes through unharmed', async () => {
+    const r = await cli(['run', fixture('binary-output.cjs')]);
+    assert.equal(r.code, 0);
+    const expected = Buffer.alloc(1024);
+    for (let i = 0; i < 1024; i++) expected[i] = i % 256;
+    assert.ok(r.stdout.equals(expected), 'same bytes');
+  });
+
+  it('--prefix marks every line with the process that wrote it', async () => {
+    const r = await cli(['run', fixture('golden-tree.cjs'), '--prefix']);
+    const lines = r.stdout.toString().trim().split('\n');
+    assert.deepEqual(
+      lines.map((l) => l.replace(/ \d+\]/, ' PID]')),
+      ['[MainProcess PID] main: start', '[golden-tree.cjs PID] child 1', '[golden-tree.cjs PID] child 2', '[MainProcess PID] main: done'],
+    );
+    assert.match(r.stderr, /^\[golden-tree\.cjs \d+\] grandchild on stderr\n$/);
+  });
+
+  it('streams 100 MB of output with the runner under 200 MB of memory', async function () {
+    let peakKb = 0;
+    const sample = (pid: number) => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (m) peakKb = Math.max(peakKb, Number(m[1]));
+      } catch {
+        // exited
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const r = await cli(['run', fixture('big-output.cjs'), '--', '100'], {
+      countOnly: true,
+      onStdout: (_t, child) => {
+        timer ??= setInterval(() => sample(child.pid as number), 20);
+      },
+    });
+    clearInterval(timer);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.length, 100 * 1024 * 1024);
+    assert.ok(peakKb > 0 && peakKb < 200 * 1024, `runner peak RSS ${Math.round(peakKb / 1024)} MB`);
+  });
+
+  it('Ctrl-C stops the whole tree (SIGTERM-ignoring grandchildren too) and exits 130', async () => {
+    let ready = 0;
+    let text = '';
+    const r = await cli(['run', fixture('stubborn-tree.cjs'), '--no-prefix'], {
+      onStdout: (t, child) => {
+        text += t;
+        ready = (text.match(/ ready /g) ?? []).length;
+        if (ready === 2) child.kill('SIGINT');
+      },
+    });
+    assert.equal(r.code, 130);
+    const pids = [...text.matchAll(/ready (\d+)/g)].map((m) => Number(m[1]));
+    assert.equal(pids.length, 2);
+    assert.deepEqual(survivors(pids), []);
+  });
+
+  it('--trace writes the native trace and the Chrome trace; export converts', async () => {
+    const jsonl = path.join(tmp, 'run.jsonl');
+    const json = path.join(tmp, 'run.json');
+    assert.equal((await cli(['run', fixture('three-children.cjs'), '--trace', jsonl])).code, 0);
+    assert.equal((await cli(['run', fixture('three-children.cjs'), '--trace', json])).code, 0);
+    const native = parseJsonl(fs.readFileSync(jsonl, 'utf8'));
+    assert.equal(native.malformed, 0);
+    assert.equal(native.header?.file, fixture('three-children.cjs'));
+    assert.equal(native.events.filter((e) => e.kind === 'process.start').length, 4);
+    assert.equal(native.events.at(-1)?.kind, 'run.end');
+    const chrome = JSON.parse(fs.readFileSync(json, 'utf8'));
+    assert.deepEqual(chromeTraceProblems(chrome), []);
+    assert.equal(chrome.traceEvents.filter((e: { name: string }) => e.name === 'process_name').length, 4);
+
+    const exported = path.join(tmp, 'exported.json');
+    const ex = await cli(['export', jsonl, exported]);
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.deepEqual(chromeTraceProblems(JSON.parse(fs.readFileSync(exported, 'utf8'))), []);
+    const back = path.join(tmp, 'back.jsonl');
+    assert.equal((await cli(['export', exported, back])).code, 0);
+    assert.deepEqual(parseJsonl(fs.readFileSync(back, 'utf8')).events, native.events);
+
+    const notTrace = write('not-a-trace.jsonl', 'hello\n');
+    oneLineError(await cli(['export', notTrace, exported]), /not a Concurrency Lab trace/);
+    oneLineError(await cli(['export', path.join(tmp, 'missing.jsonl'), exported]), /missing\.jsonl: no such file/);
+    oneLineError(await cli(['run', fixture('args.mjs'), '--trace', path.join(tmp, 'no', 'dir.jsonl')]), /does not exist/);
+  });
+});
