@@ -6,6 +6,7 @@
 //   - baseline: a 1k-event trace of the same shape, measured in the same run (ratios).
 // Standalone: `node bench/webview.mjs [--quick]`. From `npm run bench`: exports run(ctx).
 // Needs the webview bundle: `npx webpack --mode production --config-name webview`.
+/* global window, document, requestAnimationFrame, WheelEvent -- generate/load/interact run inside the page */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
