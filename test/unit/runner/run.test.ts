@@ -1,5 +1,6 @@
 // The runner for real: snippets run as real process trees, stopped for real, checked with `ps`.
 import { strict as assert } from 'assert';
+import { execFileSync } from 'child_process';
 import { startRun, RunInputError } from '../../../src/runner';
 import type { ProcessExitEvent, ProcessStartEvent, TraceEvent } from '../../../src/trace/events';
 import { fixture, survivors } from './helpers';
@@ -94,5 +95,48 @@ describe('runner', function () {
     bad(fixture(''), /is a directory/);
     bad(__filename.replace(/\.ts$/, '.txt'), /no such file/);
     bad(require.resolve('../../../package.json'), /cannot run "\.json" files/);
+  });
+
+  it('--max-processes contains a fork bomb: the refused start is an error in the trace and on stderr', async () => {
+    let stderr = '';
+    const h = startRun({ file: fixture('fork-bomb.cjs'), maxProcesses: 4, timeoutMs: 3000, onOutput: (s, c) => void (s === 'stderr' && (stderr += c.toString())) });
+    const seen = new Set<number>();
+    let peak = 0;
+    const sample = setInterval(() => {
+      let out = '';
+      try {
+        out = execFileSync('ps', ['-o', 'pid=,stat=', '-g', String(h.pid)], { encoding: 'utf8' });
+      } catch {
+        return; // no process in the group
+      }
+      const live = out.split('\n').filter((l) => l.trim() && !/\sZ/.test(l));
+      for (const l of live) seen.add(Number(l.trim().split(/\s+/)[0]));
+      peak = Math.max(peak, live.length);
+    }, 50);
+    const r = await h.done;
+    clearInterval(sample);
+    assert.equal(r.summary.reason, 'timeout');
+    assert.ok(peak <= 4, `at most 4 live processes at once, saw ${peak}`);
+    const refused = r.events.find((e) => e.kind === 'error' && e.code === 'MAX_PROCESSES');
+    assert.ok(refused && refused.kind === 'error' && /cannot start another process: the run already has 4 live processes/.test(refused.message));
+    assert.match(stderr, /concurrency-lab: cannot start another process/);
+    assert.deepEqual(survivors([...seen]), []);
+  });
+
+  it('counts and skips malformed and foreign lines on the trace channel', async () => {
+    const out: string[] = [];
+    const r = await startRun({ file: fixture('garbage-channel.cjs'), onOutput: (_s, c) => out.push(c.toString()) }).done;
+    assert.equal(r.summary.exitCode, 0);
+    assert.equal(out.join(''), 'still running\n');
+    assert.equal(r.malformed, 3);
+    const end = r.events.at(-1);
+    assert.ok(end?.kind === 'run.end' && end.malformed === 3);
+    assert.equal(r.summary.processes.length, 1);
+  });
+
+  it('a snippet that never loads the runtime still shows its main process', async () => {
+    const r = await startRun({ file: fixture('args.mjs'), args: ['a'] }).done;
+    assert.deepEqual(r.summary.processes.map((p) => [p.name, p.exitCode]), [['MainProcess', 0]]);
+    assert.ok(r.events.some((e) => e.kind === 'output' && e.text === '["a"]\n'));
   });
 });
