@@ -4,7 +4,7 @@
 import * as net from 'net';
 import { isMainThread, parentPort, threadId, workerData } from 'worker_threads';
 import type { BootMessage } from './backend';
-import { exitChild, killAllChildren, installExitHook } from './children';
+import { exitChild, killAllChildren, installExitHook, registerFlushable } from './children';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
 import { self } from './identity';
 import { decode, userStack } from './serialize';
@@ -37,6 +37,8 @@ export async function bootChild(): Promise<void> {
   self.mainModule = boot.module;
   self.defaultContext = boot.context;
   installExitHook();
+  // Whatever this child sent its parent last (results, a final message) must leave before it exits.
+  registerFlushable(endpoint);
   if (tracing && !isMainThread) emit({ kind: 'thread.start', tid: threadId, name: boot.name, parentTid: boot.parent.tid });
   endpoint.onClose(() => {
     // The parent is gone (killed, or exited without us). Take our subtree down with us.

@@ -117,11 +117,11 @@ export class PortEndpoint implements Endpoint {
     port.on('exit', () => this.handleClose());
   }
   send(msg: object): void {
-    // Serialize here (not structured clone by postMessage) so both endpoint kinds reject the same values the same way.
-    this.port.postMessage(v8.serialize(msg));
+    // postMessage clones (the same V8 serializer) and throws DataCloneError synchronously.
+    this.port.postMessage(msg);
   }
   onMessage(cb: (msg: Record<string, unknown>) => void): void {
-    this.port.on('message', (buf: Uint8Array) => cb(v8.deserialize(buf) as Record<string, unknown>));
+    this.port.on('message', (msg: Record<string, unknown>) => cb(msg));
   }
   onClose(cb: () => void): void {
     if (this.closed) queueMicrotask(cb);

@@ -10,7 +10,7 @@ import { installExitHook, liveChildren, type ChildRecord } from './children';
 import { BrokenPoolError, MESSAGES, ProcessError } from './errors';
 import { mainModule, nextChildIdentity, self, type ContextKind } from './identity';
 import type { WireTask } from './poolWorker';
-import { decode, encode, errorFromRecord, summarizeArgs, type ErrorRecord } from './serialize';
+import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from './serialize';
 import { exportNameOf } from './targets';
 import { emit, tracing } from './tracer';
 
@@ -33,18 +33,29 @@ export interface ApplyOptions<R> {
 }
 
 /** Most tasks a worker holds at once (running + queued in it). */
-const MAX_INFLIGHT = 128;
+const MAX_INFLIGHT = 256;
 /** A pool whose workers die this many times in a row before becoming ready gives up. */
 const MAX_BOOT_FAILURES = 3;
 
 interface Task {
   id: number;
   fn: string;
-  a: Uint8Array;
+  /** Arguments (m = 0) or chunk of items (m = 1, 2), as prepare() left them. */
+  a: unknown;
   m: 0 | 1 | 2;
+  /** Argument summary, for the trace and error messages (computed only when needed). */
   s?: string;
-  label: string;
   done(ok: boolean, value: unknown): void;
+}
+
+/** "task 3 runTask(1, 2)": names a task in error messages. */
+function label(t: Task): string {
+  return `task ${t.id} ${t.fn}${t.s ?? summarizeTask(t)}`;
+}
+
+function summarizeTask(t: Task): string {
+  const a = revive(t.a) as unknown[];
+  return t.m === 0 ? summarizeArgs(a) : a.length === 1 ? summarizeArgs(t.m === 2 ? (a[0] as unknown[]) : [a[0]]) : `(${a.length} items)`;
 }
 
 interface Slot {
@@ -157,11 +168,14 @@ export class Pool {
   private onWorkerMessage(slot: Slot, msg: Record<string, unknown>): void {
     switch (msg.t) {
       case 'res': {
-        const task = slot.inflight.shift();
-        if (!task) return;
-        this.outstanding--;
-        if (msg.ok) task.done(true, decode(msg.v as Uint8Array));
-        else task.done(false, errorFromRecord(msg.e as ErrorRecord));
+        // A worker runs its tasks in order, so results come back in the order they were sent.
+        for (const [, ok, v] of msg.list as Array<[number, boolean, unknown]>) {
+          const task = slot.inflight.shift();
+          if (!task) break;
+          this.outstanding--;
+          if (ok) task.done(true, v);
+          else task.done(false, errorFromRecord(v as ErrorRecord));
+        }
         this.afterProgress(slot);
         return;
       }
@@ -197,7 +211,7 @@ export class Pool {
       const [running, ...queued] = slot.inflight;
       if (running) {
         this.outstanding--;
-        running.done(false, new BrokenPoolError(MESSAGES.workerDied(`${slot.name} (pid ${slot.handle.pid})`, describeExit(code, signal), running.label)));
+        running.done(false, new BrokenPoolError(MESSAGES.workerDied(`${slot.name} (pid ${slot.handle.pid})`, describeExit(code, signal), label(running))));
       }
       // Tasks the dead worker had not started yet go back to the front of the line.
       if (queued.length) {
@@ -294,12 +308,12 @@ export class Pool {
     if (this.state !== 'RUN') throw new ProcessError(MESSAGES.poolNotRunning);
   }
 
-  private submit(fn: string, a: Uint8Array, m: 0 | 1 | 2, summary: string, done: (ok: boolean, v: unknown) => void): void {
+  private submit(fn: string, a: unknown, m: 0 | 1 | 2, done: (ok: boolean, v: unknown) => void): void {
     const id = this.nextTaskId++;
-    const task: Task = { id, fn, a, m, label: `task ${id} ${fn}${summary}`, done };
+    const task: Task = { id, fn, a, m, done };
     if (tracing) {
-      task.s = summary;
-      emit({ kind: 'task.submit', poolId: this.id, taskId: id, fn, args: summary });
+      task.s = summarizeTask(task);
+      emit({ kind: 'task.submit', poolId: this.id, taskId: id, fn, args: task.s });
     }
     this.pending.push(task);
     this.outstanding++;
@@ -311,9 +325,9 @@ export class Pool {
     this.checkRunning();
     const name = exportNameOf(fn, 'the task function');
     if (!Array.isArray(args)) throw new ProcessError(`args must be an array, got ${typeof args}`);
-    const a = encode(args, `an argument of ${name}`);
+    const a = prepare(args, `an argument of ${name}`);
     const result = new AsyncResult<Result<F>>(options.callback, options.errorCallback);
-    this.submit(name, a, 0, summarizeArgs(args), (ok, v) => result.settle(ok, v));
+    this.submit(name, a, 0, (ok, v) => result.settle(ok, v));
     return result;
   }
 
@@ -330,12 +344,9 @@ export class Pool {
     const size = chunksize ?? defaultChunksize(items.length, this.processes);
     const chunks: unknown[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-    // Encode every chunk before submitting any, so a bad item fails the whole call up front.
-    const encoded = chunks.map((c) => encode(c, `an item passed to ${name}`));
-    chunks.forEach((c, i) => {
-      const summary = c.length === 1 ? summarizeArgs(star ? (c[0] as unknown[]) : [c[0]]) : `(${c.length} items)`;
-      this.submit(name, encoded[i], star ? 2 : 1, summary, (ok, v) => onChunk(i, ok, v));
-    });
+    // Check every chunk before submitting any, so a bad item fails the whole call up front.
+    const prepared = chunks.map((c) => prepare(c, `an item passed to ${name}`));
+    prepared.forEach((c, i) => this.submit(name, c, star ? 2 : 1, (ok, v) => onChunk(i, ok, v)));
     return chunks.length;
   }
 
@@ -443,7 +454,7 @@ export class Pool {
       }
       for (const t of tasks) {
         this.outstanding--;
-        t.done(false, new ProcessError(MESSAGES.poolTerminated(t.label)));
+        t.done(false, new ProcessError(MESSAGES.poolTerminated(label(t))));
       }
       this.updateRef();
     }

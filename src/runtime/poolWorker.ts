@@ -4,7 +4,9 @@
 import type { BootMessage } from './backend';
 import { exitChild } from './children';
 import type { Endpoint } from './frames';
-import { decode, encode, errorToRecord } from './serialize';
+import * as v8 from 'v8';
+import { MESSAGES, ProcessError } from './errors';
+import { decode, errorToRecord, findUncloneable, revive } from './serialize';
 import { findExport, importModule } from './targets';
 import { emit, tracing } from './tracer';
 
@@ -12,7 +14,8 @@ import { emit, tracing } from './tracer';
 export interface WireTask {
   id: number;
   fn: string;
-  a: Uint8Array;
+  /** The arguments (m = 0) or the chunk of items, as prepare() left them. */
+  a: unknown;
   m: 0 | 1 | 2;
   /** Argument summary for the trace (only when tracing). */
   s?: string;
@@ -67,18 +70,36 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
     return fn;
   };
 
-  const finish = (task: WireTask, ok: boolean, value: unknown) => {
-    let v: Uint8Array | undefined;
-    if (ok) {
-      try {
-        v = encode(value, `the result of ${task.fn}`);
-      } catch (err) {
-        ok = false;
-        value = err;
-      }
+  // Results of one tick leave as one message: [taskId, ok, value or error record] each.
+  let results: Array<[number, boolean, unknown]> = [];
+  /** Function name of each result, only to name an uncloneable one. */
+  let resultFns: string[] = [];
+  const sendResults = () => {
+    const list = results;
+    const names = resultFns;
+    results = [];
+    resultFns = [];
+    try {
+      endpoint.send({ t: 'res', list });
+    } catch {
+      // One of the results cannot be cloned: find which, and fail only those tasks.
+      list.forEach((r, i) => {
+        if (!r[1]) return;
+        try {
+          v8.serialize(r[2]);
+        } catch (err) {
+          r[1] = false;
+          r[2] = errorToRecord(new ProcessError(MESSAGES.uncloneable(`the result of ${names[i]}`, findUncloneable(r[2]) ?? String((err as Error).message))));
+        }
+      });
+      endpoint.send({ t: 'res', list });
     }
-    if (ok) endpoint.send({ t: 'res', id: task.id, ok: true, v });
-    else endpoint.send({ t: 'res', id: task.id, ok: false, e: errorToRecord(value) });
+  };
+
+  const finish = (task: WireTask, ok: boolean, value: unknown) => {
+    if (!results.length) process.nextTick(sendResults);
+    results.push([task.id, ok, ok ? value : errorToRecord(value)]);
+    resultFns.push(task.fn);
     if (tracing) emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: ok ? undefined : String((value as Error)?.message ?? value) });
   };
 
@@ -93,7 +114,7 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
       if (tracing) emit({ kind: 'task.start', poolId, taskId: task.id, fn: task.fn, args: task.s });
       try {
         const fn = lookup(task.fn);
-        const args = decode(task.a) as unknown[];
+        const args = revive(task.a) as unknown[];
         let result: unknown;
         if (task.m === 0) {
           result = fn(...args);

@@ -127,6 +127,43 @@ export function decode(buf: Uint8Array): unknown {
   return v;
 }
 
+function isPrimitive(v: unknown): boolean {
+  return v === null || (typeof v !== 'object' && typeof v !== 'function' && typeof v !== 'symbol');
+}
+
+/**
+ * Readies a value to ride inside a message that is serialized later (batched with others):
+ * handles become descriptors, and anything structured clone would reject throws now, with a
+ * clear ProcessError. Primitives (the common case for small tasks) cost nothing.
+ */
+export function prepare(v: unknown, where: string): unknown {
+  if (isPrimitive(v)) return v;
+  if (Array.isArray(v) && v.every(isPrimitive)) return v;
+  const replaced = handlesInUse ? replaceHandles(v, new Set()) : v;
+  try {
+    v8.serialize(replaced);
+  } catch (err) {
+    throw new ProcessError(MESSAGES.uncloneable(where, findUncloneable(v) ?? String((err as Error).message)));
+  }
+  return replaced === v ? v : { [WRAP_KEY]: replaced };
+}
+
+/** The inverse of prepare(), on the receiving side (the message itself was already deserialized). */
+export function revive(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null && WRAP_KEY in v) return reviveHandles((v as Record<string, unknown>)[WRAP_KEY]);
+  return v;
+}
+
+/** A private copy of `v`, as the receiving side of a message would get (Queue/Pipe items stored in the owner). */
+export function cloneValue(v: unknown, where: string): unknown {
+  if (isPrimitive(v)) return v;
+  try {
+    return structuredClone(v);
+  } catch (err) {
+    throw new ProcessError(MESSAGES.uncloneable(where, findUncloneable(v) ?? String((err as Error).message)));
+  }
+}
+
 /** A plain description of an error, so its class name, message and stack survive the trip. */
 export interface ErrorRecord {
   name: string;
