@@ -67,8 +67,6 @@ export interface TraceSummary {
   reason?: RunEndEvent['reason'];
 }
 
-const key = (a: string, b: string | number) => `${a}\u0000${b}`;
-
 export class TraceModel {
   readonly processes = new Map<number, ProcessInfo>();
   readonly tasks: TaskSpan[] = [];
@@ -79,8 +77,10 @@ export class TraceModel {
   firstTs = Infinity;
   lastTs = -Infinity;
   eventCount = 0;
-  private readonly taskIndex = new Map<string, TaskSpan>();
-  private readonly messageIndex = new Map<string, MessageArrow>();
+  // Two-level maps (pool -> task id, channel -> message id) rather than concatenated string keys:
+  // a 1M-event trace would otherwise allocate a key string per task and message event.
+  private readonly taskIndex = new Map<string, Map<number, TaskSpan>>();
+  private readonly messageIndex = new Map<string, Map<string, MessageArrow>>();
 
   constructor(events: Iterable<TraceEvent> = []) {
     for (const e of events) this.add(e);
@@ -150,11 +150,15 @@ export class TraceModel {
       }
       case 'message.send':
       case 'message.recv': {
-        const k = key(e.channelId, e.msgId);
-        let m = this.messageIndex.get(k);
+        let byId = this.messageIndex.get(e.channelId);
+        if (!byId) {
+          byId = new Map();
+          this.messageIndex.set(e.channelId, byId);
+        }
+        let m = byId.get(e.msgId);
         if (!m) {
           m = { channel: e.channel, channelId: e.channelId, msgId: e.msgId };
-          this.messageIndex.set(k, m);
+          byId.set(e.msgId, m);
           this.messages.push(m);
         }
         if (e.summary !== undefined) m.summary = e.summary;
@@ -200,11 +204,15 @@ export class TraceModel {
   }
 
   private task(poolId: string, taskId: number, fn: string): TaskSpan {
-    const k = key(poolId, taskId);
-    let t = this.taskIndex.get(k);
+    let byId = this.taskIndex.get(poolId);
+    if (!byId) {
+      byId = new Map();
+      this.taskIndex.set(poolId, byId);
+    }
+    let t = byId.get(taskId);
     if (!t) {
       t = { poolId, taskId, fn };
-      this.taskIndex.set(k, t);
+      byId.set(taskId, t);
       this.tasks.push(t);
     } else if (t.fn === '?' && fn !== '?') {
       t.fn = fn;

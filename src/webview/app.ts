@@ -367,7 +367,9 @@ export class App {
     return {
       rows: this.rows,
       lanes: this.lanes,
-      index: this.store.getIndex(time, !this.run.live),
+      // A finished trace gets an exact index at once; while events still stream in (a live run,
+      // or the chunks of a big file) the index is refreshed only as often as it is cheap to.
+      index: this.store.getIndex(time, !this.run.live && this.store.count >= this.expected),
       origin: this.store.origin,
       view: this.view,
       scrollTop: this.scroller.scrollTop,
