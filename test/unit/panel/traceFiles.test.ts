@@ -1,0 +1,60 @@
+// Open and Export of the panel: native and Chrome traces round-trip; bad files give one-line errors.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { readTraceFile, writeTraceFile } from '../../../src/panel/traceFiles';
+import { parseJsonl } from '../../../src/trace/jsonl';
+
+const FIXTURE = path.resolve(__dirname, '../../fixtures/traces/queue.jsonl');
+
+describe('panel: trace files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-tracefiles-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a native trace, and exports it as native and as Chrome JSON that reopens the same', async () => {
+    const original = parseJsonl(fs.readFileSync(FIXTURE, 'utf8'));
+    const t = await readTraceFile(FIXTURE);
+    assert.strictEqual(t.events.length, original.events.length);
+    assert.deepStrictEqual(t.header, original.header);
+
+    const native = path.join(dir, 'out.jsonl');
+    await writeTraceFile(native, t.header, t.events);
+    assert.deepStrictEqual((await readTraceFile(native)).events, t.events);
+
+    const chrome = path.join(dir, 'out.json');
+    await writeTraceFile(chrome, t.header, t.events);
+    const json = JSON.parse(fs.readFileSync(chrome, 'utf8')) as { traceEvents: { ph: string }[] };
+    assert.ok(json.traceEvents.some((e) => e.ph === 's') && json.traceEvents.some((e) => e.ph === 'f'), 'message arrows are flow events');
+    const back = await readTraceFile(chrome);
+    assert.deepStrictEqual(
+      back.events.map((e) => [e.kind, e.pid]),
+      t.events.map((e) => [e.kind, e.pid]),
+    );
+  });
+
+  it('explains in one line what is wrong with a file', async () => {
+    const cases: [string, string | undefined, RegExp][] = [
+      ['missing.jsonl', undefined, /^missing\.jsonl: no such file$|missing\.jsonl: no such file$/],
+      ['notes.txt', 'hello', /^notes\.txt: not a trace file \(expected \.jsonl or \.json\)$/],
+      ['empty.jsonl', 'garbage\n', /^empty\.jsonl: no trace events found$/],
+      ['bad.json', '{nope', /^bad\.json: not valid JSON/],
+      ['other.json', '{"traceEvents": []}', /^other\.json: .*concurrencyLab/],
+    ];
+    for (const [name, content, re] of cases) {
+      const file = path.join(dir, name);
+      if (content !== undefined) fs.writeFileSync(file, content);
+      await assert.rejects(readTraceFile(file), (e: Error) => {
+        assert.match(e.message, re);
+        assert.ok(!e.message.includes('\n'), 'one line');
+        return true;
+      });
+    }
+    await assert.rejects(readTraceFile(dir + path.sep + 'sub.jsonl'), /no such file/);
+    fs.mkdirSync(path.join(dir, 'd.jsonl'));
+    await assert.rejects(readTraceFile(path.join(dir, 'd.jsonl')), /is a directory/);
+  });
+});
