@@ -38,7 +38,7 @@ describe('panel: trace files', () => {
 
   it('explains in one line what is wrong with a file', async () => {
     const cases: [string, string | undefined, RegExp][] = [
-      ['missing.jsonl', undefined, /^missing\.jsonl: no such file$|missing\.jsonl: no such file$/],
+      ['missing.jsonl', undefined, /missing\.jsonl: no such file$/],
       ['notes.txt', 'hello', /^notes\.txt: not a trace file \(expected \.jsonl or \.json\)$/],
       ['empty.jsonl', 'garbage\n', /^empty\.jsonl: no trace events found$/],
       ['bad.json', '{nope', /^bad\.json: not valid JSON/],
