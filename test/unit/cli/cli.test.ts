@@ -242,4 +242,21 @@ describe('concurrency-lab CLI', function () {
     oneLineError(await cli(['export', path.join(tmp, 'missing.jsonl'), exported]), /missing\.jsonl: no such file/);
     oneLineError(await cli(['run', fixture('args.mjs'), '--trace', path.join(tmp, 'no', 'dir.jsonl')]), /does not exist/);
   });
+
+  it('report writes one self-contained HTML file with the trace embedded', async () => {
+    const jsonl = path.join(tmp, 'for-report.jsonl');
+    const html = path.join(tmp, 'report.html');
+    assert.equal((await cli(['run', fixture('golden-tree.cjs'), '--trace', jsonl])).code, 0);
+    const r = await cli(['report', jsonl, html]);
+    assert.equal(r.code, 0, r.stderr);
+    const text = fs.readFileSync(html, 'utf8');
+    const embedded = /<script type="application\/json" id="concurrency-lab-trace">(.*?)<\/script>/s.exec(text);
+    assert.ok(embedded, 'trace embedded');
+    const data = JSON.parse(embedded[1]);
+    assert.deepEqual(data.events, parseJsonl(fs.readFileSync(jsonl, 'utf8')).events);
+    assert.match(data.title, /golden-tree\.cjs/);
+    // Offline from file://: nothing is loaded from anywhere but the file itself.
+    assert.doesNotMatch(text, /\s(src|href)="(?!data:)[^"]*"/);
+    oneLineError(await cli(['report', path.join(tmp, 'missing.jsonl'), html]), /missing\.jsonl: no such file/);
+  });
 });
