@@ -1,0 +1,146 @@
+// Scaffolding in the real host: every example, in JavaScript and TypeScript, through the
+// commands a user (or a walkthrough button) runs; written into concurrency-lab-examples/ of the
+// workspace, never over an existing file, opened in an editor; and a run of it has the seed's
+// process tree.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { COMMANDS } from '../../src/commands';
+import type { RunSummary } from '../../src/runner/types';
+import { EXAMPLES, EXAMPLES_FOLDER, LANGUAGES, extensionOf, templatePath, type ExampleId, type Family } from '../../src/scaffold/catalogue';
+
+const EXTENSION_ID = 'concurrency-lab.concurrency-lab';
+const FAMILY_COMMAND: Record<Exclude<Family, 'threads'>, string> = {
+  process: COMMANDS.newProcessExample,
+  pool: COMMANDS.newPoolExample,
+  queue: COMMANDS.newQueueExample,
+  pipe: COMMANDS.newPipeExample,
+};
+
+/** Process tree each example must have: how many processes, and facts about the main's children. */
+const TREE: Record<ExampleId, { processes: number; check?: (s: RunSummary, mainPid: number) => void }> = {
+  process: { processes: 6 },
+  'pool-apply-async': { processes: 4 },
+  'pool-apply': { processes: 4 },
+  'pool-map': { processes: 4 },
+  queue: {
+    processes: 4,
+    check: (s, main) => {
+      const killed = s.processes.filter((p) => p.ppid === main && p.signal === 'SIGTERM');
+      assert.strictEqual(killed.length, 1, 'the reader was not terminated');
+    },
+  },
+  pipe: { processes: 2 },
+  'pipe-duplex': { processes: 2 },
+  // Thread-context workers are threads of the main process, not processes.
+  'processes-vs-threads': { processes: 4 },
+};
+
+function examplesDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the integration workspace has no folder');
+  return path.join(folder.uri.fsPath, EXAMPLES_FOLDER);
+}
+
+async function activate(): Promise<vscode.Extension<unknown>> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext);
+  await ext.activate();
+  return ext;
+}
+
+/** Asserts the summary's tree: main's parent is this extension host, every other process a child of main. */
+export function assertTree(id: ExampleId, s: RunSummary): void {
+  assert.strictEqual(s.exitCode, 0, `${id} exited with ${s.exitCode} (${s.reason})`);
+  const main = s.processes.find((p) => p.ppid === process.pid);
+  assert.ok(main, `no process of the run is a child of the extension host (${process.pid}): ${JSON.stringify(s.processes)}`);
+  assert.strictEqual(s.processes.length, TREE[id].processes, `${id}: ${JSON.stringify(s.processes)}`);
+  for (const p of s.processes) if (p !== main) assert.strictEqual(p.ppid, main.pid, `${id}: ${p.name} (${p.pid}) is not a child of the main process`);
+  TREE[id].check?.(s, main.pid);
+}
+
+describe('scaffold commands in the real host', () => {
+  let ext: vscode.Extension<unknown>;
+  before(async () => {
+    ext = await activate();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  for (const example of EXAMPLES) {
+    for (const language of LANGUAGES) {
+      it(`newExample writes ${example.id} (${language}), opens it, never overwrites`, async () => {
+        const first = await vscode.commands.executeCommand<vscode.Uri>(COMMANDS.newExample, { example: example.id, language });
+        assert.ok(first instanceof vscode.Uri, 'newExample did not resolve with a Uri');
+        assert.strictEqual(path.dirname(first.fsPath), examplesDir());
+        assert.strictEqual(path.extname(first.fsPath), extensionOf(language));
+        const template = fs.readFileSync(path.join(ext.extensionPath, templatePath(example.id, language)), 'utf8');
+        assert.strictEqual(fs.readFileSync(first.fsPath, 'utf8'), template);
+        assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, first.fsPath, 'the new file is not the active editor');
+        // A second time: a new, free name; the first file is untouched.
+        fs.appendFileSync(first.fsPath, '// edited by the user\n');
+        const second = await vscode.commands.executeCommand<vscode.Uri>(COMMANDS.newExample, { example: example.id, language });
+        assert.ok(second instanceof vscode.Uri);
+        assert.notStrictEqual(second.fsPath, first.fsPath);
+        assert.match(fs.readFileSync(first.fsPath, 'utf8'), /edited by the user/);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        fs.rmSync(first.fsPath);
+        fs.rmSync(second.fsPath);
+      });
+    }
+    const family = example.family;
+    if (family !== 'threads') {
+      it(`${FAMILY_COMMAND[family]} accepts { example: '${example.id}' }`, async () => {
+        const uri = await vscode.commands.executeCommand<vscode.Uri>(FAMILY_COMMAND[family], { example: example.id, language: 'typescript' });
+        assert.ok(uri instanceof vscode.Uri);
+        assert.strictEqual(path.basename(uri.fsPath), `${example.id}.mts`);
+        fs.rmSync(uri.fsPath);
+      });
+    }
+  }
+
+  it('refuses an example of another family, and unknown ids, without writing anything', async () => {
+    const before = fs.existsSync(examplesDir()) ? fs.readdirSync(examplesDir()).length : 0;
+    assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.newPipeExample, { example: 'queue', language: 'javascript' }), undefined);
+    assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.newExample, { example: 'nope', language: 'javascript' }), undefined);
+    assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.newExample, { example: 'pipe', language: 'python' }), undefined);
+    const after = fs.existsSync(examplesDir()) ? fs.readdirSync(examplesDir()).length : 0;
+    assert.strictEqual(after, before);
+  });
+});
+
+describe('scaffolded examples run with the seed structure', function () {
+  // Real processes and the seed's 1 s sleeps.
+  this.timeout(90_000);
+  before(activate);
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  for (const example of EXAMPLES) {
+    for (const language of LANGUAGES) {
+      it(`${example.id} (${language}): scaffold, run, check the process tree`, async () => {
+        const uri = await vscode.commands.executeCommand<vscode.Uri>(COMMANDS.newExample, { example: example.id, language });
+        assert.ok(uri instanceof vscode.Uri);
+        const summary = await vscode.commands.executeCommand<RunSummary>(COMMANDS.runFile, uri);
+        assert.ok(summary, 'runFile did not resolve with a summary');
+        assertTree(example.id, summary);
+        fs.rmSync(uri.fsPath);
+      });
+    }
+  }
+
+  it('tryExample (the walkthrough button) scaffolds, runs and resolves with both', async () => {
+    const r = await vscode.commands.executeCommand<{ uri: vscode.Uri; summary: RunSummary }>(COMMANDS.tryExample, 'pipe');
+    assert.ok(r && r.uri instanceof vscode.Uri);
+    assert.strictEqual(path.extname(r.uri.fsPath), '.mjs');
+    assertTree('pipe', r.summary);
+    fs.rmSync(r.uri.fsPath);
+  });
+
+  it('the walkthrough opens', async () => {
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#explore`, false);
+  });
+});

@@ -1,0 +1,229 @@
+// What each seed example's trace must show: the structure of the seed's printed output (which
+// pids, which parent, what overlaps, which order), checked on the events of a real run. Shared by
+// the unit tests (runner in plain Node) and described in docs/examples.md.
+import * as assert from 'assert';
+import type { OutputEvent, TraceEvent } from '../../../src/trace/events';
+import { TraceModel, type ProcessInfo, type TaskSpan } from '../../../src/trace/model';
+import type { ExampleId } from '../../../src/scaffold/catalogue';
+
+export interface Run {
+  events: readonly TraceEvent[];
+  exitCode: number | null;
+}
+
+/** The output lines a process printed, in order (text split into lines, empty ones dropped). */
+export function linesOf(model: TraceModel, pid?: number): string[] {
+  const out: OutputEvent[] = model.outputs.filter((o) => o.stream === 'stdout' && (pid === undefined || o.pid === pid));
+  return out
+    .sort((a, b) => a.ts - b.ts)
+    .flatMap((o) => o.text.split('\n'))
+    .map((l) => l.trimEnd())
+    .filter((l) => l.length > 0);
+}
+
+function mainOf(model: TraceModel): ProcessInfo {
+  const roots = model.roots();
+  assert.strictEqual(roots.length, 1, `expected one main process, got ${roots.map((r) => r.pid).join(', ')}`);
+  return roots[0]!;
+}
+
+/** Largest number of tasks running at the same moment. */
+export function maxOverlap(tasks: readonly TaskSpan[]): number {
+  const edges: [number, number][] = [];
+  for (const t of tasks) {
+    assert.ok(t.start !== undefined && t.end !== undefined, `task ${t.taskId} has no start or end`);
+    edges.push([t.start, 1], [t.end, -1]);
+  }
+  // Ends sort before starts at the same instant: back-to-back tasks do not overlap.
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let max = 0;
+  for (const [, d] of edges) max = Math.max(max, (now += d));
+  return max;
+}
+
+function poolTasks(model: TraceModel, fn: string): TaskSpan[] {
+  return model.tasks.filter((t) => t.fn === fn);
+}
+
+function assertWorkersAreChildrenOf(model: TraceModel, tasks: readonly TaskSpan[], parent: number): Set<number> {
+  const workers = new Set(tasks.map((t) => t.pid!));
+  for (const w of workers) assert.strictEqual(model.processes.get(w)?.ppid, parent, `worker ${w} is not a child of the main process`);
+  return workers;
+}
+
+function assertCleanExit(run: Run, model: TraceModel): void {
+  assert.strictEqual(run.exitCode, 0, `the example exited with ${run.exitCode}; stderr: ${model.outputs.filter((o) => o.stream === 'stderr').map((o) => o.text).join('')}`);
+  assert.deepStrictEqual(model.errors.map((e) => e.message), [], 'the trace has error events');
+}
+
+const CHECKS: Record<ExampleId, (run: Run, model: TraceModel) => void> = {
+  process(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const children = model.children(main.pid);
+    // The seed: the parent and 5 children, each child's parent the main process.
+    assert.strictEqual(model.processes.size, 6);
+    assert.strictEqual(children.length, 5);
+    const mainLines = linesOf(model, main.pid);
+    assert.strictEqual(mainLines[0], `Parent process ${main.pid} is Running`);
+    assert.strictEqual(mainLines.filter((l) => l === 'process start').length, 5);
+    const names = children.map((c) => {
+      const lines = linesOf(model, c.pid);
+      assert.strictEqual(lines.length, 1, `child ${c.pid} printed ${JSON.stringify(lines)}`);
+      const m = /^Child process (\d) (\d+) Running$/.exec(lines[0]!);
+      assert.ok(m, `unexpected child line ${lines[0]}`);
+      assert.strictEqual(Number(m[2]), c.pid, 'a child printed a pid that is not its own');
+      assert.strictEqual(c.exitCode, 0);
+      return m[1];
+    });
+    assert.deepStrictEqual(names.sort(), ['0', '1', '2', '3', '4']);
+    // Every child is joined (not only the last, as in the seed): "Process close" comes after every exit.
+    const close = model.outputs.find((o) => o.pid === main.pid && o.text.includes('Process close'));
+    assert.ok(close, 'the parent did not print "Process close"');
+    for (const c of children) assert.ok(c.end !== undefined && c.end <= close.ts, `child ${c.pid} was still running at "Process close"`);
+  },
+
+  'pool-apply-async'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const tasks = poolTasks(model, 'runTask');
+    assert.strictEqual(tasks.length, 6);
+    assert.ok(tasks.every((t) => t.ok), 'a task failed');
+    // Pool(3): exactly 3 worker pids, reused for tasks 3-5; at most 3 tasks at once, and 3 do overlap.
+    assert.strictEqual(assertWorkersAreChildrenOf(model, tasks, main.pid).size, 3);
+    assert.strictEqual(maxOverlap(tasks), 3);
+    const lines = linesOf(model);
+    assert.strictEqual(lines[0], `current process ${main.pid}`);
+    assert.strictEqual(lines.at(-1), 'All processes done!');
+    // applyAsync does not wait: the parent's "Waiting..." comes before any task ends.
+    const waiting = model.outputs.find((o) => o.pid === main.pid && o.text.includes('Waiting for all subprocesses done...'));
+    assert.ok(waiting);
+    assert.ok(tasks.every((t) => t.end! > waiting.ts), '"Waiting..." printed after a task ended');
+    for (const t of tasks) {
+      const line = linesOf(model, t.pid).find((l) => l.startsWith('Task ') && l.endsWith(`is running, parent id is ${main.pid}`));
+      assert.ok(line, `worker ${t.pid} did not print its parent id`);
+    }
+  },
+
+  'pool-apply'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const tasks = poolTasks(model, 'runTask');
+    assert.strictEqual(tasks.length, 6);
+    // apply blocks: never two tasks at once, and they run in submission order.
+    assert.strictEqual(maxOverlap(tasks), 1);
+    const order = (key: 'start' | 'submitTs') => [...tasks].sort((a, b) => a[key]! - b[key]!).map((t) => t.taskId);
+    assert.deepStrictEqual(order('start'), order('submitTs'), 'tasks did not run in submission order');
+    assert.ok(assertWorkersAreChildrenOf(model, tasks, main.pid).size <= 3);
+    const lines = linesOf(model);
+    const waiting = lines.indexOf('Waiting for all subprocesses done...');
+    assert.ok(waiting > lines.lastIndexOf('Task 5 end.'), '"Waiting..." printed before the last task ended');
+    assert.strictEqual(lines.at(-1), 'All processes done!');
+  },
+
+  'pool-map'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const lines = linesOf(model, main.pid);
+    const values = (prefix: string) => lines.filter((l) => l.startsWith(prefix)).map((l) => Number(l.slice(prefix.length)));
+    const squares = [0, 1, 4, 9, 16, 25];
+    assert.strictEqual(lines.find((l) => l.startsWith('map ->'))?.replace(/\s+/g, ''), 'map->[0,1,4,9,16,25]');
+    // imap: input order; imapUnordered: completion order, where the slower small inputs come last.
+    assert.deepStrictEqual(values('imap -> '), squares);
+    const unordered = values('imapUnordered -> ');
+    assert.deepStrictEqual([...unordered].sort((a, b) => a - b), squares);
+    assert.notDeepStrictEqual(unordered, squares, 'imapUnordered gave results in input order');
+    assert.ok(lines.some((l) => /^get\(100\) -> TimeoutError; ready\(\) is false$/.test(l)), 'no TimeoutError from get(100)');
+    assert.ok(lines.includes('get() -> 0; successful() is true'));
+    const tasks = poolTasks(model, 'slowSquare');
+    assert.strictEqual(tasks.length, 19);
+    assert.strictEqual(assertWorkersAreChildrenOf(model, tasks, main.pid).size, 3);
+  },
+
+  queue(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const lines = linesOf(model, main.pid);
+    for (const l of [
+      'put(block: false) on a full queue -> Full',
+      'put(timeout: 200) still full after 200 ms -> Full',
+      'get(block: false) on an empty queue -> Empty',
+      'get(timeout: 200) still empty after 200 ms -> Empty',
+    ])
+      assert.ok(lines.includes(l), `missing line ${l}`);
+    const children = model.children(main.pid);
+    assert.strictEqual(children.length, 3);
+    const writers = children.filter((c) => linesOf(model, c.pid)[0]?.endsWith('is writing...'));
+    const readers = children.filter((c) => linesOf(model, c.pid)[0]?.endsWith('is reading...'));
+    assert.strictEqual(writers.length, 2);
+    assert.strictEqual(readers.length, 1);
+    const reader = readers[0]!;
+    // The URL queue: 6 puts by the writers, 6 gets by the reader, every msgId on both ends.
+    const urls = model.messages.filter((m) => m.channel === 'queue' && m.fromPid !== main.pid);
+    assert.strictEqual(urls.length, 6);
+    for (const m of urls) {
+      assert.ok(writers.some((w) => w.pid === m.fromPid), `message ${m.msgId} not sent by a writer`);
+      assert.strictEqual(m.toPid, reader.pid, `message ${m.msgId} not received by the reader`);
+      assert.ok(m.sendTs! <= m.recvTs!, `message ${m.msgId} received before it was sent`);
+    }
+    const got = linesOf(model, reader.pid).filter((l) => l.startsWith('Get '));
+    assert.deepStrictEqual(got.map((l) => l.split(' ')[1]).sort(), ['url_1', 'url_2', 'url_3', 'url_4', 'url_5', 'url_6']);
+    // The reader never ends by itself: the parent terminates it (SIGTERM, exit code -15 as Python).
+    assert.strictEqual(reader.signal, 'SIGTERM');
+    assert.ok(lines.includes('reader exit code -15 (-15: ended by SIGTERM)'));
+    for (const w of writers) assert.strictEqual(w.exitCode, 0);
+  },
+
+  pipe(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const [child, ...rest] = model.children(main.pid);
+    assert.ok(child);
+    assert.strictEqual(rest.length, 0);
+    const msgs = model.messages.filter((m) => m.channel === 'pipe');
+    assert.strictEqual(msgs.length, 1);
+    assert.strictEqual(msgs[0]!.fromPid, child.pid);
+    assert.strictEqual(msgs[0]!.toPid, main.pid);
+    assert.deepStrictEqual(linesOf(model, main.pid), ["con2 got: [ 'spam', 42, 'egg' ]"]);
+  },
+
+  'pipe-duplex'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const [child, ...rest] = model.children(main.pid);
+    assert.ok(child);
+    assert.strictEqual(rest.length, 0);
+    const msgs = model.messages.filter((m) => m.channel === 'pipe').sort((a, b) => a.sendTs! - b.sendTs!);
+    assert.strictEqual(msgs.length, 2);
+    assert.deepStrictEqual(msgs.map((m) => [m.fromPid, m.toPid]), [
+      [child.pid, main.pid],
+      [main.pid, child.pid],
+    ]);
+    assert.deepStrictEqual(linesOf(model, main.pid), ["parent got: { name: 'Bob', spam: 42 }", 'parent exit']);
+    assert.deepStrictEqual(linesOf(model, child.pid), ["talker got: Set(4) { 'ss', 'pp', 'aa', 'mm' }"]);
+  },
+
+  'processes-vs-threads'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const lines = linesOf(model, main.pid);
+    assert.ok(lines.some((l) => /^process context: 3 workers in 3 process\(es\), \d+ ms including start-up$/.test(l)), `lines: ${lines.join(' | ')}`);
+    assert.ok(lines.some((l) => /^thread context: 3 workers in 1 process\(es\), \d+ ms including start-up$/.test(l)), `lines: ${lines.join(' | ')}`);
+    // Process context: 3 worker processes, children of main. Thread context: threads inside main.
+    const tasks = poolTasks(model, 'runTask');
+    assert.strictEqual(tasks.length, 12);
+    const inProcesses = tasks.filter((t) => t.pid !== main.pid);
+    const inThreads = tasks.filter((t) => t.pid === main.pid);
+    assert.strictEqual(assertWorkersAreChildrenOf(model, inProcesses, main.pid).size, 3);
+    assert.strictEqual(new Set(inThreads.map((t) => t.tid)).size, 3);
+    assert.ok(inThreads.every((t) => t.tid !== undefined && t.tid > 0), 'thread-context tasks carry no thread id');
+  },
+};
+
+/** Asserts that a run of the example has the structure the seed describes. */
+export function assertSeedStructure(id: ExampleId, run: Run): TraceModel {
+  const model = new TraceModel(run.events);
+  CHECKS[id](run, model);
+  return model;
+}
