@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import type { TraceViewer } from '../panel/viewer';
-import type { RunSummary } from '../runner/types';
+import type { RunResult, RunSummary } from '../runner/types';
 import { registerRunCodeLens } from './codeLens';
 import { RunManager, oneLine } from './runs';
 import { readRunSettings } from './settings';
@@ -39,18 +39,23 @@ export function registerRunCommands(context: vscode.ExtensionContext, viewer: Tr
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not run {0}: {1}', name, oneLine(err)));
       return undefined;
     }
-    viewer.attachRun(run.handle, { rerun: () => void vscode.commands.executeCommand(COMMANDS.runFile, target.uri) });
     // The panel is a view of the run, not a precondition for it: a panel failure must not fail the run.
-    viewer.show().catch((err: unknown) => output.appendLine(vscode.l10n.t('The trace panel could not open: {0}', oneLine(err))));
-    let summary: RunSummary;
+    const panelFailed = (err: unknown) => output.appendLine(vscode.l10n.t('The trace panel could not open: {0}', oneLine(err)));
     try {
-      summary = (await run.handle.done).summary;
+      viewer.attachRun(run.handle, { rerun: () => void vscode.commands.executeCommand(COMMANDS.runFile, target.uri) });
+      viewer.show().catch(panelFailed);
+    } catch (err) {
+      panelFailed(err);
+    }
+    let result: RunResult;
+    try {
+      result = await run.handle.done;
     } catch (err) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Running {0} failed: {1}', name, oneLine(err)));
       return undefined;
     }
-    reportEnd(name, summary, output);
-    return summary;
+    reportEnd(name, result, output);
+    return result.summary;
   };
 
   const stopRun = async (): Promise<void> => {
@@ -78,14 +83,17 @@ export async function stopAllRuns(): Promise<void> {
 }
 
 /** A clear notification when a run did not end well; a quiet status bar note when it did. */
-function reportEnd(name: string, s: RunSummary, output: vscode.OutputChannel): void {
+function reportEnd(name: string, result: RunResult, output: vscode.OutputChannel): void {
+  const s = result.summary;
+  const firstError = result.events.find((e) => e.kind === 'error');
   const showOutput = vscode.l10n.t('Show Output');
   const offer = (message: string) =>
     void vscode.window.showWarningMessage(message, showOutput).then((c) => {
       if (c === showOutput) output.show(true);
     });
   if (s.reason === 'timeout') offer(vscode.l10n.t('{0} was stopped: it ran longer than the concurrencyLab.timeoutSeconds setting.', name));
-  else if (s.reason === 'error') offer(vscode.l10n.t('{0} could not run. See the output for details.', name));
+  else if (s.reason === 'error')
+    offer(firstError?.kind === 'error' ? vscode.l10n.t('{0} could not run: {1}', name, firstError.message) : vscode.l10n.t('{0} could not run. See the output for details.', name));
   else if (s.reason === 'exit' && s.signal) offer(vscode.l10n.t('{0} was killed by {1}.', name, s.signal));
   else if (s.reason === 'exit' && s.exitCode !== 0) offer(vscode.l10n.t('{0} exited with code {1}.', name, String(s.exitCode)));
   else if (s.reason !== 'stopped') vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) {0}: {1} processes, exit code 0', name, s.processes.length), 5000);

@@ -60,6 +60,8 @@ export class RunManager implements vscode.Disposable {
     handle.done.then(
       (result) => {
         finish();
+        // Errors the runner or runtime reported (a refused start, a Node that could not be spawned).
+        for (const e of result.events) if (e.kind === 'error') this.output.appendLine(`⚠ ${e.message}`);
         this.output.appendLine(describeEnd(name, result));
       },
       (err: unknown) => {
