@@ -9,9 +9,11 @@ import { packageVsix } from './package';
 import { CACHE_DIR, REPO_ROOT } from './paths';
 
 const USAGE = `usage: npm start [-- --port <n>]   (env CONCURRENCY_LAB_PORT=<n> works too)`;
-const START_DIR = path.join(CACHE_DIR, 'start');
+// CONCURRENCY_LAB_START_DIR moves all of npm start's state elsewhere (test/e2e/start.test.ts).
+const STATE_DIR = process.env.CONCURRENCY_LAB_START_DIR || CACHE_DIR;
+const START_DIR = path.join(STATE_DIR, 'start');
 /** The examples workspace: a copy, so the repository's examples/ stay pristine. */
-const WORKSPACE = path.join(CACHE_DIR, 'examples-workspace');
+const WORKSPACE = path.join(STATE_DIR, 'examples-workspace');
 
 export async function main(argv: string[]): Promise<number> {
   let port = process.env.CONCURRENCY_LAB_PORT ? Number(process.env.CONCURRENCY_LAB_PORT) : undefined;

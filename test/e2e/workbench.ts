@@ -22,15 +22,24 @@ export interface Workbench {
   screenshot(name: string): Promise<string>;
 }
 
-export async function openWorkbench(): Promise<Workbench> {
-  const vsixDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-e2e-vsix-'));
-  let server: CodeServer;
-  try {
-    const vsix = await packageVsix(path.join(vsixDir, 'concurrency-lab.vsix'), true);
-    server = await startCodeServer({ vsix: [vsix], settings: { 'git.openRepositoryInParentFolders': 'never', 'workbench.editor.enablePreview': false } });
-  } finally {
-    fs.rmSync(vsixDir, { recursive: true, force: true });
+let packed: Promise<string> | undefined;
+
+/**
+ * Packs the .vsix once per test process (vsce runs the production build first, ~10 s), into a
+ * temp folder removed when the process exits; every suite's workbench installs the same file.
+ */
+function packOnce(): Promise<string> {
+  if (!packed) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-e2e-vsix-'));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    packed = packageVsix(path.join(dir, 'concurrency-lab.vsix'), true);
   }
+  return packed;
+}
+
+export async function openWorkbench(): Promise<Workbench> {
+  const vsix = await packOnce();
+  const server = await startCodeServer({ vsix: [vsix], settings: { 'git.openRepositoryInParentFolders': 'never', 'workbench.editor.enablePreview': false } });
   const workspace = path.join(server.runDir, 'ws');
   fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
   let browser: Browser;
@@ -70,14 +79,28 @@ export async function openWorkbench(): Promise<Workbench> {
   return wb;
 }
 
-/** Runs a command from the command palette (F1), by its title, like a user. */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 20_000 });
+/**
+ * Runs a command from the command palette (F1), by its title, like a user. The palette lists
+ * only commands known when it opened, and on a loaded machine our extension's contributions can
+ * arrive a few seconds after the workbench shows: so reopen it until the title appears.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (;;) {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) });
+      break;
+    } catch (err) {
+      if (Date.now() >= deadline) throw new Error(`command palette: no command titled "${title}" within ${timeoutMs / 1000} s (${(err as Error).message.split('\n')[0]})`);
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
 }
 
