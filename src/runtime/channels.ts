@@ -9,7 +9,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { threadId } from 'worker_threads';
-import { registerFlushable } from './children';
+import { beforeChildExit, registerFlushable } from './children';
 import { EOFError, Empty, Full, MESSAGES, ProcessError } from './errors';
 import { SocketEndpoint } from './frames';
 import type { Item, Mailbox } from './mailbox';
@@ -47,9 +47,15 @@ export function hostAddress(): string {
 
 type Op = Record<string, unknown> & { t: string; b: string; r?: number };
 
+/** Most items a sole consumer of a queue takes per request (the rest wait in its process). */
+const PREFETCH = 256;
+
 function errCode(e: unknown): string {
   return e instanceof Full ? 'Full' : e instanceof Empty ? 'Empty' : e instanceof EOFError ? 'EOF' : 'Error';
 }
+
+type Wire = [unknown, string | undefined];
+const toWire = (i: Item): Wire => [i.v, i.id];
 
 function serve(socket: net.Socket): void {
   socket.unref();
@@ -57,12 +63,17 @@ function serve(socket: net.Socket): void {
   const token = {};
   /** Pipe inboxes this connection wrote to: when it goes away, those writers are closed. */
   const wrotePipes = new Set<Mailbox>();
+  const subscribed = new Set<Mailbox>();
   const reply = (r: number | undefined, p: Promise<unknown> | unknown, map: (v: unknown) => object = (v) => ({ v })) => {
     if (r === undefined) {
       if (p instanceof Promise) p.catch(() => undefined);
       return;
     }
-    Promise.resolve(p).then(
+    if (!(p instanceof Promise)) {
+      conn.send({ t: 'r', r, ok: true, ...map(p) });
+      return;
+    }
+    p.then(
       (v) => conn.send({ t: 'r', r, ok: true, ...map(v) }),
       (e: Error) => conn.send({ t: 'r', r, ok: false, e: errCode(e), m: e.message }),
     );
@@ -74,13 +85,23 @@ function serve(socket: net.Socket): void {
     switch (op.t) {
       case 'put': {
         if (op.p) wrotePipes.add(box);
-        const res = box.put({ b: op.v as Uint8Array, id: op.id as string | undefined }, op.k !== false, op.o as number | undefined, token);
+        const res = box.put({ v: op.v, id: op.id as string | undefined }, op.k !== false, op.o as number | undefined, token);
         return reply(op.r, res === true ? undefined : res, () => ({}));
       }
       case 'get': {
-        const res = box.get(op.k !== false, op.o as number | undefined, token);
-        return reply(op.r, res, (v) => ({ v: (v as Item).b, id: (v as Item).id }));
+        box.consumers.add(token);
+        const max = box.consumers.size === 1 ? ((op.n as number | undefined) ?? 1) : 1;
+        const res = box.getMany(max, op.k !== false, op.o as number | undefined, token);
+        return reply(op.r, res, (v) => ({ list: (v as Item[]).map(toWire) }));
       }
+      case 'unget':
+        return box.unget((op.list as Wire[]).map(([v, id]) => ({ v, id })));
+      case 'sub':
+        subscribed.add(box);
+        return box.subscribe({
+          push: (item) => conn.send({ t: 'push', b: op.b, v: item.v, id: item.id }),
+          eof: () => conn.send({ t: 'eof', b: op.b }),
+        });
       case 'poll':
         return reply(op.r, box.poll(op.o as number | undefined, token));
       case 'size':
@@ -96,6 +117,7 @@ function serve(socket: net.Socket): void {
   });
   conn.onClose(() => {
     for (const box of boxes.values()) box.dropOwner(token);
+    for (const box of subscribed) box.unsubscribe();
     for (const box of wrotePipes) box.closeWriter();
   });
 }
@@ -107,11 +129,32 @@ interface Pending {
   reject(e: Error): void;
 }
 
+/** Items pushed to this process for one pipe end it reads (see Mailbox.subscribe). */
+class RemoteInbox {
+  items: Item[] = [];
+  eof = false;
+  waiters: Array<{ resolve(i: Item | undefined): void }> = [];
+
+  push(item: Item): void {
+    const w = this.waiters.shift();
+    if (w) w.resolve(item);
+    else this.items.push(item);
+  }
+  end(): void {
+    this.eof = true;
+    for (const w of this.waiters.splice(0)) w.resolve(undefined);
+  }
+}
+
 class Client {
   readonly endpoint: SocketEndpoint;
   private pending = new Map<number, Pending>();
   private nextRid = 1;
   private gone = false;
+  private holds = 0;
+  /** Items a sole consumer prefetched from each queue. */
+  private readonly prefetched = new Map<string, Item[]>();
+  private readonly inboxes = new Map<string, RemoteInbox>();
 
   constructor(
     addr: string,
@@ -121,19 +164,32 @@ class Client {
     this.endpoint = new SocketEndpoint(net.connect(addr));
     this.endpoint.unref();
     registerFlushable(this.endpoint);
+    beforeChildExit(() => this.giveBack());
     this.endpoint.onMessage((msg) => {
+      if (msg.t === 'push') return this.inboxes.get(msg.b as string)?.push({ v: msg.v, id: msg.id as string | undefined });
+      if (msg.t === 'eof') return this.inboxes.get(msg.b as string)?.end();
       const p = this.pending.get(msg.r as number);
       if (!p) return;
       this.pending.delete(msg.r as number);
-      if (this.pending.size === 0) this.endpoint.unref();
+      this.release();
       if (msg.ok) p.resolve(msg);
       else p.reject(rebuild(msg.e as string, msg.m as string));
     });
     this.endpoint.onClose(() => {
       this.gone = true;
-      for (const p of this.pending.values()) p.reject(new ProcessError(MESSAGES.ownerGone(this.what, this.ownerPid)));
+      const err = new ProcessError(MESSAGES.ownerGone(this.what, this.ownerPid));
+      for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
+      for (const inbox of this.inboxes.values()) inbox.end();
     });
+  }
+
+  /** A caller waiting on another process keeps this one alive, as a blocked Python call would. */
+  private hold(): void {
+    if (this.holds++ === 0) this.endpoint.ref();
+  }
+  private release(): void {
+    if (--this.holds === 0) this.endpoint.unref();
   }
 
   post(op: Record<string, unknown>): void {
@@ -144,15 +200,93 @@ class Client {
   request(op: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (this.gone) return Promise.reject(new ProcessError(MESSAGES.ownerGone(this.what, this.ownerPid)));
     const r = this.nextRid++;
-    // A caller waiting on another process keeps this one alive, as a blocked Python call would.
-    if (this.pending.size === 0) this.endpoint.ref();
+    this.hold();
     return new Promise((resolve, reject) => {
       this.pending.set(r, { resolve, reject });
-      this.endpoint.send({ ...op, r });
+      op.r = r;
+      this.endpoint.send(op);
     });
   }
-}
 
+  /** One queue item: from what was prefetched, else from the owner (with up to PREFETCH more). */
+  async getItem(box: string, block: boolean, timeout: number | undefined): Promise<Item> {
+    const buf = this.prefetched.get(box);
+    if (buf && buf.length) return buf.shift() as Item;
+    const res = await this.request({ t: 'get', b: box, k: block, o: timeout, n: PREFETCH });
+    const list = res.list as Wire[];
+    if (list.length > 1) {
+      const rest = list.slice(1).map(([v, id]) => ({ v, id }));
+      if (buf) buf.push(...rest);
+      else this.prefetched.set(box, rest);
+    }
+    return { v: list[0][0], id: list[0][1] };
+  }
+
+  prefetchedCount(box: string): number {
+    return this.prefetched.get(box)?.length ?? 0;
+  }
+
+  /** The next message pushed for a pipe end; undefined at EOF. */
+  recv(box: string): Item | undefined | Promise<Item | undefined> {
+    const inbox = this.inbox(box);
+    if (inbox.items.length) return inbox.items.shift() as Item;
+    if (inbox.eof) return undefined;
+    this.hold();
+    return new Promise<Item | undefined>((resolve) =>
+      inbox.waiters.push({
+        resolve: (i) => {
+          this.release();
+          resolve(i);
+        },
+      }),
+    );
+  }
+
+  /** Whether a pipe end has a message (or EOF) within `timeoutMs`. */
+  async poll(box: string, timeoutMs: number): Promise<boolean> {
+    const inbox = this.inbox(box);
+    if (inbox.items.length || inbox.eof) return true;
+    if (timeoutMs === 0) return false;
+    this.hold();
+    try {
+      return await new Promise<boolean>((resolve) => {
+        const w = {
+          resolve: (i: Item | undefined) => {
+            clearTimeout(timer);
+            // Peek only: the message stays first in line for recv().
+            if (i) inbox.items.unshift(i);
+            resolve(true);
+          },
+        };
+        const timer = setTimeout(() => {
+          inbox.waiters.splice(inbox.waiters.indexOf(w), 1);
+          resolve(false);
+        }, timeoutMs);
+        inbox.waiters.push(w);
+      });
+    } finally {
+      this.release();
+    }
+  }
+
+  private inbox(box: string): RemoteInbox {
+    let inbox = this.inboxes.get(box);
+    if (!inbox) {
+      this.inboxes.set(box, (inbox = new RemoteInbox()));
+      if (this.gone) inbox.end();
+      else this.endpoint.send({ t: 'sub', b: box });
+    }
+    return inbox;
+  }
+
+  /** Before this child exits, items it took ahead but never used go back to their owner. */
+  private giveBack(): void {
+    if (this.gone) return;
+    for (const [box, items] of [...this.prefetched, ...[...this.inboxes].map(([b, i]) => [b, i.items] as const)]) {
+      if (items.length) this.endpoint.send({ t: 'unget', b: box, list: items.map(toWire) });
+    }
+  }
+}
 function rebuild(code: string, message: string): Error {
   switch (code) {
     case 'Full':

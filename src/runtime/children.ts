@@ -35,12 +35,19 @@ export function killAllChildren(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): void
   for (const c of liveChildren) c.handle.kill(signal);
 }
 
+const exitHooks: Array<() => void> = [];
+/** Runs just before a child flushes and exits (e.g. to give back prefetched queue items). */
+export function beforeChildExit(fn: () => void): void {
+  exitHooks.push(fn);
+}
+
 /** Python's exit sequence for a child: join non-daemon children, terminate daemon ones, flush. */
 export async function finishChildren(): Promise<void> {
   for (const c of liveChildren) if (c.daemon) c.handle.kill('SIGTERM');
   while ([...liveChildren].some((c) => !c.daemon)) {
     await Promise.all([...liveChildren].filter((c) => !c.daemon).map((c) => c.exited));
   }
+  for (const fn of exitHooks) fn();
   await flushAll();
 }
 

@@ -21,18 +21,25 @@ export interface Endpoint {
 }
 
 const HEADER = 4;
+const LENGTH_PLACEHOLDER = Buffer.alloc(HEADER);
 
 export class SocketEndpoint implements Endpoint {
   private out: Buffer[] = [];
+  private outBytes = 0;
   private scheduled = false;
-  private lastWrite: Promise<void> = Promise.resolve();
+  /** Writes handed to the socket and not yet flushed out of this process. */
+  private inFlight = 0;
+  private drainWaiters: Array<() => void> = [];
   private inbuf: Buffer | undefined;
   private messageCb: (msg: Record<string, unknown>) => void = () => undefined;
   private closeCbs: Array<() => void> = [];
   private closed = false;
+  private readonly written = () => {
+    if (--this.inFlight === 0 && this.drainWaiters.length) for (const w of this.drainWaiters.splice(0)) w();
+  };
+  private readonly flushCb = () => this.flush();
 
   constructor(readonly socket: net.Socket) {
-    socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => this.handleClose());
     socket.on('close', () => this.handleClose());
@@ -40,13 +47,18 @@ export class SocketEndpoint implements Endpoint {
   }
 
   send(msg: object): void {
-    const payload = v8.serialize(msg);
-    const header = Buffer.allocUnsafe(HEADER);
-    header.writeUInt32BE(payload.length, 0);
-    this.out.push(header, payload);
+    // The length prefix is written by the same serializer, so a frame is one buffer.
+    const ser = new v8.DefaultSerializer();
+    ser.writeRawBytes(LENGTH_PLACEHOLDER);
+    ser.writeHeader();
+    ser.writeValue(msg);
+    const frame = ser.releaseBuffer();
+    frame.writeUInt32BE(frame.length - HEADER, 0);
+    this.out.push(frame);
+    this.outBytes += frame.length;
     if (!this.scheduled) {
       this.scheduled = true;
-      process.nextTick(() => this.flush());
+      process.nextTick(this.flushCb);
     }
   }
 
@@ -55,18 +67,20 @@ export class SocketEndpoint implements Endpoint {
     this.scheduled = false;
     if (!this.out.length || this.closed) {
       this.out = [];
+      this.outBytes = 0;
       return;
     }
-    const data = this.out.length === 2 ? Buffer.concat(this.out, this.out[0].length + this.out[1].length) : Buffer.concat(this.out);
+    const data = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out, this.outBytes);
     this.out = [];
-    this.lastWrite = new Promise((resolve) => {
-      this.socket.write(data, () => resolve());
-    });
+    this.outBytes = 0;
+    this.inFlight++;
+    this.socket.write(data, this.written);
   }
 
   drain(): Promise<void> {
     if (this.scheduled) this.flush();
-    return this.lastWrite;
+    if (this.inFlight === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   private receive(chunk: Buffer): void {
@@ -86,6 +100,7 @@ export class SocketEndpoint implements Endpoint {
   private handleClose(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.drainWaiters.splice(0)) w();
     for (const cb of this.closeCbs) cb();
   }
 

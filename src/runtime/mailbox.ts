@@ -4,8 +4,8 @@
 import { EOFError, Empty, Full, MESSAGES, ProcessError } from './errors';
 
 export interface Item {
-  /** v8-serialized value. */
-  b: Uint8Array;
+  /** The value: a private clone made at put (or the copy that arrived in a message). */
+  v: unknown;
   /** Message id for tracing (set only when tracing). */
   id?: string;
 }
@@ -36,6 +36,10 @@ export class Mailbox {
   private unfinished = 0;
   /** For pipes: the sending end is closed, so an empty inbox means EOF. */
   writerClosed = false;
+  /** For a pipe end read in another process: every item is pushed there as it arrives. */
+  private subscriber: { push(item: Item): void; eof(): void } | undefined;
+  /** Who has taken items (a token per remote connection, or 'local'): prefetch only for a sole consumer. */
+  readonly consumers = new Set<object | string>();
 
   constructor(
     readonly maxsize = 0,
@@ -52,6 +56,10 @@ export class Mailbox {
 
   private enqueue(item: Item): void {
     this.unfinished++;
+    if (this.subscriber) {
+      this.subscriber.push(item);
+      return;
+    }
     const g = this.getters.shift();
     if (g) {
       if (g.timer) clearTimeout(g.timer);
@@ -124,6 +132,48 @@ export class Mailbox {
     });
   }
 
+  /** Up to `max` items at once (at least one, waiting like get()). */
+  getMany(max: number, block: boolean, timeoutMs: number | undefined, owner?: object): Item[] | Promise<Item[]> {
+    const n = Math.min(max, this.size());
+    if (n <= 0) {
+      const r = this.get(block, timeoutMs, owner);
+      return r instanceof Promise ? r.then((i) => [i]) : [r];
+    }
+    const out: Item[] = [];
+    for (let i = 0; i < n; i++) out.push(this.dequeue());
+    return out;
+  }
+
+  /** Items a consumer prefetched but did not use go back to the front, in order. */
+  unget(items: Item[]): void {
+    for (let i = items.length - 1; i >= 0; i--) {
+      if (this.head > 0) this.items[--this.head] = items[i];
+      else this.items.unshift(items[i]);
+    }
+    // (They were counted in `unfinished` when first put.) Anyone already waiting gets them first.
+    while (this.getters.length && this.size() > 0) {
+      const w = this.getters.shift() as Waiter<Item>;
+      if (w.timer) clearTimeout(w.timer);
+      w.resolve(this.dequeue());
+    }
+  }
+
+  /** Streams this box to one remote reader (a pipe end): what is queued now, then each new item. */
+  subscribe(sub: { push(item: Item): void; eof(): void }): void {
+    this.subscriber = sub;
+    while (this.size() > 0) sub.push(this.dequeue());
+    if (this.eofOnClose && this.writerClosed) sub.eof();
+  }
+
+  /** A remote reader takes every item as it is put (and serializes it then: no clone needed here). */
+  get streaming(): boolean {
+    return this.subscriber !== undefined;
+  }
+
+  unsubscribe(): void {
+    this.subscriber = undefined;
+  }
+
   /** Whether an item (or EOF) is available within `timeoutMs`, without taking it. */
   poll(timeoutMs: number | undefined, owner?: object): boolean | Promise<boolean> {
     if (this.size() > 0 || (this.eofOnClose && this.writerClosed)) return true;
@@ -143,6 +193,7 @@ export class Mailbox {
   closeWriter(): void {
     if (this.writerClosed) return;
     this.writerClosed = true;
+    if (this.subscriber && this.eofOnClose) this.subscriber.eof();
     if (!this.eofOnClose || this.size() > 0) return;
     for (const g of this.getters.splice(0)) {
       if (g.timer) clearTimeout(g.timer);

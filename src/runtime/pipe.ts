@@ -2,11 +2,11 @@
 // a Mailbox owned by the creating thread: end k reads inbox k and writes the other end's inbox.
 // Closing an end (or the process holding it going away) gives the reader EOFError once drained.
 import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from './channels';
-import { MESSAGES, ProcessError } from './errors';
+import { EOFError, MESSAGES, ProcessError } from './errors';
 import { Mailbox, type Item } from './mailbox';
 import { checkTimeout } from './process';
 import { newMsgId } from './queue';
-import { decode, encode, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
+import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
 import { emit, tracing } from './tracer';
 
 export class Connection<T = unknown> {
@@ -48,12 +48,24 @@ export class Connection<T = unknown> {
   send(obj: T): void {
     this.check();
     if (!this.writable) throw new ProcessError(MESSAGES.notWritable);
-    const b = encode(obj, 'a pipe message');
     const id = tracing ? newMsgId() : undefined;
-    if (tracing) emit({ kind: 'message.send', channel: 'pipe', channelId: this.pipeId, msgId: id as string, summary: summarize(obj) });
     const box = localBox(this.outbox);
-    if (box) box.put({ b, id }, true, undefined);
-    else (this.client as Client).post({ t: 'put', b: this.outbox, v: b, id, p: 1 });
+    if (box) {
+      try {
+        box.put({ v: box.streaming ? obj : cloneValue(obj, 'a pipe message'), id }, true, undefined);
+      } catch (err) {
+        if (err instanceof ProcessError) throw err;
+        throw new ProcessError(MESSAGES.uncloneable('a pipe message', findUncloneable(obj) ?? String((err as Error).message)));
+      }
+    } else {
+      try {
+        (this.client as Client).post({ t: 'put', b: this.outbox, v: obj, id, p: 1 });
+      } catch (err) {
+        if (err instanceof ProcessError) throw err;
+        throw new ProcessError(MESSAGES.uncloneable('a pipe message', findUncloneable(obj) ?? String((err as Error).message)));
+      }
+    }
+    if (tracing) emit({ kind: 'message.send', channel: 'pipe', channelId: this.pipeId, msgId: id as string, summary: summarize(obj) });
   }
 
   /** The next message; rejects with EOFError when the other end is closed and nothing is left. */
@@ -61,13 +73,13 @@ export class Connection<T = unknown> {
     this.check();
     if (!this.readable) throw new ProcessError(MESSAGES.notReadable);
     const box = localBox(this.inbox);
-    let item: Item;
+    let item: Item | undefined;
     if (box) item = await box.get(true, undefined);
     else {
-      const r = await (this.client as Client).request({ t: 'get', b: this.inbox });
-      item = { b: r.v as Uint8Array, id: r.id as string | undefined };
+      item = await (this.client as Client).recv(this.inbox);
+      if (!item) throw new EOFError(MESSAGES.eof);
     }
-    const value = decode(item.b) as T;
+    const value = item.v as T;
     if (tracing && item.id) emit({ kind: 'message.recv', channel: 'pipe', channelId: this.pipeId, msgId: item.id, summary: summarize(value) });
     return value;
   }
@@ -79,7 +91,7 @@ export class Connection<T = unknown> {
     if (timeoutMs !== null) checkTimeout(timeoutMs);
     const box = localBox(this.inbox);
     if (box) return box.poll(timeoutMs ?? undefined);
-    return (await (this.client as Client).request({ t: 'poll', b: this.inbox, o: timeoutMs ?? undefined })).v as boolean;
+    return (this.client as Client).poll(this.inbox, timeoutMs ?? 0);
   }
 
   /** Closes this end: the other end's recv() gets EOFError once it has read what was sent. */

@@ -8,7 +8,7 @@ import * as v8 from 'v8';
 import { MESSAGES, ProcessError } from './errors';
 import { decode, errorToRecord, findUncloneable, revive } from './serialize';
 import { findExport, importModule } from './targets';
-import { emit, tracing } from './tracer';
+import { emit, flush, tracing } from './tracer';
 
 /** One task as the pool sends it. `m`: 0 = one call with args `a`; 1 = map chunk; 2 = starmap chunk. */
 export interface WireTask {
@@ -94,6 +94,9 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
       });
       endpoint.send({ t: 'res', list });
     }
+    // The pool may terminate this worker as soon as it has the results: their task.end events
+    // must already be written.
+    if (tracing) flush();
   };
 
   const finish = (task: WireTask, ok: boolean, value: unknown) => {
@@ -111,7 +114,11 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
         queue.splice(0, head);
         head = 0;
       }
-      if (tracing) emit({ kind: 'task.start', poolId, taskId: task.id, fn: task.fn, args: task.s });
+      if (tracing) {
+        emit({ kind: 'task.start', poolId, taskId: task.id, fn: task.fn, args: task.s });
+        // Written before a task that may run long (or kill this worker); batches flush once.
+        if (head === queue.length) flush();
+      }
       try {
         const fn = lookup(task.fn);
         const args = revive(task.a) as unknown[];

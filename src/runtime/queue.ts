@@ -6,7 +6,7 @@ import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } 
 import { MESSAGES, ProcessError } from './errors';
 import { Mailbox, type Item } from './mailbox';
 import { checkTimeout } from './process';
-import { decode, encode, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
+import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
 import { emit, tracing } from './tracer';
 
 export interface QueueOptions {
@@ -78,32 +78,37 @@ export class Queue<T = unknown> {
     if (this.closed) throw new ProcessError(MESSAGES.queueClosed);
     const timeout = checkOpts(options);
     const block = options?.block !== false;
-    const b = encode(item, 'a queue item');
     const id = tracing ? newMsgId() : undefined;
-    if (tracing) emit({ kind: 'message.send', channel: 'queue', channelId: this.id, msgId: id as string, summary: summarize(item) });
+    let res: Promise<void> | undefined;
     if (this.box) {
-      const r = this.box.put({ b, id }, block, timeout);
-      return r === true ? Promise.resolve() : r;
+      const r = this.box.put({ v: cloneValue(item, 'a queue item'), id }, block, timeout);
+      res = r === true ? undefined : r;
+    } else {
+      const client = this.client as Client;
+      // Serialized right here (a clone error throws now). Unbounded: never blocks, so it need
+      // not wait for the owner; the one connection per owner keeps each producer's order.
+      const op = { t: 'put', b: this.id, v: item, id, k: block, o: timeout };
+      try {
+        if (this.maxsize === 0) client.post(op);
+        else res = client.request(op).then(() => undefined);
+      } catch (err) {
+        if (err instanceof ProcessError) throw err;
+        throw new ProcessError(MESSAGES.uncloneable('a queue item', findUncloneable(item) ?? String((err as Error).message)));
+      }
     }
-    const client = this.client as Client;
-    // Unbounded: never blocks, so it need not wait for the owner (the connection keeps order).
-    if (this.maxsize === 0) {
-      client.post({ t: 'put', b: this.id, v: b, id });
-      return Promise.resolve();
-    }
-    return client.request({ t: 'put', b: this.id, v: b, id, k: block, o: timeout }).then(() => undefined);
+    if (tracing) emit({ kind: 'message.send', channel: 'queue', channelId: this.id, msgId: id as string, summary: summarize(item) });
+    return res ?? Promise.resolve();
   }
 
   async get(options: GetOptions = {}): Promise<T> {
     const timeout = checkOpts(options);
     const block = options?.block !== false;
     let item: Item;
-    if (this.box) item = await this.box.get(block, timeout);
-    else {
-      const r = await (this.client as Client).request({ t: 'get', b: this.id, k: block, o: timeout });
-      item = { b: r.v as Uint8Array, id: r.id as string | undefined };
-    }
-    const value = decode(item.b) as T;
+    if (this.box) {
+      this.box.consumers.add('local');
+      item = await this.box.get(block, timeout);
+    } else item = await (this.client as Client).getItem(this.id, block, timeout);
+    const value = item.v as T;
     if (tracing && item.id) emit({ kind: 'message.recv', channel: 'queue', channelId: this.id, msgId: item.id, summary: summarize(value) });
     return value;
   }
@@ -119,7 +124,8 @@ export class Queue<T = unknown> {
   /** Approximate number of items (the owner's count when asked). */
   async qsize(): Promise<number> {
     if (this.box) return this.box.size();
-    return (await (this.client as Client).request({ t: 'size', b: this.id })).v as number;
+    const client = this.client as Client;
+    return ((await client.request({ t: 'size', b: this.id })).v as number) + client.prefetchedCount(this.id);
   }
 
   async empty(): Promise<boolean> {
