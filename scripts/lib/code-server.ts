@@ -8,6 +8,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { HostError, ensureHost } from './install-host';
+import { RUN_ID_ENV } from '../../src/trace/channel';
 import { endMarked, processesWithEnv, type OwnedProcess } from './proc';
 
 /** Marks every process of one session (code-server, extension host, snippets, Chromium). */
@@ -49,6 +50,11 @@ export interface CodeServer {
   workbenchUrl(folder: string, payload?: [string, string][]): string;
   /** `vscode-remote://` URI of a server-side path (a plain path would be taken as browser-side). */
   remoteUri(absPath: string): string;
+  /**
+   * Processes of this session started by a Concurrency Lab run (they carry the runner's run id):
+   * after a test they must all be gone, or a test leaked them.
+   */
+  runProcesses(): OwnedProcess[];
   /** Resolves when code-server exits (for whatever reason). */
   readonly exited: Promise<number | null>;
   /** Ends the whole tree; returns processes that needed SIGKILL and any still alive after it. */
@@ -152,6 +158,7 @@ function makeHandle(child: ChildProcess, exited: Promise<number | null>, url: st
     pid: child.pid!,
     childEnv,
     exited,
+    runProcesses: () => processesWithEnv(SESSION_ENV, session, RUN_ID_ENV),
     remoteUri: (absPath) => `vscode-remote://${host}${absPath.split(path.sep).map(encodeURIComponent).join('/')}`,
     workbenchUrl(folder, payload) {
       const q = new URLSearchParams({ folder });

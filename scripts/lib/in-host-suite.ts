@@ -102,6 +102,11 @@ export async function runInHostSuite(opts: SuiteOptions): Promise<SuiteOutcome> 
     else if (result !== 0 || counts.failures > 0) outcome = { ok: false, summary: `${counts.failures} failing, ${counts.passes} passing (workbench exit ${result})` };
     else if (counts.tests === 0 && opts.mode === 'trusted') outcome = { ok: false, summary: 'no tests ran' };
     else outcome = { ok: true, summary: `${counts.passes} passing${counts.pending ? `, ${counts.pending} pending` : ''}` };
+    if (counts) {
+      // Runs resolve only when their whole tree is gone, so a snippet process alive now was leaked.
+      const leaked = await settle(() => server.runProcesses(), 3000);
+      if (leaked.length) outcome = { ok: false, summary: `${outcome.summary}; ${leaked.length} snippet process(es) outlived the suite: ${leaked.map((p) => `${p.pid} ${p.cmdline.slice(0, 60)}`).join('; ')}` };
+    }
   } catch (err) {
     outcome = { ok: false, summary: (err as Error).message.split('\n')[0] };
   } finally {
@@ -112,4 +117,15 @@ export async function runInHostSuite(opts: SuiteOptions): Promise<SuiteOutcome> 
   const { leftover } = await server.stop();
   if (leftover.length) outcome = { ok: false, summary: `${outcome.summary}; ${leftover.length} process(es) survived SIGKILL` };
   return { ...outcome, counts, leftover };
+}
+
+/** Polls `list` until it is empty or `ms` passed; returns the last result. */
+async function settle<T>(list: () => T[], ms: number): Promise<T[]> {
+  const deadline = Date.now() + ms;
+  let items = list();
+  while (items.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    items = list();
+  }
+  return items;
 }

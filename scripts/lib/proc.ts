@@ -8,8 +8,11 @@ export interface OwnedProcess {
   cmdline: string;
 }
 
-/** Live processes (zombies excluded) whose environment has `name=value`, this process excluded. */
-export function processesWithEnv(name: string, value: string): OwnedProcess[] {
+/**
+ * Live processes (zombies excluded) whose environment has `name=value` (and, if given, defines
+ * the variable `alsoHas`), this process excluded.
+ */
+export function processesWithEnv(name: string, value: string, alsoHas?: string): OwnedProcess[] {
   const marker = `\u0000${name}=${value}\u0000`;
   const out: OwnedProcess[] = [];
   for (const entry of fs.readdirSync('/proc')) {
@@ -17,6 +20,7 @@ export function processesWithEnv(name: string, value: string): OwnedProcess[] {
     try {
       const env = '\u0000' + fs.readFileSync(`/proc/${entry}/environ`, 'latin1') + '\u0000';
       if (!env.includes(marker)) continue;
+      if (alsoHas && !env.includes(`\u0000${alsoHas}=`)) continue;
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'latin1');
       const state = stat.charAt(stat.lastIndexOf(')') + 2);
       if (state === 'Z' || state === 'X') continue;

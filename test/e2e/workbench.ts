@@ -56,9 +56,17 @@ export async function openWorkbench(): Promise<Workbench> {
     page,
     workspace,
     async close() {
+      // Runs resolve only when their whole tree is gone: a snippet process alive now was leaked.
+      const deadline = Date.now() + 3000;
+      let leaked = server.runProcesses();
+      while (leaked.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        leaked = server.runProcesses();
+      }
       await browser.close().catch(() => undefined);
       const { leftover } = await server.stop();
       if (leftover.length) throw new Error(`processes survived the workbench session: ${leftover.map((p) => `${p.pid} ${p.cmdline}`).join('; ')}`);
+      if (leaked.length) throw new Error(`snippet processes outlived the tests: ${leaked.map((p) => `${p.pid} ${p.cmdline}`).join('; ')}`);
     },
     async screenshot(name) {
       const dir = path.join(REPO_ROOT, 'test-results', 'e2e');
