@@ -97,7 +97,13 @@ function hasE2eTests(): boolean {
 function runE2e(timeoutMs: number): Promise<{ ok: boolean; summary: string }> {
   return new Promise((resolve) => {
     const mochaBin = require.resolve('mocha/bin/mocha.js');
-    const child = spawn(process.execPath, [mochaBin, '--config', path.join(REPO_ROOT, 'test', 'e2e', '.mocharc.cjs')], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const child = spawn(process.execPath, [mochaBin, '--config', path.join(REPO_ROOT, 'test', 'e2e', '.mocharc.cjs')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    // Relay mocha's report and keep its counts for the summary line.
+    let tail = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGTERM');
@@ -108,7 +114,8 @@ function runE2e(timeoutMs: number): Promise<{ ok: boolean; summary: string }> {
     }, timeoutMs);
     child.on('exit', (code, sig) => {
       clearTimeout(timer);
-      resolve(code === 0 ? { ok: true, summary: 'mocha exit 0' } : { ok: false, summary: `mocha exit ${code ?? sig}` });
+      const counts = ['passing', 'failing', 'pending'].map((k) => new RegExp(`(\\d+) ${k}`).exec(tail)?.[0]).filter(Boolean).join(', ');
+      resolve({ ok: code === 0, summary: `${counts || 'no mocha summary'}${code === 0 ? '' : ` (mocha exit ${code ?? sig})`}` });
     });
   });
 }
