@@ -52,12 +52,29 @@ export function readTrace(file: string): LoadedTrace {
   return { header: parsed.header, events: parsed.events, malformed: parsed.malformed };
 }
 
+/** The native format, written in chunks: a big trace is never one giant string in memory. */
+function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent[]): void {
+  let chunk = serializeJsonl(header, []);
+  for (const e of events) {
+    chunk += JSON.stringify(e) + '\n';
+    if (chunk.length > 1 << 20) {
+      fs.writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  if (chunk) fs.writeSync(fd, chunk);
+}
+
 export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[]): void {
-  const text = isChrome(file) ? JSON.stringify(toChromeTrace(header, events)) : serializeJsonl(header, events);
+  let fd: number | undefined;
   try {
-    fs.writeFileSync(file, text);
+    fd = fs.openSync(file, 'w');
+    if (isChrome(file)) fs.writeSync(fd, JSON.stringify(toChromeTrace(header, events)));
+    else writeJsonl(fd, header, events);
   } catch (err) {
     throw new InputError(`${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -68,8 +68,7 @@ function makePrefix(mode: string): Buffer {
   return Buffer.from(mode === 'color' ? `\x1b[${COLORS[process.pid % COLORS.length]}m${label}\x1b[0m ` : `${label} `);
 }
 
-function patch(name: 'stdout' | 'stderr', prefixMode: string | undefined): void {
-  const stream = process[name] as unknown as { write: Write };
+function patchStream(stream: { write: Write }, name: 'stdout' | 'stderr', prefixMode: string | undefined): void {
   const original = stream.write;
   const decoder = new StringDecoder('utf8');
   let prefixer: LinePrefixer | undefined;
@@ -91,8 +90,34 @@ function patch(name: 'stdout' | 'stderr', prefixMode: string | undefined): void 
   };
 }
 
+/**
+ * Patches process.stdout/stderr when first used, not now: Node creates those streams lazily (a
+ * pipe stream is a socket), and a process that never prints should not pay for them.
+ */
+function patchWhenUsed(name: 'stdout' | 'stderr', prefixMode: string | undefined): void {
+  const desc = Object.getOwnPropertyDescriptor(process, name);
+  if (!desc?.get || !desc.configurable) {
+    patchStream(process[name] as unknown as { write: Write }, name, prefixMode);
+    return;
+  }
+  const get = desc.get;
+  let patched = false;
+  Object.defineProperty(process, name, {
+    ...desc,
+    get(this: NodeJS.Process) {
+      const stream = get.call(this) as { write: Write };
+      if (!patched) {
+        patched = true;
+        patchStream(stream, name, prefixMode);
+      }
+      return stream;
+    },
+  });
+}
+
 export function captureOutput(): void {
-  const prefixMode = process.env[OUTPUT_PREFIX_ENV];
-  patch('stdout', prefixMode === 'plain' || prefixMode === 'color' ? prefixMode : undefined);
-  patch('stderr', prefixMode === 'plain' || prefixMode === 'color' ? prefixMode : undefined);
+  const mode = process.env[OUTPUT_PREFIX_ENV];
+  const prefixMode = mode === 'plain' || mode === 'color' ? mode : undefined;
+  patchWhenUsed('stdout', prefixMode);
+  patchWhenUsed('stderr', prefixMode);
 }

@@ -83,11 +83,12 @@ type SpawnFn = (this: childProcess.ChildProcess, options: unknown) => unknown;
 /** Wraps ChildProcess.prototype.spawn, which fork, spawn, exec and execFile all go through. */
 export function watchChildProcesses(): void {
   const max = Number(process.env[MAX_PROCESSES_ENV]);
-  const pgrp = Number.isInteger(max) && max > 0 ? ownProcessGroup() : undefined;
+  const capped = Number.isInteger(max) && max > 0;
+  let pgrp: string | undefined;
   const proto = childProcess.ChildProcess.prototype as unknown as { spawn: SpawnFn };
   const original = proto.spawn;
   proto.spawn = function (this: childProcess.ChildProcess, options: unknown) {
-    if (pgrp) checkCap(max, pgrp);
+    if (capped) checkCap(max, (pgrp ??= ownProcessGroup()));
     const result = original.call(this, options);
     const pid = this.pid;
     if (pid !== undefined) {

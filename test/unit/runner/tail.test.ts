@@ -1,0 +1,40 @@
+// The trace directory tailer: partial lines across reads, broken and foreign lines among good ones.
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TraceTailer } from '../../../src/runner/tail';
+
+const ev = (pid: number, ts: number) => JSON.stringify({ kind: 'output', ts, pid, stream: 'stdout', text: `t${ts}` });
+
+describe('TraceTailer', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-tail-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads what is new in every trace file, keeping a partial last line for the next read', () => {
+    const t = new TraceTailer(dir);
+    const a = path.join(dir, '10-0.jsonl');
+    const line = ev(10, 2);
+    fs.writeFileSync(a, `${ev(10, 1)}\n${line.slice(0, 20)}`);
+    fs.writeFileSync(path.join(dir, '11-3.jsonl'), `${ev(11, 5)}\n`);
+    fs.writeFileSync(path.join(dir, 'README.txt'), 'not a trace file\n');
+    assert.deepEqual(t.read().map((e) => [e.pid, e.ts]).sort(), [[10, 1], [11, 5]]);
+    fs.appendFileSync(a, `${line.slice(20)}\n`);
+    assert.deepEqual(t.read().map((e) => e.ts), [2]);
+    assert.deepEqual(t.read(), []);
+    t.close();
+    assert.equal(t.malformed, 0);
+  });
+
+  it('counts broken and foreign lines once each and keeps the good ones around them', () => {
+    const t = new TraceTailer(dir);
+    fs.writeFileSync(path.join(dir, '7-0.jsonl'), [ev(7, 1), 'garbage', '1,2', '{"kind":"mystery","ts":1,"pid":7}', ev(7, 2), ''].join('\n'));
+    assert.deepEqual(t.read().map((e) => e.ts), [1, 2]);
+    assert.equal(t.malformed, 3);
+    fs.appendFileSync(path.join(dir, '7-0.jsonl'), '{"kind":"output",');
+    t.read();
+    t.close();
+    assert.equal(t.malformed, 4, 'a line cut short by a dying writer counts too');
+  });
+});
