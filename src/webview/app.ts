@@ -41,6 +41,7 @@ export class App {
   private readonly tree: TreeView;
   private readonly renderer: TimelineRenderer;
   private readonly scroller: HTMLElement;
+  private readonly main: HTMLElement;
   private readonly lanesCell: HTMLElement;
   private readonly lanesCanvas: HTMLCanvasElement;
   private readonly summaryEl: HTMLElement;
@@ -159,6 +160,8 @@ export class App {
     this.lanesCell.appendChild(this.lanesCanvas);
     grid.append(treeHeader, axisCell, treeEl, this.lanesCell);
     this.scroller.appendChild(grid);
+    this.main = el('div', 'main');
+    this.main.append(this.scroller, this.makeSplitter());
     this.emptyEl = el('p', 'empty');
     this.emptyEl.textContent = t('noTrace');
 
@@ -189,7 +192,7 @@ export class App {
     this.detailsEl.setAttribute('role', 'region');
     this.detailsEl.setAttribute('aria-label', t('details'));
 
-    this.root.append(toolbar, this.summaryEl, this.scroller, this.emptyEl, replay, this.detailsEl);
+    this.root.append(toolbar, this.summaryEl, this.main, this.emptyEl, replay, this.detailsEl);
 
     this.tree = new TreeView(treeEl, { select: (pid, tid) => this.select({ kind: 'process', pid, ...(tid !== undefined ? { tid } : {}) }) });
     this.renderer = new TimelineRenderer(this.lanesCanvas, axisCanvas);
@@ -208,6 +211,42 @@ export class App {
       this.requestFrame();
     });
     this.requestFrame();
+  }
+
+  /** The draggable (and keyboard-adjustable) border between the tree and the timeline. */
+  private makeSplitter(): HTMLElement {
+    const sp = el('div', 'splitter');
+    sp.tabIndex = 0;
+    sp.setAttribute('role', 'separator');
+    sp.setAttribute('aria-orientation', 'vertical');
+    sp.setAttribute('aria-label', t('resizeTree'));
+    const set = (px: number) => {
+      const max = Math.max(160, this.root.clientWidth - 160);
+      const w = Math.round(Math.min(max, Math.max(160, px)));
+      this.root.style.setProperty('--tree-width', `${w}px`);
+      sp.setAttribute('aria-valuenow', String(w));
+      this.requestFrame();
+    };
+    const current = () => this.scroller.querySelector<HTMLElement>('.tree')?.getBoundingClientRect().width ?? 300;
+    sp.addEventListener('pointerdown', (ev) => {
+      sp.setPointerCapture(ev.pointerId);
+      const startX = ev.clientX;
+      const startW = current();
+      const move = (e: PointerEvent) => set(startW + e.clientX - startX);
+      const up = () => {
+        sp.removeEventListener('pointermove', move);
+        sp.removeEventListener('pointerup', up);
+      };
+      sp.addEventListener('pointermove', move);
+      sp.addEventListener('pointerup', up);
+    });
+    sp.addEventListener('keydown', (ev) => {
+      if (ev.key === 'ArrowLeft') set(current() - 20);
+      else if (ev.key === 'ArrowRight') set(current() + 20);
+      else return;
+      ev.preventDefault();
+    });
+    return sp;
   }
 
   private addButton(parent: HTMLElement, id: ButtonId, icon: string, label: StringKey, onClick: () => void): ToolbarButton {
@@ -322,6 +361,8 @@ export class App {
       const selectedProcess = this.selection?.kind === 'process' ? this.selection : undefined;
       this.tree.update(this.rows, at, store.origin, store.model.lastTs, selectedProcess);
       this.lanesCell.style.height = `${this.rows.length * ROW_HEIGHT}px`;
+      // The tree area is only as tall as its rows, so a small run leaves the room to the details.
+      this.main.style.maxHeight = `${Math.max(6 * ROW_HEIGHT, this.rows.length * ROW_HEIGHT) + AXIS_HEIGHT + 2}px`;
       this.updateChrome(events.length);
       if (this.domSelection !== this.selection || this.domVersion !== store.version || this.domCursor !== this.cursor || this.playSpeed > 0) {
         renderDetails(this.detailsEl, this.selection, {

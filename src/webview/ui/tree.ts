@@ -142,10 +142,11 @@ export class TreeView {
     re.el.setAttribute('aria-level', String(r.depth + 1));
     re.el.setAttribute('aria-selected', String(isSel));
     re.icon.className = `codicon ${r.kind === 'thread' ? 'codicon-debug-line-by-line' : s.kind === 'running' ? 'codicon-server-process' : isFailure(s) ? 'codicon-error' : 'codicon-pass'}`;
-    re.el.setAttribute(
-      'aria-label',
-      r.kind === 'process' ? `${name}, pid ${r.pid}, ppid ${r.process.ppid}, ${stateText}, ${dur}` : `${name}, ${t('thread', r.tid ?? 0)}, pid ${r.pid}, ${stateText}, ${dur}`,
-    );
+    const label =
+      r.kind === 'process' ? `${name}, pid ${r.pid}, ppid ${r.process.ppid}, ${stateText}, ${dur}` : `${name}, ${t('thread', r.tid ?? 0)}, pid ${r.pid}, ${stateText}, ${dur}`;
+    re.el.setAttribute('aria-label', label);
+    // The same words as a tooltip: a narrow panel hides some columns.
+    re.el.title = label;
   }
 
   private activate(row: HTMLElement): void {
