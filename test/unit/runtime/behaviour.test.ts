@@ -4,7 +4,9 @@
 // leaves a process behind.
 import { strict as assert } from 'assert';
 import type { MessageEvent, PoolCreateEvent, TaskEndEvent, TaskStartEvent, TraceEvent } from '../../../src/trace/events';
-import { maxOverlap, runFixture, type FixtureRun } from './run';
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { FIXTURES, maxOverlap, runFixture, type FixtureRun } from './run';
 
 function ok(run: FixtureRun): void {
   assert.equal(run.code, 0, `fixture failed (code ${run.code}, signal ${run.signal})\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
@@ -200,6 +202,37 @@ for (const context of ['process', 'thread'] as const) {
       assert.equal(j.workers, 2, 'the pool is back to full size');
       assert.equal(j.maxTasksIds, 3, '6 tasks, 2 per child: 3 workers in turn');
       assert.equal(new Set(j.maxTasksNames).size, 3);
+    });
+
+    if (context === 'process') {
+      it('killing a process takes its descendants down', async () => {
+        const run = await runFixture('scenarios.mjs', ['cascade'], context);
+        ok(run);
+        assert.equal(run.json.childExit, -9);
+        assert.equal(run.json.grandchildAlive, false);
+      });
+
+      it('a SIGKILLed main process leaves no children, grandchildren or pool workers behind', async () => {
+        const child = spawn(process.execPath, [path.join(FIXTURES, 'scenarios.mjs'), 'orphanable'], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const line = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => resolve(String(d))));
+        assert.ok(JSON.parse(line).ready);
+        child.kill('SIGKILL');
+        await new Promise((r) => child.on('close', r));
+        // The leak root hook fails this test if anything it started is still alive after a grace period.
+      });
+    }
+
+    it('an initializer that throws breaks the pool with BrokenPoolError instead of respawning forever', async () => {
+      const run = await runFixture('scenarios.mjs', ['initfail'], context);
+      ok(run);
+      assert.equal(run.json.first, 'BrokenPoolError: pool initializer badInit failed: no database');
+      assert.equal(run.json.later, 'BrokenPoolError: pool initializer badInit failed: no database');
+    });
+
+    it('an idle pool that is never closed lets the process exit and its workers go with it', async () => {
+      const run = await runFixture('scenarios.mjs', ['idle'], context, 15000);
+      ok(run);
+      assert.deepEqual(run.json, { value: 81, workers: 2 });
     });
 
     it('join(timeout), terminate() → -15, kill() → -9, daemon children and pool.terminate()', async () => {
