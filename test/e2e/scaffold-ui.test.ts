@@ -1,11 +1,12 @@
 // Issue #6 end to end, driven like a user in the packaged extension: command palette → "New
 // Example…" → pick the Process example → JavaScript → the file opens → "Run File with Tracing"
-// → the trace panel lists the seed's tree (the parent and its 5 children) with real pids.
+// → the trace panel lists the seed's tree (the parent and its 5 children) with real pids. And the
+// run UI: the editor title's run button, the status bar's live process count, click to stop.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { openWorkbench, runCommand, webviewFrame, type Workbench } from './workbench';
+import { openFile, openWorkbench, runCommand, webviewFrame, type Workbench } from './workbench';
 
 /** Picks the quick pick row showing `text` (typing filters the list, as a user would). */
 async function pick(page: Page, text: string): Promise<void> {
@@ -56,5 +57,37 @@ describe('scaffold and run an example through the UI (packaged .vsix in code-ser
     const children = rows.filter((r) => r.ppid === main[0]!.pid);
     assert.strictEqual(children.length, 5, JSON.stringify(rows));
     assert.ok(rows.every((r) => r.state === 'exited' && r.pid > 0), JSON.stringify(rows));
+  });
+
+  it('the editor title run button starts a run; the status bar counts its processes and stops it on click', async () => {
+    const { page, workspace } = wb!;
+    const marker = path.join(workspace, 'forever.started');
+    fs.writeFileSync(
+      path.join(workspace, 'forever.mjs'),
+      `import { writeFileSync } from 'node:fs';
+import { Process, isMainProcess } from 'concurrency-lab';
+export async function forever(marker) { writeFileSync(marker, String(process.pid)); await new Promise(() => setInterval(() => {}, 1000)); }
+if (isMainProcess()) { new Process({ target: forever, args: [${JSON.stringify(marker)}] }).start(); await new Promise(() => setInterval(() => {}, 1000)); }
+`,
+    );
+    await openFile(page, 'forever.mjs');
+    // The CodeLens shows once the editor is settled (and proves the lens is offered on this file).
+    await page.locator('.codelens-decoration', { hasText: 'Run with Concurrency Lab' }).first().waitFor({ timeout: 30_000 });
+    const run = page.locator('.editor-actions .action-label[aria-label^="Run File with Tracing"]').first();
+    await run.waitFor();
+    await run.click();
+    const item = page.locator('.statusbar-item', { hasText: '2 processes' });
+    await item.waitFor({ timeout: 60_000 });
+    // The child is counted as soon as it starts; its target writes the marker a moment later.
+    for (const until = Date.now() + 30_000; !fs.existsSync(marker) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
+    const child = Number(fs.readFileSync(marker, 'utf8'));
+    await item.locator('a, .statusbar-item-label').first().click();
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    // Stopped means the whole tree: the child that would have run forever is gone.
+    const deadline = Date.now() + 10_000;
+    while (fs.existsSync(`/proc/${child}`) && !/\) [ZX] /.test(fs.readFileSync(`/proc/${child}/stat`, 'latin1')) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(!fs.existsSync(`/proc/${child}`) || /\) [ZX] /.test(fs.readFileSync(`/proc/${child}/stat`, 'latin1')), `child ${child} survived the stop`);
   });
 });
