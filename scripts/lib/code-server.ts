@@ -63,6 +63,43 @@ export interface CodeServer {
 
 const HEALTH_TIMEOUT_MS = 90_000;
 
+/** Sessions started by this process and not stopped yet: `exit` must not leave them running. */
+const liveSessions = new Map<string, { pid: number; runDir?: string }>();
+let exitHookInstalled = false;
+
+/**
+ * SIGKILLs every process of every session this process started and has not stopped, at once
+ * and synchronously (usable in an `exit` handler or a signal handler before process.exit).
+ */
+export function killLiveSessionsSync(): void {
+  for (const [session, { pid, runDir }] of liveSessions) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // group already gone
+    }
+    for (const p of processesWithEnv(SESSION_ENV, session)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
+  }
+  liveSessions.clear();
+}
+
+/** Ends the process on these signals after killing the live sessions (mocha installs no handler). */
+export function stopSessionsOnSignals(): void {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killLiveSessionsSync();
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
 export async function startCodeServer(opts: CodeServerOptions = {}): Promise<CodeServer> {
   const log = opts.log ?? (() => undefined);
   const entry = await ensureHost(log);
@@ -108,7 +145,10 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   for (const vsix of opts.vsix ?? []) {
     fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
     const r = spawnSync(process.execPath, [entry, ...common, '--install-extension', vsix, '--force'], { env: serverEnv, encoding: 'utf8', timeout: 120_000 });
-    if (r.status !== 0) throw new HostError(`installing ${path.basename(vsix)} into code-server failed: ${(r.stderr || r.stdout || '').trim().split('\n').pop()}`);
+    if (r.status !== 0) {
+      if (ownRunDir) fs.rmSync(runDir, { recursive: true, force: true });
+      throw new HostError(`installing ${path.basename(vsix)} into code-server failed: ${(r.stderr || r.stdout || r.error?.message || '').trim().split('\n').pop()}`);
+    }
   }
 
   let lastError: unknown;
@@ -142,6 +182,11 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
       throw new HostError(`code-server did not start: ${(err as Error).message}; its log (${logFile}):\n${text.trim().split('\n').slice(-10).join('\n')}`);
     }
     log(`vscode-host: code-server ${url} (pid ${child.pid}, run folder ${runDir})`);
+    liveSessions.set(session, { pid: child.pid!, runDir: ownRunDir ? runDir : undefined });
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on('exit', killLiveSessionsSync);
+    }
     return makeHandle(child, exited, url, runDir, ownRunDir, session, childEnv);
   }
   throw new HostError(`code-server did not start: ${(lastError as Error)?.message}`);
@@ -168,6 +213,7 @@ function makeHandle(child: ChildProcess, exited: Promise<number | null>, url: st
     stop() {
       stopping ??= (async () => {
         const killed = await endMarked(SESSION_ENV, session, child.pid);
+        liveSessions.delete(session);
         const leftover = processesWithEnv(SESSION_ENV, session);
         if (ownRunDir && !leftover.length) fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 3 });
         return { killed, leftover };

@@ -7,6 +7,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { HostError, ensureHost } from './install-host';
+import { stopSessionsOnSignals } from './code-server';
 import { runInHostSuite } from './in-host-suite';
 import { REPO_ROOT } from './paths';
 import { endMarked, processesWithEnv } from './proc';
@@ -39,6 +40,18 @@ export async function main(argv: string[]): Promise<number> {
     if (!fs.existsSync(path.join(REPO_ROOT, built))) throw new HostError(`${built} is missing: run \`npm run build\` first (npm test builds before this tier)`);
   }
   process.env[OWNER_ENV] = String(process.pid);
+  // Ctrl-C or a CI cancel: code-server runs in its own process group and would not see the
+  // terminal's SIGINT, so end everything this run started before going.
+  process.on('exit', () => {
+    for (const p of processesWithEnv(OWNER_ENV, String(process.pid))) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  stopSessionsOnSignals();
   await ensureHost((l) => console.log(l));
 
   const phases: Phase[] = only.length ? only : ['in-host', ...(wantRestricted() ? (['restricted'] as Phase[]) : []), ...(hasE2eTests() ? (['e2e'] as Phase[]) : [])];

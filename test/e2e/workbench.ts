@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium';
-import { startCodeServer, type CodeServer } from '../../scripts/lib/code-server';
+import { startCodeServer, stopSessionsOnSignals, type CodeServer } from '../../scripts/lib/code-server';
 import { FIXTURE_WORKSPACE } from '../../scripts/lib/in-host-suite';
 import { packageVsix } from '../../scripts/lib/package';
 import { REPO_ROOT } from '../../scripts/lib/paths';
@@ -21,6 +21,9 @@ export interface Workbench {
   /** Saves a screenshot under test-results/ (git-ignored) and returns its path. */
   screenshot(name: string): Promise<string>;
 }
+
+// Run straight from mocha, Ctrl-C would otherwise leave code-server (its own process group) behind.
+stopSessionsOnSignals();
 
 let packed: Promise<string> | undefined;
 
