@@ -200,7 +200,7 @@ class TracePanel implements TraceViewer {
   }
 }
 
-const TRACE_FILTERS = { [vscode.l10n.t('Traces')]: ['jsonl', 'json'] };
+const traceFilters = () => ({ [vscode.l10n.t('Traces')]: ['jsonl', 'json'] });
 
 function userMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -215,40 +215,42 @@ export function registerPanel(context: vscode.ExtensionContext): TraceViewer {
     }),
     vscode.commands.registerCommand(COMMANDS.showTrace, () => viewer.show()),
     vscode.commands.registerCommand(COMMANDS.openTrace, async (arg?: unknown): Promise<string | undefined> => {
-      let uri = arg instanceof vscode.Uri ? arg : undefined;
-      if (!uri) {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: TRACE_FILTERS, openLabel: vscode.l10n.t('Open Trace') });
-        uri = picked?.[0];
-      }
+      // With a Uri (tests, other extensions) failures reject; from the palette or the panel's
+      // button they are shown as one notification instead (VS Code would add a second one).
+      const given = arg instanceof vscode.Uri ? arg : undefined;
+      const uri = given ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: traceFilters(), openLabel: vscode.l10n.t('Open Trace') }))?.[0];
       if (!uri) return undefined;
       try {
         await viewer.openFile(uri);
         return uri.fsPath;
       } catch (e) {
+        if (given) throw e;
         void vscode.window.showErrorMessage(userMessage(e));
-        throw e;
+        return undefined;
       }
     }),
     vscode.commands.registerCommand(COMMANDS.exportTrace, async (arg?: unknown): Promise<string | undefined> => {
-      // Accepts a target Uri, or { format } from the panel's buttons (then asks where to save).
-      let uri = arg instanceof vscode.Uri ? arg : undefined;
+      // Accepts a target Uri (failures reject), or nothing / { format } from the palette or the
+      // panel's buttons (asks where to save; failures are shown as a notification).
+      const given = arg instanceof vscode.Uri ? arg : undefined;
       const wanted = typeof arg === 'object' && arg !== null && 'format' in arg && (arg as { format: unknown }).format === 'chrome' ? 'chrome' : 'jsonl';
-      if (!viewer.hasTrace()) {
-        const msg = vscode.l10n.t('There is no trace to export yet: run an example or open a trace first.');
-        void vscode.window.showErrorMessage(msg);
-        throw new Error(msg);
-      }
+      const fail = (e: unknown): undefined => {
+        if (given) throw e;
+        void vscode.window.showErrorMessage(userMessage(e));
+        return undefined;
+      };
+      if (!viewer.hasTrace()) return fail(new Error(vscode.l10n.t('There is no trace to export yet: run an example or open a trace first.')));
+      let uri = given;
       if (!uri) {
         const filters = wanted === 'chrome' ? { [vscode.l10n.t('Chrome trace (Perfetto)')]: ['json'] } : { [vscode.l10n.t('Concurrency Lab trace')]: ['jsonl'] };
         uri = await vscode.window.showSaveDialog({ filters, saveLabel: vscode.l10n.t('Export Trace') });
+        if (!uri) return undefined;
+        if (!formatOf(uri.fsPath)) uri = uri.with({ path: uri.path + (wanted === 'chrome' ? '.json' : '.jsonl') });
       }
-      if (!uri) return undefined;
-      if (!formatOf(uri.fsPath)) uri = uri.with({ path: uri.path + (wanted === 'chrome' ? '.json' : '.jsonl') });
       try {
         await viewer.exportTo(uri);
       } catch (e) {
-        void vscode.window.showErrorMessage(userMessage(e));
-        throw e;
+        return fail(e);
       }
       return uri.fsPath;
     }),
