@@ -55,9 +55,9 @@ export async function runInHostSuite(opts: SuiteOptions): Promise<SuiteOutcome> 
   });
   try {
     const page = await browser.newPage();
-    const finished = new Promise<number>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
-    });
+    let reportExit: (code: number) => void = () => undefined;
+    const finished = new Promise<number>((resolve) => (reportExit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       // The host's console calls arrive as (type, args): mocha's reporter uses printf-style formats.
       const text = format(...(Array.isArray(args) ? args : [args]));
