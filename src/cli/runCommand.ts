@@ -25,6 +25,9 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     maxProcesses: cmd.maxProcesses,
     context: cmd.context,
     outputPrefix: prefix ? (io.isTTY ? 'color' : 'plain') : undefined,
+    // Piped or redirected input reaches the snippet; a terminal cannot (the run is a background
+    // process group, which the terminal would stop on its first read).
+    stdin: process.stdin.isTTY ? 'ignore' : 'inherit',
     // Straight through, as bytes: binary output passes unharmed. Writes to pipes, files and
     // terminals are synchronous in Node on Linux, so a fast snippet cannot pile up memory here.
     onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),

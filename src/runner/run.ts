@@ -95,7 +95,7 @@ export class Run implements RunHandle {
       // Own process group: the whole tree can be signalled at once, and a terminal's Ctrl-C
       // reaches the CLI (which stops the tree in order) rather than every process at once.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
     const onOutput = options.onOutput;

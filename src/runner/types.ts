@@ -28,6 +28,9 @@ export interface RunOptions {
   /** Prefix each line of output with the process that wrote it, e.g. `[Process-1 1234] ` (in
    *  colour with 'color'); done inside each process, so attribution is exact. Default: none. */
   outputPrefix?: 'plain' | 'color';
+  /** The snippet's stdin: 'inherit' passes the runner's own (for a pipe or file; a terminal cannot
+   *  be shared, as the run has a process group of its own). Default 'ignore'. */
+  stdin?: 'ignore' | 'inherit';
 }
 
 /** What concurrencyLab.runFile resolves with (issue #2's contract). */

@@ -20,8 +20,9 @@ interface Ran {
   child: ChildProcess;
 }
 
-function cli(args: string[], opts: { onStdout?: (text: string, child: ChildProcess) => void; countOnly?: boolean } = {}): Promise<Ran> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[], opts: { onStdout?: (text: string, child: ChildProcess) => void; countOnly?: boolean; input?: string } = {}): Promise<Ran> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (opts.input !== undefined) child.stdin?.end(opts.input);
   const out: Buffer[] = [];
   let bytes = 0;
   let err = '';
@@ -156,6 +157,11 @@ describe('concurrency-lab CLI', function () {
     const c = await cli(['run', cts]);
     assert.equal(c.code, 0, c.stderr);
     assert.equal(c.stdout.toString(), 'common.ts true MainProcess\n');
+  });
+
+  it('piped input reaches the snippet', async () => {
+    const r = await cli(['run', fixture('echo-stdin.cjs')], { input: 'line one\nline two\n' });
+    assert.equal(r.stdout.toString(), 'got "line one\\nline two\\n"\n');
   });
 
   it('binary output passes through unharmed', async () => {
