@@ -26,12 +26,12 @@ function cli(args: string[], opts: { onStdout?: (text: string, child: ChildProce
   const out: Buffer[] = [];
   let bytes = 0;
   let err = '';
-  child.stdout.on('data', (c: Buffer) => {
+  child.stdout?.on('data', (c: Buffer) => {
     bytes += c.length;
     if (!opts.countOnly) out.push(c);
     opts.onStdout?.(c.toString(), child);
   });
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
   return new Promise((resolve) =>
     child.on('close', (code) => resolve({ code, stdout: opts.countOnly ? Buffer.alloc(bytes) : Buffer.concat(out), stderr: err, child })),
   );
