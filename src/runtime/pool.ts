@@ -12,7 +12,7 @@ import { mainModule, nextChildIdentity, self, type ContextKind } from './identit
 import type { WireTask } from './poolWorker';
 import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from './serialize';
 import { exportNameOf } from './targets';
-import { emit, tracing } from './tracer';
+import { emit, emitFields, jsonString, tracing } from './tracer';
 
 type Fn = (...args: never[]) => unknown;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
@@ -86,6 +86,7 @@ export class Pool {
   static contextKind: ContextKind | undefined;
 
   readonly id: string;
+  private readonly idJson: string;
   readonly processes: number;
   private state: 'RUN' | 'CLOSE' | 'TERMINATE' = 'RUN';
   private readonly context: ContextKind;
@@ -119,6 +120,7 @@ export class Pool {
     if (!module) throw new ProcessError(MESSAGES.noMainModule);
     this.module = module;
     this.id = `${process.pid}${threadId ? `.${threadId}` : ''}:${++poolCounter}`;
+    this.idJson = JSON.stringify(this.id);
     if (tracing) emit({ kind: 'pool.create', poolId: this.id, processes: n });
     installExitHook();
     for (let i = 0; i < n; i++) this.startWorker();
@@ -287,7 +289,7 @@ export class Pool {
         slot.assigned++;
         let batch = batches.get(slot);
         if (!batch) batches.set(slot, (batch = []));
-        batch.push(task.s === undefined ? { id: task.id, fn: task.fn, a: task.a, m: task.m } : { id: task.id, fn: task.fn, a: task.a, m: task.m, s: task.s });
+        batch.push({ id: task.id, fn: task.fn, a: task.a, m: task.m });
         progress = true;
       }
     }
@@ -313,7 +315,7 @@ export class Pool {
     const task: Task = { id, fn, a, m, done };
     if (tracing) {
       task.s = summarizeTask(task);
-      emit({ kind: 'task.submit', poolId: this.id, taskId: id, fn, args: task.s });
+      emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${JSON.stringify(task.s)}`);
     }
     this.pending.push(task);
     this.outstanding++;

@@ -8,7 +8,7 @@ import * as v8 from 'v8';
 import { MESSAGES, ProcessError } from './errors';
 import { decode, errorToRecord, findUncloneable, revive } from './serialize';
 import { findExport, importModule } from './targets';
-import { emit, flush, tracing } from './tracer';
+import { emit, emitFields, flush, jsonString, tracing } from './tracer';
 
 /** One task as the pool sends it. `m`: 0 = one call with args `a`; 1 = map chunk; 2 = starmap chunk. */
 export interface WireTask {
@@ -17,8 +17,6 @@ export interface WireTask {
   /** The arguments (m = 0) or the chunk of items, as prepare() left them. */
   a: unknown;
   m: 0 | 1 | 2;
-  /** Argument summary for the trace (only when tracing). */
-  s?: string;
 }
 
 type Fn = (...args: unknown[]) => unknown;
@@ -29,6 +27,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Promise<void> {
   const poolId = boot.poolId as string;
+  const poolJson = JSON.stringify(poolId);
   const maxTasks = (boot.maxTasksPerChild as number | undefined) ?? 0;
   const queue: WireTask[] = [];
   let head = 0;
@@ -103,7 +102,10 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
     if (!results.length) process.nextTick(sendResults);
     results.push([task.id, ok, ok ? value : errorToRecord(value)]);
     resultFns.push(task.fn);
-    if (tracing) emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: ok ? undefined : String((value as Error)?.message ?? value) });
+    if (tracing) {
+      if (ok) emitFields(`"kind":"task.end","poolId":${poolJson},"taskId":${task.id},"ok":true`);
+      else emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: String((value as Error)?.message ?? value) });
+    }
   };
 
   async function drain(): Promise<void> {
@@ -115,7 +117,7 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
         head = 0;
       }
       if (tracing) {
-        emit({ kind: 'task.start', poolId, taskId: task.id, fn: task.fn, args: task.s });
+        emitFields(`"kind":"task.start","poolId":${poolJson},"taskId":${task.id},"fn":${jsonString(task.fn)}`);
         // Written before a task that may run long (or kill this worker); batches flush once.
         if (head === queue.length) flush();
       }

@@ -229,8 +229,15 @@ function describe(v: unknown, depth: number): string {
 }
 
 /** "(1, 'a')" — the argument list of a task, for trace events. */
-export function summarizeArgs(args: readonly unknown[]): string {
-  return summarize(args).replace(/^\[(.*)\]$/s, '($1)').replace(/^Array\((\d+)\)$/, '($1 args)');
+export function summarizeArgs(args: readonly unknown[], max = 60): string {
+  if (args.length > 6) return `(${args.length} args)`;
+  let s: string;
+  try {
+    s = `(${args.map((a) => describe(a, 1)).join(', ')})`;
+  } catch {
+    s = `(${args.length} args)`;
+  }
+  return s.length > max ? s.slice(0, max - 2) + '…)' : s;
 }
 
 /** Rebuilds an error that crossed a boundary: same class when known, same name, message and the child's stack. */
