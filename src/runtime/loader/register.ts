@@ -10,7 +10,15 @@ import { emit, flush } from '../tracer';
 import { installCommonJsHooks } from './cjs';
 import { locateSyntaxError } from './syntaxError';
 
+/** Per thread (each has its own globalThis), shared by every bundle that calls this: the preload,
+ *  and the runtime's child entry in a worker thread (Node 20 runs an --import preload only in
+ *  the main thread, a --require one in every thread). */
+const INSTALLED = Symbol.for('concurrency-lab.moduleHooksInstalled');
+
 export function installModuleHooks(): void {
+  const g = globalThis as { [INSTALLED]?: boolean };
+  if (g[INSTALLED]) return;
+  g[INSTALLED] = true;
   installCommonJsHooks();
   if (process.env[ESM_HOOKS_ENV] === '1') {
     (Module as unknown as { register(url: string): void }).register(pathToFileURL(path.join(__dirname, 'loader.js')).href);

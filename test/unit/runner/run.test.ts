@@ -139,4 +139,11 @@ describe('runner', function () {
     assert.deepEqual(r.summary.processes.map((p) => [p.name, p.exitCode]), [['MainProcess', 0]]);
     assert.ok(r.events.some((e) => e.kind === 'output' && e.text === '["a"]\n'));
   });
+
+  it('a Node executable that cannot start ends the run with reason error and says why', async () => {
+    const r = await startRun({ file: fixture('args.mjs'), nodePath: '/nonexistent/node' }).done;
+    assert.equal(r.summary.reason, 'error');
+    const err = r.events.find((e) => e.kind === 'error');
+    assert.ok(err?.kind === 'error' && /could not start \/nonexistent\/node: .*ENOENT/.test(err.message), JSON.stringify(err));
+  });
 });
