@@ -1,7 +1,8 @@
 // Issue #6 end to end, driven like a user in the packaged extension: command palette → "New
 // Example…" → pick the Process example → JavaScript → the file opens → "Run File with Tracing"
 // → the trace panel lists the seed's tree (the parent and its 5 children) with real pids. And the
-// run UI: the editor title's run button, the status bar's live process count, click to stop.
+// run UI: the editor title's run button, the status bar's live process count, click to stop; and
+// the walkthrough: a step's button scaffolds, runs and completes the step.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -89,5 +90,23 @@ if (isMainProcess()) { new Process({ target: forever, args: [${JSON.stringify(ma
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(!fs.existsSync(`/proc/${child}`) || /\) [ZX] /.test(fs.readFileSync(`/proc/${child}/stat`, 'latin1')), `child ${child} survived the stop`);
+  });
+
+  it('the walkthrough\'s Pipe button scaffolds and runs pipe.mjs, shows its trace and checks the step', async () => {
+    const { page, workspace } = wb!;
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    await pick(page, 'Explore processes, pools, queues and pipes');
+    const step = page.locator('.getting-started-step[data-step-id$="#explore#pipe"]');
+    await step.click();
+    await page.locator('.step-description-container[x-step-description-for$="#explore#pipe"] a.monaco-button', { hasText: 'Run the Pipe example' }).click();
+    await page.locator('.tabs-container .tab[aria-label*="pipe.mjs"]').first().waitFor({ timeout: 30_000 });
+    assert.ok(fs.existsSync(path.join(workspace, 'concurrency-lab-examples', 'pipe.mjs')));
+    const view = webviewFrame(page);
+    await view.locator('[role="treeitem"][data-pid][data-state="exited"]').nth(1).waitFor({ timeout: 60_000 });
+    const rows = await view.locator('[role="treeitem"][data-pid]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-ppid'))));
+    assert.strictEqual(rows.length, 2);
+    // Completion event: the step is checked once its example was tried.
+    await page.locator('.tabs-container .tab', { hasText: 'Walkthrough' }).first().click();
+    await page.locator('.getting-started-step[data-step-id$="#explore#pipe"][aria-checked="true"]').waitFor({ timeout: 20_000 });
   });
 });
