@@ -1,7 +1,7 @@
 // Scaffolding in the real host: every example, in JavaScript and TypeScript, through the
 // commands a user (or a walkthrough button) runs; written into concurrency-lab-examples/ of the
 // workspace, never over an existing file, opened in an editor; and a run of it has the seed's
-// process tree.
+// process tree (the full trace structure is checked by test/unit/examples on the same files).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -60,7 +60,9 @@ export function assertTree(id: ExampleId, s: RunSummary): void {
   TREE[id].check?.(s, main.pid);
 }
 
-describe('scaffold commands in the real host', () => {
+describe('scaffold commands in the real host', function () {
+  // Real processes and the seed's 1 s sleeps.
+  this.timeout(90_000);
   let ext: vscode.Extension<unknown>;
   before(async () => {
     ext = await activate();
@@ -71,32 +73,31 @@ describe('scaffold commands in the real host', () => {
 
   for (const example of EXAMPLES) {
     for (const language of LANGUAGES) {
-      it(`newExample writes ${example.id} (${language}), opens it, never overwrites`, async () => {
-        const first = await vscode.commands.executeCommand<vscode.Uri>(COMMANDS.newExample, { example: example.id, language });
-        assert.ok(first instanceof vscode.Uri, 'newExample did not resolve with a Uri');
+      // Each family command in TypeScript, New Example… in JavaScript (and for the family-less one).
+      const family = example.family;
+      const command = language === 'typescript' && family !== 'threads' ? FAMILY_COMMAND[family] : COMMANDS.newExample;
+      it(`${command} writes ${example.id} (${language}), opens it, runs with the seed's tree, never overwrites`, async () => {
+        const first = await vscode.commands.executeCommand<vscode.Uri>(command, { example: example.id, language });
+        assert.ok(first instanceof vscode.Uri, `${command} did not resolve with a Uri`);
         assert.strictEqual(path.dirname(first.fsPath), examplesDir());
-        assert.strictEqual(path.extname(first.fsPath), extensionOf(language));
+        assert.strictEqual(path.basename(first.fsPath), `${example.id}${extensionOf(language)}`);
         const template = fs.readFileSync(path.join(ext.extensionPath, templatePath(example.id, language)), 'utf8');
         assert.strictEqual(fs.readFileSync(first.fsPath, 'utf8'), template);
         assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, first.fsPath, 'the new file is not the active editor');
-        // A second time: a new, free name; the first file is untouched.
+
+        const summary = await vscode.commands.executeCommand<RunSummary>(COMMANDS.runFile, first);
+        assert.ok(summary, 'runFile did not resolve with a summary');
+        assertTree(example.id, summary);
+
+        // A second time: a new, free name; the first file (edited meanwhile) is untouched.
         fs.appendFileSync(first.fsPath, '// edited by the user\n');
-        const second = await vscode.commands.executeCommand<vscode.Uri>(COMMANDS.newExample, { example: example.id, language });
+        const second = await vscode.commands.executeCommand<vscode.Uri>(command, { example: example.id, language });
         assert.ok(second instanceof vscode.Uri);
-        assert.notStrictEqual(second.fsPath, first.fsPath);
+        assert.strictEqual(path.basename(second.fsPath), `${example.id}-2${extensionOf(language)}`);
         assert.match(fs.readFileSync(first.fsPath, 'utf8'), /edited by the user/);
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
         fs.rmSync(first.fsPath);
         fs.rmSync(second.fsPath);
-      });
-    }
-    const family = example.family;
-    if (family !== 'threads') {
-      it(`${FAMILY_COMMAND[family]} accepts { example: '${example.id}' }`, async () => {
-        const uri = await vscode.commands.executeCommand<vscode.Uri>(FAMILY_COMMAND[family], { example: example.id, language: 'typescript' });
-        assert.ok(uri instanceof vscode.Uri);
-        assert.strictEqual(path.basename(uri.fsPath), `${example.id}.mts`);
-        fs.rmSync(uri.fsPath);
       });
     }
   }
@@ -109,28 +110,6 @@ describe('scaffold commands in the real host', () => {
     const after = fs.existsSync(examplesDir()) ? fs.readdirSync(examplesDir()).length : 0;
     assert.strictEqual(after, before);
   });
-});
-
-describe('scaffolded examples run with the seed structure', function () {
-  // Real processes and the seed's 1 s sleeps.
-  this.timeout(90_000);
-  before(activate);
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  for (const example of EXAMPLES) {
-    for (const language of LANGUAGES) {
-      it(`${example.id} (${language}): scaffold, run, check the process tree`, async () => {
-        const uri = await vscode.commands.executeCommand<vscode.Uri>(COMMANDS.newExample, { example: example.id, language });
-        assert.ok(uri instanceof vscode.Uri);
-        const summary = await vscode.commands.executeCommand<RunSummary>(COMMANDS.runFile, uri);
-        assert.ok(summary, 'runFile did not resolve with a summary');
-        assertTree(example.id, summary);
-        fs.rmSync(uri.fsPath);
-      });
-    }
-  }
 
   it('tryExample (the walkthrough button) scaffolds, runs and resolves with both', async () => {
     const r = await vscode.commands.executeCommand<{ uri: vscode.Uri; summary: RunSummary }>(COMMANDS.tryExample, 'pipe');
