@@ -1,13 +1,16 @@
 // The one seam between the two contexts: start a child that runs our bootstrap, as an OS process
 // (child_process.fork) or as a worker thread. Everything above this file is context-agnostic.
-import { fork, type ChildProcess } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import type * as net from 'net';
-import { Worker } from 'worker_threads';
+import type { Worker } from 'worker_threads';
 import { PROCESS_NAME_ENV } from '../trace/channel';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
 import type { ContextKind } from './identity';
+
+/** The file descriptor of a child process's control socket (a socketpair made by spawn). */
+export const CONTROL_FD = 3;
 
 /** The child entry script, next to this bundle (dist/runtime/child.js). */
 export const CHILD_SCRIPT = path.join(__dirname, 'child.js');
@@ -46,9 +49,7 @@ class ProcessChild implements ChildHandle {
 
   constructor(private readonly child: ChildProcess) {
     this.pid = child.pid as number;
-    this.endpoint = new SocketEndpoint(child.stdio[4] as net.Socket);
-    // We never use Node's IPC channel (fork insists on one); it must not keep us alive.
-    child.channel?.unref();
+    this.endpoint = new SocketEndpoint(child.stdio[CONTROL_FD] as net.Socket);
     const done = (code: number | null, signal: NodeJS.Signals | null) => {
       if (this.exited) return;
       this.exited = true;
@@ -110,13 +111,17 @@ class ThreadChild implements ChildHandle {
 /** Starts a child running CHILD_SCRIPT and hands it `boot`. Throws (e.g. the run's process cap) as fork does. */
 export function spawnChild(boot: BootMessage): ChildHandle {
   if (boot.context === 'thread') {
+    const { Worker } = require('worker_threads') as typeof import('worker_threads');
     const worker = new Worker(CHILD_SCRIPT, { workerData: boot, stdout: false, stderr: false });
     return new ThreadChild(worker);
   }
-  const cp = fork(CHILD_SCRIPT, [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+  // Like fork() (same node, same execArgv: loaders, --import), but without Node's IPC channel:
+  // our socketpair on fd 3 carries everything, and a child without IPC starts faster.
+  // Loaded on first use: a child that starts no children of its own never pays for it.
+  const { spawn } = require('child_process') as typeof import('child_process');
+  const cp = spawn(process.execPath, [...process.execArgv, CHILD_SCRIPT], {
+    stdio: ['ignore', 'inherit', 'inherit', 'pipe'],
     env: { ...process.env, [PROCESS_NAME_ENV]: boot.name },
-    serialization: 'advanced',
   });
   const child = new ProcessChild(cp);
   child.endpoint.send(boot);

@@ -3,7 +3,7 @@
 // A child whose parent disappears takes its own children down and exits: no orphans.
 import * as net from 'net';
 import { isMainThread, parentPort, threadId, workerData } from 'worker_threads';
-import type { BootMessage } from './backend';
+import { CONTROL_FD, type BootMessage } from './backend';
 import { exitChild, killAllChildren, installExitHook, registerFlushable } from './children';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
 import { self } from './identity';
@@ -12,9 +12,6 @@ import { findExport, importModule } from './targets';
 import { emit, tracing } from './tracer';
 import { runPoolWorker } from './poolWorker';
 import { MESSAGES } from './errors';
-
-/** fd 4 of a forked child: the socket the parent passed in stdio[4]. */
-const CONTROL_FD = 4;
 
 function connect(): Promise<{ endpoint: Endpoint; boot: BootMessage }> {
   if (!isMainThread && parentPort) {

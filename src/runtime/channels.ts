@@ -4,7 +4,6 @@
 // process works the same in a grandchild, with no broker process. One connection per owner
 // carries every channel's traffic; puts to an unbounded queue are fire-and-forget (ordered by
 // the connection), everything else is request/reply.
-import * as crypto from 'crypto';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -36,7 +35,7 @@ export function localBox(id: string): Mailbox | undefined {
 /** This thread's channel address, listening from now on (listen on a path binds synchronously). */
 export function hostAddress(): string {
   if (address) return address;
-  const name = `concurrency-lab-${process.pid}-${threadId}-${crypto.randomBytes(6).toString('hex')}`;
+  const name = `concurrency-lab-${process.pid}-${threadId}-${Math.random().toString(36).slice(2, 10)}`;
   address = process.platform === 'linux' ? `\0${name}` : path.join(os.tmpdir(), `${name}.sock`);
   server = net.createServer((socket) => serve(socket));
   server.on('error', (err) => process.stderr.write(`concurrency-lab: channel server: ${err.message}\n`));

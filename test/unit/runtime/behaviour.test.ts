@@ -270,10 +270,14 @@ for (const context of ['process', 'thread'] as const) {
       });
     });
 
-    it('4 producers x 4 consumers x 25,000 items: each arrives exactly once, in producer order', async () => {
-      const run = await runFixture('scenarios.mjs', ['lossless', '25000'], context, 60000);
+    // The issue's bar is for processes; threads share one event loop for the queue's owner and
+    // would only make the suite slower, so they run a fifth of it.
+    const perProducer = context === 'process' ? 25000 : 5000;
+    it(`4 producers x 4 consumers x ${perProducer} items: each arrives exactly once, in producer order`, async function () {
+      this.timeout(120000);
+      const run = await runFixture('scenarios.mjs', ['lossless', String(perProducer)], context, 110000);
       ok(run);
-      assert.equal(run.json.total, 100000);
+      assert.equal(run.json.total, 4 * perProducer);
       assert.deepEqual(run.json.exits, [0, 0, 0, 0, 0, 0, 0, 0], 'consumers check per-producer order and fail otherwise');
     });
   });
