@@ -359,7 +359,7 @@ export class Pool {
     const n = this.mapChunks(fn, iterable, chunksize, star, (i, ok, v) => {
       if (!ok) return result.settle(false, v);
       parts[i] = v as R[];
-      if (--left === 0) result.settle(true, parts.flat());
+      if (--left === 0) result.settle(true, concatParts(parts));
     });
     left = n;
     if (n === 0) result.settle(true, []);
@@ -475,6 +475,16 @@ export class Pool {
     if (this.slots.size === 0) return Promise.resolve();
     return new Promise<void>((r) => this.exitWaiters.push(r));
   }
+}
+
+/** parts.flat(), several times faster for a few large arrays. */
+function concatParts<R>(parts: R[][]): R[] {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Array<R>(n);
+  let k = 0;
+  for (const p of parts) for (let i = 0; i < p.length; i++) out[k++] = p[i];
+  return out;
 }
 
 function describeExit(code: number | null, signal: string | null): string {
