@@ -153,6 +153,7 @@ export class TimelineRenderer {
     }
 
     this.drawMessages(ctx, f, X, w, h, a0, a1, limit);
+    if (f.selection?.kind === 'task') this.drawTaskQueueing(ctx, f, f.selection.task, X, limit);
 
     if (f.at !== undefined) {
       const x = Math.round(X(f.at)) + 0.5;
@@ -380,6 +381,30 @@ export class TimelineRenderer {
       ctx.fill();
       ctx.lineWidth = 1;
     }
+  }
+
+  /** For the selected task: a dashed connector from where it was submitted to where it started (its time in the pool's queue). */
+  private drawTaskQueueing(ctx: CanvasRenderingContext2D, f: FrameInput, t: TaskSpan, X: (t: number) => number, limit: number): void {
+    if (t.submitTs === undefined || t.start === undefined || t.submitTs > limit) return;
+    const r0 = rowOf(f.lanes, t.submitPid);
+    const r1 = rowOf(f.lanes, t.pid, t.tid);
+    if (r0 === undefined || r1 === undefined) return;
+    const y0 = r0 * ROW_HEIGHT - f.scrollTop + ROW_HEIGHT / 2;
+    const y1 = r1 * ROW_HEIGHT - f.scrollTop + TASK_TOP;
+    const x1 = X(Math.min(t.start, limit));
+    ctx.strokeStyle = f.theme.selection;
+    ctx.fillStyle = f.theme.selection;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(X(t.submitTs), y0);
+    ctx.lineTo(x1, y1);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.arc(X(t.submitTs), y0, 3, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.lineWidth = 1;
   }
 
   /** What is under the point (CSS pixels in the lanes canvas), most specific first. */

@@ -105,6 +105,22 @@ function renderProcess(root: HTMLElement, pid: number, ctx: DetailsContext): voi
     out.appendChild(pre);
   }
 
+  // Tasks this process ran or submitted, as buttons: the keyboard way to reach a span.
+  const tasks = ctx.model.tasks.filter((k) => (k.pid === pid && (k.start ?? Infinity) <= limit) || (k.submitPid === pid && (k.submitTs ?? Infinity) <= limit));
+  if (tasks.length > 0) {
+    const ts = section(root, t('tasks'));
+    const ul = h('ul', 'messages');
+    for (const k of tasks.slice(0, MAX_MESSAGES)) {
+      const li = h('li');
+      const where = k.pid === pid ? t('took', k.start !== undefined && k.end !== undefined && k.end <= limit ? formatDuration(k.end - k.start) : '…') : t('ranOn', k.pid ?? '?');
+      const b = h('button', 'link', `${k.start !== undefined ? formatOffset(k.start - ctx.origin) : '–'}  ${k.fn}${k.args ?? ''}  ${where}`);
+      b.addEventListener('click', () => ctx.select({ kind: 'task', task: k }));
+      li.appendChild(b);
+      ul.appendChild(li);
+    }
+    ts.appendChild(ul);
+  }
+
   const msgs = section(root, t('messages'));
   const mine = ctx.model.messages.filter((m) => (m.fromPid === pid || m.toPid === pid) && (m.sendTs ?? m.recvTs ?? Infinity) <= limit);
   if (mine.length === 0) msgs.appendChild(h('p', 'hint', t('noMessages')));
