@@ -48,7 +48,8 @@ export const MESSAGES = {
   anonymous: (what: string) =>
     `${what} is an anonymous function: child processes find targets by their export name; export function runTask(...) {...} and pass runTask`,
   bound: (name: string) => `${name} is a bound function: child processes cannot import it; ${exportAdvice(name.replace(/^(bound )+/, '') || 'runTask')} and pass the arguments in args`,
-  notExported: (name: string, file: string) => `${name} is not exported from ${file}: ${exportAdvice(name)}`,
+  notExported: (name: string, file: string) =>
+    `${name} is not exported from ${file}: ${/\.c[jt]s$/.test(file) ? `add ${name} to module.exports so child processes can import it` : exportAdvice(name)}`,
   notExportedArrow: (name: string, file: string) =>
     `${name} is an arrow function that ${file} does not export: declare it at top level as export function ${name}(...) {...} (or export const ${name} = (...) => ...) so child processes can import it`,
   notExportedInChild: (name: string, file: string) => `${name} is not an exported function of ${file} in the child process: ${exportAdvice(name)}`,

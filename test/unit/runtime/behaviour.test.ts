@@ -131,6 +131,18 @@ for (const context of ['process', 'thread'] as const) {
       assert.equal(recvs.length, 4);
     });
 
+    it('CommonJS snippets work the same (require, module.exports)', async () => {
+      const run = await runFixture('commonjs.cjs', [], context);
+      ok(run);
+      const prefix = context === 'process' ? 'Process' : 'Thread';
+      assert.deepEqual(run.json, {
+        greeting: `hello cjs from ${prefix}-1`,
+        doubled: [2, 4, 6],
+        exitCode: 0,
+        notExported: 'secret is not exported from commonjs.cjs: add secret to module.exports so child processes can import it',
+      });
+    });
+
     it('misuse fails in the parent with advice; uncloneable values name their type', async () => {
       const run = await runFixture('scenarios.mjs', ['misuse'], context);
       ok(run);
