@@ -17,7 +17,7 @@ const wall = (rs) => (rs instanceof Error ? rs : median(rs.map((r) => r.wallMs))
 const pooled = (rs, key) => (rs instanceof Error ? rs : median(rs.flatMap((r) => r[key])));
 
 export async function run({ quick }) {
-  const reps = quick ? 2 : 15;
+  const reps = quick ? 2 : 12;
   const file = fixture('noop.mjs');
   const [cli, bare, launcher] = await interleave(reps, [
     () => {
