@@ -56,9 +56,10 @@ export class Run implements RunHandle {
   constructor(private readonly options: RunOptions) {
     const file = path.resolve(options.file);
     const snippet = checkSnippet(file);
-    const root = findExtensionRoot();
+    const root = options.extensionRoot ?? findExtensionRoot();
     if (!root) throw new RunInputError(`the Concurrency Lab runtime is not built (${BUNDLES.runtimePreload} is missing): run npm run build`);
     const preload = path.join(root, BUNDLES.runtimePreload);
+    if (!fs.existsSync(preload)) throw new RunInputError(`the Concurrency Lab runtime is not built (${preload} is missing): run npm run build`);
     this.maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     if (!Number.isInteger(this.maxProcesses) || this.maxProcesses < 1) throw new RunInputError(`maxProcesses must be a positive integer, not ${this.maxProcesses}`);
     const args = options.args ?? [];

@@ -31,6 +31,8 @@ export interface RunOptions {
   /** The snippet's stdin: 'inherit' passes the runner's own (for a pipe or file; a terminal cannot
    *  be shared, as the run has a process group of its own). Default 'ignore'. */
   stdin?: 'ignore' | 'inherit';
+  /** Folder holding dist/runtime (default: found from the runner's own location). */
+  extensionRoot?: string;
 }
 
 /** What concurrencyLab.runFile resolves with (issue #2's contract). */

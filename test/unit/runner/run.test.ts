@@ -1,6 +1,9 @@
 // The runner for real: snippets run as real process trees, stopped for real, checked with `ps`.
 import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { startRun, RunInputError } from '../../../src/runner';
 import type { ProcessExitEvent, ProcessStartEvent, TraceEvent } from '../../../src/trace/events';
 import { fixture, survivors } from './helpers';
@@ -145,5 +148,25 @@ describe('runner', function () {
     assert.equal(r.summary.reason, 'error');
     const err = r.events.find((e) => e.kind === 'error');
     assert.ok(err?.kind === 'error' && /could not start \/nonexistent\/node: .*ENOENT/.test(err.message), JSON.stringify(err));
+  });
+
+  it('works from folders with spaces and keeps the user\'s own NODE_OPTIONS', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cl run '));
+    try {
+      const root = path.join(tmp, 'my extension');
+      fs.cpSync(path.resolve(__dirname, '../../../dist/runtime'), path.join(root, 'dist', 'runtime'), { recursive: true });
+      const dir = path.join(tmp, 'snippet "folder"');
+      fs.mkdirSync(dir);
+      const file = path.join(dir, 'uses runtime.mjs');
+      fs.writeFileSync(file, "import { isMainProcess } from 'concurrency-lab';\nimport v8 from 'v8';\nconsole.log(isMainProcess(), Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20));\n");
+      const out: string[] = [];
+      const r = await startRun({ file, extensionRoot: root, env: { NODE_OPTIONS: '--max-old-space-size=123' }, onOutput: (_s, c) => out.push(c.toString()) }).done;
+      assert.equal(r.summary.exitCode, 0, out.join(''));
+      const [main, heapMb] = out.join('').trim().split(' ');
+      assert.equal(main, 'true');
+      assert.ok(Number(heapMb) >= 123 && Number(heapMb) < 200, `heap limit ${heapMb} MB: the user's --max-old-space-size applies`);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
