@@ -1,7 +1,7 @@
 // The `concurrency-lab` command line, run for real as `node dist/cli.js` (build first): exit codes,
 // every kind of bad input, output passing through, stop on Ctrl-C, traces written and exported.
 import { strict as assert } from 'assert';
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -180,6 +180,14 @@ describe('concurrency-lab CLI', function () {
       ['[MainProcess PID] main: start', '[golden-tree.cjs PID] child 1', '[golden-tree.cjs PID] child 2', '[MainProcess PID] main: done'],
     );
     assert.match(r.stderr, /^\[golden-tree\.cjs \d+\] grandchild on stderr\n$/);
+  });
+
+  it('on a terminal, prefixes lines in colour by default', async () => {
+    // `script` (bsdutils, an essential Debian package) gives the CLI a pseudo-terminal as stdout.
+    const r = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} run ${JSON.stringify(fixture('golden-tree.cjs'))}`, '/dev/null'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\x1b\[\d+m\[MainProcess \d+\]\x1b\[0m main: start\r?\n/);
+    assert.match(r.stdout, /\x1b\[\d+m\[golden-tree\.cjs \d+\]\x1b\[0m grandchild on stderr/);
   });
 
   it('streams 100 MB of output with the runner under 200 MB of memory', async function () {
