@@ -17,7 +17,7 @@ const OWNER_ENV = 'CONCURRENCY_LAB_IT_OWNER';
 
 const USAGE = `usage: npm run test:integration [-- --only in-host|restricted|e2e] [--verbose]
   env CONCURRENCY_LAB_IT_GREP=<regex>        run only matching in-host tests
-  env CONCURRENCY_LAB_IT_TIMEOUT_MS=<ms>     per-phase timeout (default 300000)
+  env CONCURRENCY_LAB_IT_TIMEOUT_MS=<ms>     per-phase timeout (default 600000: a hang, not a slow machine)
   env CONCURRENCY_LAB_IT_RESTRICTED=1        run the Restricted Mode session even without @restricted tests`;
 
 type Phase = 'in-host' | 'restricted' | 'e2e';
@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     } else throw new HostError(`unknown argument ${a}\n${USAGE}`);
   }
-  const timeoutMs = Number(process.env.CONCURRENCY_LAB_IT_TIMEOUT_MS || 300_000);
+  const timeoutMs = Number(process.env.CONCURRENCY_LAB_IT_TIMEOUT_MS || 600_000);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new HostError('CONCURRENCY_LAB_IT_TIMEOUT_MS must be a positive number of milliseconds');
   for (const built of ['dist/extension.js', 'dist/runtime/index.js', 'dist/webview/main.js']) {
     if (!fs.existsSync(path.join(REPO_ROOT, built))) throw new HostError(`${built} is missing: run \`npm run build\` first (npm test builds before this tier)`);
