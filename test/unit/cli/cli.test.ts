@@ -186,8 +186,10 @@ describe('concurrency-lab CLI', function () {
     // `script` (bsdutils, an essential Debian package) gives the CLI a pseudo-terminal as stdout.
     const r = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} run ${JSON.stringify(fixture('golden-tree.cjs'))}`, '/dev/null'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /\x1b\[\d+m\[MainProcess \d+\]\x1b\[0m main: start\r?\n/);
-    assert.match(r.stdout, /\x1b\[\d+m\[golden-tree\.cjs \d+\]\x1b\[0m grandchild on stderr/);
+    // Colour codes are ESC [ n m; with the ESCs marked, the lines read plainly.
+    const shown = r.stdout.split(String.fromCharCode(27)).join('<ESC>');
+    assert.match(shown, /<ESC>\[\d+m\[MainProcess \d+\]<ESC>\[0m main: start\r?\n/);
+    assert.match(shown, /<ESC>\[\d+m\[golden-tree\.cjs \d+\]<ESC>\[0m grandchild on stderr/);
   });
 
   it('streams 100 MB of output with the runner under 200 MB of memory', async function () {
