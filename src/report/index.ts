@@ -41,7 +41,10 @@ export function renderReportHtml(o: ReportOptions): string {
     .toString('utf8')
     // A source map cannot be fetched from a single file; drop the reference.
     .replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')
-    .replace(/<\/script/gi, '<\\/script');
+    // Inside <script>, "<!--" followed by "<script" switches the HTML parser into a mode where
+    // "</script>" no longer ends the element (lit's templates contain both). "\x3C" is "<" in every
+    // place these can occur in JavaScript (strings, templates, regular expressions, comments).
+    .replace(/<(!--|\/?script)/gi, '\\x3C$1');
   const css = readAsset(o.extensionRoot, 'media/panel.css').toString('utf8');
   const theme = readAsset(o.extensionRoot, 'media/standalone-theme.css').toString('utf8');
   const font = readAsset(o.extensionRoot, path.join(path.dirname(BUNDLES.codiconCss), 'codicon.ttf')).toString('base64');

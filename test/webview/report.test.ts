@@ -38,8 +38,13 @@ describe('webview: HTML report', function () {
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(`file://${file}`);
-    await page.waitForSelector('#root[data-ready="true"]', { timeout: 5000 }).catch((e) => {
-      throw new Error(`${e}\n${errors.join('\n')}`);
+    await page.waitForSelector('#root[data-ready="true"]', { timeout: 5000 }).catch(async (e) => {
+      const state = await page.evaluate(() => {
+        const g = globalThis as unknown as { document: { getElementById(id: string): { dataset: Record<string, string>; childElementCount: number } | null; visibilityState: string } };
+        const root = g.document.getElementById('root');
+        return JSON.stringify({ dataset: root && root.dataset, children: root && root.childElementCount, visibility: g.document.visibilityState });
+      });
+      throw new Error(`${e}\n${state}\n${errors.join('\n')}`);
     });
     const pids = await page.$$eval('[role="treeitem"][data-pid]', (els) => els.map((e) => Number(e.getAttribute('data-pid'))));
     assert.deepStrictEqual(pids, [42000, 42001, 42002, 42003]);
