@@ -54,7 +54,8 @@ function errCode(e: unknown): string {
 }
 
 type Wire = [unknown, string | undefined];
-const toWire = (i: Item): Wire => [i.v, i.id];
+// Envelopes never carry `undefined` fields: a message of plain data then travels as JSON (codec.ts).
+const toWire = (i: Item): Wire => (i.id === undefined ? [i.v] : [i.v, i.id]) as Wire;
 
 function serve(socket: net.Socket): void {
   socket.unref();
@@ -98,7 +99,7 @@ function serve(socket: net.Socket): void {
       case 'sub':
         subscribed.add(box);
         return box.subscribe({
-          push: (item) => conn.send({ t: 'push', b: op.b, v: item.v, id: item.id }),
+          push: (item) => conn.send(item.id === undefined ? { t: 'push', b: op.b, v: item.v } : { t: 'push', b: op.b, v: item.v, id: item.id }),
           eof: () => conn.send({ t: 'eof', b: op.b }),
         });
       case 'poll':
@@ -211,7 +212,10 @@ class Client {
   async getItem(box: string, block: boolean, timeout: number | undefined): Promise<Item> {
     const buf = this.prefetched.get(box);
     if (buf && buf.length) return buf.shift() as Item;
-    const res = await this.request({ t: 'get', b: box, k: block, o: timeout, n: PREFETCH });
+    const op: Record<string, unknown> = { t: 'get', b: box, n: PREFETCH };
+    if (!block) op.k = false;
+    if (timeout !== undefined) op.o = timeout;
+    const res = await this.request(op);
     const list = res.list as Wire[];
     if (list.length > 1) {
       const rest = list.slice(1).map(([v, id]) => ({ v, id }));

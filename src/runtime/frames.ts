@@ -1,9 +1,9 @@
 // Message endpoints between two threads or processes. Between processes: our own framing over a
-// unix socket (4-byte length + v8.serialize bytes), with every message sent in one tick written
-// in a single syscall. That is what makes small messages cheap: Node's own IPC costs a JSON
+// unix socket (4-byte length + payload, see codec.ts), with every message sent in one tick
+// written in a single syscall. That is what makes small messages cheap: Node's own IPC costs a JSON
 // envelope and a syscall per message. Between threads: a MessagePort (structured clone).
 import type * as net from 'net';
-import * as v8 from 'v8';
+import { decodePayload, encodeFrame, LENGTH_BYTES } from './codec';
 import type { MessagePort, Worker } from 'worker_threads';
 
 export interface Endpoint {
@@ -20,8 +20,7 @@ export interface Endpoint {
   close(): void;
 }
 
-const HEADER = 4;
-const LENGTH_PLACEHOLDER = Buffer.alloc(HEADER);
+const HEADER = LENGTH_BYTES;
 
 export class SocketEndpoint implements Endpoint {
   private out: Buffer[] = [];
@@ -47,13 +46,7 @@ export class SocketEndpoint implements Endpoint {
   }
 
   send(msg: object): void {
-    // The length prefix is written by the same serializer, so a frame is one buffer.
-    const ser = new v8.DefaultSerializer();
-    ser.writeRawBytes(LENGTH_PLACEHOLDER);
-    ser.writeHeader();
-    ser.writeValue(msg);
-    const frame = ser.releaseBuffer();
-    frame.writeUInt32BE(frame.length - HEADER, 0);
+    const frame = encodeFrame(msg);
     this.out.push(frame);
     this.outBytes += frame.length;
     if (!this.scheduled) {
@@ -89,7 +82,7 @@ export class SocketEndpoint implements Endpoint {
     while (buf.length - off >= HEADER) {
       const len = buf.readUInt32BE(off);
       if (buf.length - off - HEADER < len) break;
-      const msg = v8.deserialize(buf.subarray(off + HEADER, off + HEADER + len)) as Record<string, unknown>;
+      const msg = decodePayload(buf, off + HEADER, off + HEADER + len) as Record<string, unknown>;
       off += HEADER + len;
       this.messageCb(msg);
     }

@@ -59,7 +59,7 @@ export class Connection<T = unknown> {
       }
     } else {
       try {
-        (this.client as Client).post({ t: 'put', b: this.outbox, v: obj, id, p: 1 });
+        (this.client as Client).post(id === undefined ? { t: 'put', b: this.outbox, v: obj, p: 1 } : { t: 'put', b: this.outbox, v: obj, id, p: 1 });
       } catch (err) {
         if (err instanceof ProcessError) throw err;
         throw new ProcessError(MESSAGES.uncloneable('a pipe message', findUncloneable(obj) ?? String((err as Error).message)));

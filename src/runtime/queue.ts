@@ -87,7 +87,10 @@ export class Queue<T = unknown> {
       const client = this.client as Client;
       // Serialized right here (a clone error throws now). Unbounded: never blocks, so it need
       // not wait for the owner; the one connection per owner keeps each producer's order.
-      const op = { t: 'put', b: this.id, v: item, id, k: block, o: timeout };
+      const op: Record<string, unknown> = { t: 'put', b: this.id, v: item };
+      if (id !== undefined) op.id = id;
+      if (!block) op.k = false;
+      if (timeout !== undefined) op.o = timeout;
       try {
         if (this.maxsize === 0) client.post(op);
         else res = client.request(op).then(() => undefined);
