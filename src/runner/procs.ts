@@ -84,13 +84,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * rounds until a scan finds nothing (a process may fork between a scan and the kill, but a killed
  * process cannot, so the rounds converge). Resolves when no process of the run is alive.
  */
-export async function killTree(find: () => number[], group: number | undefined, graceMs: number): Promise<Set<number>> {
-  const signalled = new Set<number>();
+export async function killTree(find: () => number[], group: number | undefined, graceMs: number): Promise<Map<number, NodeJS.Signals>> {
+  /** The last signal each process was sent: what most likely ended it. */
+  const signalled = new Map<number, NodeJS.Signals>();
   const sendAll = (sig: NodeJS.Signals, pids: number[]) => {
     if (group !== undefined) signal(-group, sig);
     for (const pid of pids) {
       signal(pid, sig);
-      signalled.add(pid);
+      signalled.set(pid, sig);
     }
   };
   let pids = find();

@@ -189,7 +189,7 @@ export class Run implements RunHandle {
     return this.stopping;
   }
 
-  private signalled = new Set<number>();
+  private signalled = new Map<number, NodeJS.Signals>();
 
   private scheduleRead(): void {
     if (this.readTimer || this.finished) return;
@@ -261,7 +261,7 @@ export class Run implements RunHandle {
     const end = now();
     for (const pid of this.started.keys()) {
       if (pid === mainPid || this.exited.has(pid)) continue;
-      tail.push({ kind: 'process.exit', ts: end, pid, exitCode: null, signal: this.signalled.has(pid) ? 'SIGTERM' : null });
+      tail.push({ kind: 'process.exit', ts: end, pid, exitCode: null, signal: this.signalled.get(pid) ?? null });
     }
     const reason = this.reason;
     tail.push({ kind: 'run.end', ts: end, pid: mainPid, exitCode: main.code, signal: main.signal, reason, malformed: this.tailer.malformed });
