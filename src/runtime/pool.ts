@@ -313,10 +313,8 @@ export class Pool {
   private submit(fn: string, a: unknown, m: 0 | 1 | 2, done: (ok: boolean, v: unknown) => void): void {
     const id = this.nextTaskId++;
     const task: Task = { id, fn, a, m, done };
-    if (tracing) {
-      task.s = summarizeTask(task);
-      emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${JSON.stringify(task.s)}`);
-    }
+    // The summary is not kept on the task (100k live tasks, 100k strings): label() redoes it if needed.
+    if (tracing) emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${JSON.stringify(summarizeTask(task))}`);
     this.pending.push(task);
     this.outstanding++;
     this.scheduleDispatch();
