@@ -43,14 +43,12 @@ interface Task {
   /** Arguments (m = 0) or chunk of items (m = 1, 2), as prepare() left them. */
   a: unknown;
   m: 0 | 1 | 2;
-  /** Argument summary, for the trace and error messages (computed only when needed). */
-  s?: string;
   done(ok: boolean, value: unknown): void;
 }
 
 /** "task 3 runTask(1, 2)": names a task in error messages. */
 function label(t: Task): string {
-  return `task ${t.id} ${t.fn}${t.s ?? summarizeTask(t)}`;
+  return `task ${t.id} ${t.fn}${summarizeTask(t)}`;
 }
 
 function summarizeTask(t: Task): string {
