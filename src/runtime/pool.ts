@@ -121,7 +121,14 @@ export class Pool {
     this.idJson = JSON.stringify(this.id);
     if (tracing) emit({ kind: 'pool.create', poolId: this.id, processes: n });
     installExitHook();
-    for (let i = 0; i < n; i++) this.startWorker();
+    try {
+      for (let i = 0; i < n; i++) this.startWorker();
+    } catch (err) {
+      // e.g. the run's process cap: no half-made pool may linger with live workers.
+      this.state = 'TERMINATE';
+      for (const s of this.slots) s.handle.kill('SIGTERM');
+      throw err;
+    }
     this.updateRef();
   }
 
@@ -219,8 +226,13 @@ export class Pool {
         this.head = 0;
       }
       const backlog = this.head < this.pending.length;
-      if (!this.broken && (this.state === 'RUN' || backlog)) this.startWorker();
-      else if (this.broken) this.failPending(this.broken);
+      if (!this.broken && (this.state === 'RUN' || backlog)) {
+        try {
+          this.startWorker();
+        } catch (err) {
+          this.breakPool(new BrokenPoolError(`cannot replace ${slot.name}: ${(err as Error).message}`));
+        }
+      } else if (this.broken) this.failPending(this.broken);
     }
     this.scheduleDispatch();
     this.updateRef();
