@@ -94,6 +94,8 @@ function machine() {
   return `${os.availableParallelism()} CPUs (${cpu ?? os.cpus()[0]?.model ?? 'unknown'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, python ${python() ?? 'absent (Python comparisons skipped)'}`;
 }
 
+let command = '';
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const webview = webviewBench();
@@ -108,7 +110,10 @@ async function main() {
   const started = new Date();
   console.log(`concurrency-lab benchmarks, ${started.toISOString()}${opts.quick ? ' (QUICK: smoke sizes, do not quote)' : ''}`);
   console.log(`machine: ${machine()}`);
-  console.log(`command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
+  const args = process.argv.slice(2).join(' ');
+  // bench-head.sh names itself; otherwise say how this process was started.
+  command = process.env.CONCURRENCY_LAB_BENCH_COMMAND ?? (process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args ? ` -- ${args}` : ''}` : `node bench/run.mjs${args ? ` ${args}` : ''}`);
+  console.log(`command: ${command}`);
   for (const w of staleBuildWarnings()) console.log(`warning: ${w}`);
 
   const all = [];
@@ -152,7 +157,7 @@ async function main() {
   // Kept for writing bench/RESULTS.md by hand: the latest run's table, machine and command.
   const outDir = path.join(BENCH_DIR, 'out');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ date: started.toISOString(), machine: machine(), argv: process.argv.slice(2), rows: all }, null, 2));
+  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ date: started.toISOString(), machine: machine(), command, rows: all }, null, 2));
   // A missed goal is a finding, not a failure of the benchmark; an error or a leaked process is.
   return errors ? 1 : 0;
 }

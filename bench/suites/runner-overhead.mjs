@@ -3,7 +3,8 @@
 // - the CLI, cold: `concurrency-lab run noop.mjs` vs `node noop.mjs`, spawn to exit, timed here;
 //   a minimal launcher (spawn + wait) is the reference floor for any Node CLI that runs a child;
 // - startRun() from a warm process, as the extension host calls it, vs a plain spawn there.
-import { CLI, baseline, fixture, interleave, median, needCli, refRow, row, runNode, snippet } from '../lib/harness.mjs';
+import * as fs from 'node:fs';
+import { CLI, PRELOAD, Skip, TRACE_DIR_ENV, baseline, fixture, interleave, median, needCli, refRow, row, runNode, snippet, tempDir } from '../lib/harness.mjs';
 
 export const name = 'runner-overhead';
 export const title = 'Runner overhead on a no-op snippet: CLI (cold) and startRun (warm) vs bare node';
@@ -19,19 +20,31 @@ const pooled = (rs, key) => (rs instanceof Error ? rs : median(rs.flatMap((r) =>
 export async function run({ quick }) {
   const reps = quick ? 2 : 12;
   const file = fixture('noop.mjs');
-  const [cli, bare, launcher] = await interleave(reps, [
+  const [cli, bare, launcher, preloaded] = await interleave(reps, [
     () => {
       needCli();
       return timed(CLI, ['run', file]);
     },
     () => timed(file, []),
     () => timed(baseline('launcher.mjs'), [file]),
+    // The snippet process alone as the runner sets it up (preload, tracing on), without the
+    // runner: separates what the preload costs each process from what the runner's host costs.
+    async () => {
+      if (!fs.existsSync(PRELOAD)) throw new Skip('not available yet (dist/runtime/preload.js missing)');
+      const dir = tempDir('overhead');
+      try {
+        return await runNode(file, [], { json: false, env: { NODE_OPTIONS: `--require ${JSON.stringify(PRELOAD)}`, [TRACE_DIR_ENV]: dir } });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
   ]);
   const warmReps = quick ? 1 : 2;
   const k = quick ? 3 : 10;
   const [warm] = await interleave(warmReps, [() => runNode(snippet('warm-runner.cjs'), [file, k])]);
   return [
     row({ what: 'CLI `run` vs bare node (cold, whole process)', ours: wall(cli), baseline: wall(bare), unit: 'ms', higherIsBetter: false, goal: 1.3, samples: reps }),
+    refRow({ what: '  reference: node noop.mjs with the preload, traced (no runner)', value: wall(preloaded), unit: 'ms', note: wall(preloaded) instanceof Error || wall(bare) instanceof Error ? undefined : `${(wall(preloaded) / wall(bare)).toFixed(2)}× bare: the preload's share` }),
     refRow({ what: '  reference: minimal launcher (spawn node + wait)', value: wall(launcher), unit: 'ms', note: `${wall(launcher) instanceof Error ? '' : `${(wall(launcher) / wall(bare)).toFixed(2)}× bare: the floor for a CLI`}` }),
     row({ what: 'startRun() vs spawn node (warm host, as the extension)', ours: pooled(warm, 'runner'), baseline: pooled(warm, 'bare'), unit: 'ms', higherIsBetter: false, goal: 1.3, note: `median of ${warmReps * k} runs each` }),
   ];

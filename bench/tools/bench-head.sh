@@ -14,7 +14,7 @@ ln -s "$repo/node_modules" "$work/node_modules"
 echo "bench-head: commit $commit in $work; building runtime, cli, webview"
 (cd "$work" && npx webpack --mode production --config-name runtime --config-name cli --config-name webview >/dev/null)
 status=0
-(cd "$work" && node bench/run.mjs "$@") || status=$?
+(cd "$work" && CONCURRENCY_LAB_BENCH_COMMAND="bash bench/tools/bench-head.sh $* (at $commit)" node bench/run.mjs "$@") || status=$?
 mkdir -p "$repo/bench/out"
 if [ -f "$work/bench/out/latest.json" ]; then cp "$work/bench/out/latest.json" "$repo/bench/out/head-$commit.json"; fi
 echo "bench-head: commit $commit; results in bench/out/head-$commit.json"
