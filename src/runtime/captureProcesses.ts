@@ -4,7 +4,7 @@
 import * as childProcess from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_PROCESSES_ENV, PROCESS_NAME_ENV, RUNNER_PID_ENV } from '../trace/channel';
+import { MAX_PROCESSES_ENV, PROCESS_NAME_ENV, RUNNER_PID_ENV, TRACE_DIR_ENV } from '../trace/channel';
 import { emit, flush } from './tracer';
 
 /** The name shown for this process: the runtime's (`Process-1`), else MainProcess for the
@@ -80,6 +80,55 @@ function checkCap(max: number, pgrp: string | undefined): void {
 
 type SpawnFn = (this: childProcess.ChildProcess, options: unknown) => unknown;
 
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Whether the lock file names a process that is gone (it died holding the lock). */
+function staleLock(lock: string): boolean {
+  try {
+    const owner = fs.readFileSync(lock, 'utf8');
+    if (!owner) return false; // being written
+    const f = statFields(fs.readFileSync(`/proc/${owner}/stat`, 'latin1'));
+    return !f || f[0] === 'Z' || f[0] === 'X';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(lock);
+  }
+}
+
+/**
+ * Runs `fn` (count the run's processes, then fork) under a lock shared by every process of the
+ * run, so that two processes forking at the same moment cannot both see room for one more. The
+ * fork itself is synchronous, so the new process is in /proc when the lock is released. Without
+ * a lock (none can be made, or it is held for more than 2 s) it goes ahead: the runner's backstop
+ * still kills anything over the cap.
+ */
+function withSpawnLock<T>(dir: string | undefined, fn: () => T): T {
+  if (!dir) return fn();
+  const lock = path.join(dir, 'spawn.lock');
+  const deadline = Date.now() + 2000;
+  let fd: number | undefined;
+  while (fd === undefined) {
+    try {
+      fd = fs.openSync(lock, 'wx');
+      fs.writeSync(fd, String(process.pid));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) break;
+      if (staleLock(lock)) {
+        fs.rmSync(lock, { force: true });
+        continue;
+      }
+      Atomics.wait(sleeper, 0, 0, 1);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    if (fd !== undefined) {
+      fs.closeSync(fd);
+      fs.rmSync(lock, { force: true });
+    }
+  }
+}
+
 /** Wraps ChildProcess.prototype.spawn, which fork, spawn, exec and execFile all go through. */
 export function watchChildProcesses(): void {
   const max = Number(process.env[MAX_PROCESSES_ENV]);
@@ -87,9 +136,14 @@ export function watchChildProcesses(): void {
   let pgrp: string | undefined;
   const proto = childProcess.ChildProcess.prototype as unknown as { spawn: SpawnFn };
   const original = proto.spawn;
+  const dir = process.env[TRACE_DIR_ENV];
   proto.spawn = function (this: childProcess.ChildProcess, options: unknown) {
-    if (capped) checkCap(max, (pgrp ??= ownProcessGroup()));
-    const result = original.call(this, options);
+    const result = capped
+      ? withSpawnLock(dir, () => {
+          checkCap(max, (pgrp ??= ownProcessGroup()));
+          return original.call(this, options);
+        })
+      : original.call(this, options);
     const pid = this.pid;
     if (pid !== undefined) {
       this.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
