@@ -4,6 +4,7 @@
 // process works the same in a grandchild, with no broker process. One connection per owner
 // carries every channel's traffic; puts to an unbounded queue are fire-and-forget (ordered by
 // the connection), everything else is request/reply.
+import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -41,6 +42,17 @@ export function hostAddress(): string {
   server.on('error', (err) => process.stderr.write(`concurrency-lab: channel server: ${err.message}\n`));
   server.listen(address);
   server.unref();
+  if (process.platform !== 'linux') {
+    // A path socket is a file: remove it when this process ends.
+    const file = address;
+    process.on('exit', () => {
+      try {
+        fs.unlinkSync(file);
+      } catch {
+        // already gone
+      }
+    });
+  }
   return address;
 }
 
