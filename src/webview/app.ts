@@ -19,6 +19,9 @@ import { renderDetails } from './ui/details';
 import { TreeView } from './ui/tree';
 import type { Host } from './host';
 
+/** Under reduced motion, playback redraws this often instead of every frame. */
+const REDUCED_MOTION_STEP_MS = 400;
+
 /** While events stream in, the DOM parts (tree, summary, details) refresh at most this often. */
 const LIVE_DOM_INTERVAL_MS = 150;
 
@@ -45,6 +48,7 @@ export class App {
   private readonly lanesCell: HTMLElement;
   private readonly lanesCanvas: HTMLCanvasElement;
   private readonly summaryEl: HTMLElement;
+  private readonly noticeEl: HTMLElement;
   private readonly detailsEl: HTMLElement;
   private readonly titleEl: HTMLElement;
   private readonly replayLabel: HTMLElement;
@@ -124,6 +128,9 @@ export class App {
     this.titleEl = el('span', 'title');
     toolbar.appendChild(this.titleEl);
 
+    this.noticeEl = el('div', 'notice');
+    this.noticeEl.setAttribute('role', 'alert');
+    this.noticeEl.hidden = true;
     this.summaryEl = el('div', 'summary');
     this.summaryEl.dataset.testid = 'summary';
     this.summaryEl.setAttribute('role', 'status');
@@ -192,7 +199,7 @@ export class App {
     this.detailsEl.setAttribute('role', 'region');
     this.detailsEl.setAttribute('aria-label', t('details'));
 
-    this.root.append(toolbar, this.summaryEl, this.main, this.emptyEl, replay, this.detailsEl);
+    this.root.append(toolbar, this.summaryEl, this.noticeEl, this.main, this.emptyEl, replay, this.detailsEl);
 
     this.tree = new TreeView(treeEl, { select: (pid, tid) => this.select({ kind: 'process', pid, ...(tid !== undefined ? { tid } : {}) }) });
     this.renderer = new TimelineRenderer(this.lanesCanvas, axisCanvas);
@@ -214,6 +221,10 @@ export class App {
   }
 
   /** The draggable (and keyboard-adjustable) border between the tree and the timeline. */
+  private reducedMotion(): boolean {
+    return document.body.classList.contains('vscode-reduce-motion') || matchMedia('(prefers-reduced-motion: reduce)').matches;
+  }
+
   private makeSplitter(): HTMLElement {
     const sp = el('div', 'splitter');
     sp.tabIndex = 0;
@@ -292,7 +303,9 @@ export class App {
         this.requestFrame(true);
         return;
       case 'reply':
-        if (msg.error) this.summaryEl.dataset.error = msg.error;
+        // Failed requests (export, open) are shown until the next request.
+        this.noticeEl.textContent = msg.error ?? '';
+        this.noticeEl.hidden = !msg.error;
         return;
       default:
         assertNever(msg);
@@ -342,7 +355,9 @@ export class App {
   private frame(time: number): void {
     const started = performance.now();
     this.frameRequested = false;
-    const dt = this.lastFrameTime ? Math.min(100, time - this.lastFrameTime) : 0;
+    // Long gaps (a hidden page, a slow frame) must not make playback jump; reduced-motion playback
+    // advances in deliberate steps, so its gaps are expected.
+    const dt = this.lastFrameTime ? Math.min(this.reducedMotion() ? 1000 : 100, time - this.lastFrameTime) : 0;
     this.lastFrameTime = time;
     const store = this.store;
     const events = store.sorted();
@@ -399,7 +414,10 @@ export class App {
       this.root.dataset.ready = 'true';
       document.documentElement.dataset.ready = 'true';
     }
-    if (store.indexStale() || this.playSpeed > 0 || this.domVersion !== store.version) this.requestFrame();
+    if (this.playSpeed > 0 && this.reducedMotion()) {
+      // No smooth motion: show the run a few times a second instead of every frame.
+      setTimeout(() => this.requestFrame(), REDUCED_MOTION_STEP_MS);
+    } else if (store.indexStale() || this.playSpeed > 0 || this.domVersion !== store.version) this.requestFrame();
     // bench/webview.mjs measures frame cost by providing this array; otherwise nothing is kept.
     (globalThis as { __concurrencyLabFrames?: number[] }).__concurrencyLabFrames?.push(performance.now() - started);
   }
@@ -543,6 +561,12 @@ export class App {
     this.host.setState(state);
   }
 
+  private openSelectionSource(): void {
+    if (!this.host.connected || !this.selection) return;
+    const loc = selectionEvents(this.selection, this.store.sorted()).find((e) => e.loc)?.loc;
+    if (loc) this.host.post({ type: 'openSource', loc });
+  }
+
   // ---- zoom, pan, keyboard ---------------------------------------------------------------
 
   private moved(v: Viewport): void {
@@ -606,6 +630,8 @@ export class App {
       const at = this.cursor !== undefined ? (this.playAt ?? this.store.sorted()[this.cursor]?.ts) : undefined;
       this.select(this.renderer.pick(this.frameInput(at, performance.now()), ev.clientX - rect.left, ev.clientY - rect.top));
     });
+    // Double-click (or Enter on the focused timeline) jumps to the selection's source line.
+    c.addEventListener('dblclick', () => this.openSelectionSource());
     c.addEventListener('keydown', (ev) => {
       const w = this.renderer.width;
       const step = w / 8;
@@ -647,11 +673,30 @@ export class App {
         case 'Escape':
           this.select(undefined);
           break;
+        case 'Enter':
+          this.openSelectionSource();
+          break;
         default:
           return;
       }
       ev.preventDefault();
     });
+  }
+}
+
+/** The events behind a selection, in time order (a process's own start/exit; a task's or message's events). */
+function selectionEvents(s: Selection, events: readonly import('../trace/events').TraceEvent[]): import('../trace/events').TraceEvent[] {
+  switch (s.kind) {
+    case 'event':
+      return [s.event];
+    case 'task':
+      return events.filter((e) => (e.kind === 'task.submit' || e.kind === 'task.start' || e.kind === 'task.end') && e.poolId === s.task.poolId && e.taskId === s.task.taskId);
+    case 'message':
+      return events.filter((e) => (e.kind === 'message.send' || e.kind === 'message.recv') && e.channelId === s.message.channelId && e.msgId === s.message.msgId);
+    case 'process':
+      return events.filter((e) => (e.kind === 'process.start' || e.kind === 'process.exit') && e.pid === s.pid);
+    default:
+      return assertNever(s);
   }
 }
 

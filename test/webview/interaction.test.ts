@@ -85,6 +85,28 @@ describe('webview: interaction', function () {
     assert.match((await page.textContent('.replay-label')) ?? '', /run ends/);
   });
 
+  it('Enter on the timeline (as a double-click) jumps to where the selected message was sent', async () => {
+    v = await openViewer();
+    const { page } = v;
+    await showTrace(page, 'pipe.jsonl');
+    // Select the one message from the details of the receiving process, then Enter on the timeline.
+    await page.click('[data-pid="45000"]');
+    await page.locator('.details ul.messages button').first().click();
+    await page.focus('canvas.lanes');
+    await page.keyboard.press('Enter');
+    const open = (await posted(page)).filter((m) => m.type === 'openSource');
+    assert.deepStrictEqual(open, [{ type: 'openSource', loc: { file: '/home/learner/concurrency-lab-examples/pipe.mjs', line: 7, column: 8 } }]);
+  });
+
+  it('plays in steps, not smooth motion, under reduced motion', async () => {
+    v = await openViewer();
+    const { page } = v;
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await showTrace(page, 'pipe.jsonl');
+    await page.click('vscode-toolbar-button[data-action="play10"]');
+    await page.locator('.replay-label', { hasText: 'event 8 of 8' }).waitFor();
+  });
+
   it('zooms and pans with the keyboard and the wheel, and fits again', async () => {
     v = await openViewer();
     const { page } = v;
@@ -125,6 +147,10 @@ describe('webview: interaction', function () {
       { type: 'export', requestId: 1, format: 'chrome' },
       { type: 'openTrace', requestId: 2 },
     ]);
+    await send(page, { type: 'reply', requestId: 1, error: 'copy.json: cannot write it (EACCES)' });
+    await page.locator('[role="alert"]', { hasText: 'copy.json: cannot write it (EACCES)' }).waitFor();
+    await send(page, { type: 'reply', requestId: 2 });
+    await page.locator('[role="alert"]').waitFor({ state: 'hidden' });
   });
 
   it('restores the view and selection saved before a reload', async () => {
