@@ -4,6 +4,9 @@
 import * as fs from 'node:fs';
 import { printTable } from '../lib/harness.mjs';
 
+// Piped into `head`: stop quietly when the reader goes away.
+process.stdout.on('error', () => process.exit(0));
+
 const file = process.argv[2];
 if (!file) {
   console.error('usage: node bench/tools/results-md.mjs RUN.json');
