@@ -29,7 +29,10 @@ export class SocketEndpoint implements Endpoint {
   /** Writes handed to the socket and not yet flushed out of this process. */
   private inFlight = 0;
   private drainWaiters: Array<() => void> = [];
-  private inbuf: Buffer | undefined;
+  /** Pieces of an incomplete frame, their total size, and the size the frame needs. */
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+  private need = 0;
   private messageCb: (msg: Record<string, unknown>) => void = () => undefined;
   private closeCbs: Array<() => void> = [];
   private closed = false;
@@ -77,7 +80,17 @@ export class SocketEndpoint implements Endpoint {
   }
 
   private receive(chunk: Buffer): void {
-    const buf = this.inbuf ? Buffer.concat([this.inbuf, chunk]) : chunk;
+    // A frame larger than one read arrives in pieces: collect them and join once it is whole
+    // (joining on every piece would copy a large frame over and over).
+    let buf = chunk;
+    if (this.parts.length) {
+      this.parts.push(chunk);
+      this.partBytes += chunk.length;
+      if (this.partBytes < this.need) return;
+      buf = Buffer.concat(this.parts, this.partBytes);
+      this.parts = [];
+      this.partBytes = 0;
+    }
     let off = 0;
     while (buf.length - off >= HEADER) {
       const len = buf.readUInt32BE(off);
@@ -86,8 +99,12 @@ export class SocketEndpoint implements Endpoint {
       off += HEADER + len;
       this.messageCb(msg);
     }
-    this.inbuf = off < buf.length ? buf.subarray(off) : undefined;
-    if (this.inbuf && off > 0) this.inbuf = Buffer.from(this.inbuf);
+    if (off < buf.length) {
+      const rest = buf.subarray(off);
+      this.parts = [rest];
+      this.partBytes = rest.length;
+      this.need = rest.length >= HEADER ? HEADER + rest.readUInt32BE(0) : HEADER;
+    }
   }
 
   private handleClose(): void {
