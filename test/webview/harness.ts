@@ -54,7 +54,16 @@ export interface OpenOptions {
   lang?: string;
   width?: number;
   height?: number;
+  /** Dark high contrast: the body class and the HC theme's key colours, as VS Code sets them. */
+  highContrast?: boolean;
 }
+
+const HIGH_CONTRAST_VARS = `body.vscode-high-contrast {
+  --vscode-editor-background: #000000; --vscode-foreground: #ffffff; --vscode-descriptionForeground: #ffffff;
+  --vscode-contrastBorder: #6fc3df; --vscode-contrastActiveBorder: #f38518; --vscode-focusBorder: #f38518;
+  --vscode-list-hoverBackground: transparent; --vscode-list-activeSelectionBackground: transparent;
+  --vscode-panel-border: #6fc3df; --vscode-editorWidget-border: #6fc3df; --vscode-textCodeBlock-background: #000000;
+}`;
 
 export async function openViewer(opts: OpenOptions = {}): Promise<Viewer> {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-webview-'));
@@ -80,8 +89,8 @@ export async function openViewer(opts: OpenOptions = {}): Promise<Viewer> {
       lang: opts.lang ?? 'en',
     })
       // VS Code injects the theme variables and the body class; outside it, the standalone theme does.
-      .replace('</head>', `<link rel="stylesheet" href="${ORIGIN}/media/standalone-theme.css">\n</head>`)
-      .replace('<body>', `<body class="vscode-${opts.colorScheme ?? 'dark'}">`)
+      .replace('</head>', `<link rel="stylesheet" href="${ORIGIN}/media/standalone-theme.css">\n${opts.highContrast ? `<link rel="stylesheet" href="${ORIGIN}/__hc.css">\n` : ''}</head>`)
+      .replace('<body>', `<body class="${opts.highContrast ? 'vscode-high-contrast' : `vscode-${opts.colorScheme ?? 'dark'}`}">`)
       // The stand-in for the webview API, loaded before the viewer (same nonce, as the CSP demands).
       .replace('<script nonce', `<script nonce="${NONCE}" src="${ORIGIN}/__api.js"></script>\n<script nonce`);
     const api = `window.__posted = []; window.__state = ${JSON.stringify(opts.state ?? null)};
@@ -93,6 +102,7 @@ window.acquireVsCodeApi = () => ({
     await page.route(`${ORIGIN}/**`, async (route) => {
       const url = new URL(route.request().url());
       if (url.pathname === '/' || url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: html });
+      if (url.pathname === '/__hc.css') return route.fulfill({ status: 200, contentType: 'text/css', body: HIGH_CONTRAST_VARS });
       if (url.pathname === '/__api.js') return route.fulfill({ status: 200, contentType: 'text/javascript', body: api });
       const file = path.join(ROOT, decodeURIComponent(url.pathname));
       if (!file.startsWith(ROOT + path.sep) || !fs.existsSync(file)) return route.fulfill({ status: 404, body: '' });

@@ -56,6 +56,17 @@ describe('webview: trace viewer page', function () {
     });
   }
 
+  it('renders in a high contrast theme, the selection outlined', async () => {
+    v = await openViewer({ highContrast: true });
+    const { page } = v;
+    await showTrace(page, 'queue.jsonl');
+    await page.click('[data-pid="44002"]');
+    const outline = await page.locator('[data-pid="44002"]').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { outlineColor: string } }).getComputedStyle(e).outlineColor);
+    assert.strictEqual(outline, 'rgb(243, 133, 24)');
+    assert.deepStrictEqual(pageErrors(page), []);
+    await page.screenshot({ path: screenshotPath('queue-high-contrast.png') });
+  });
+
   it('gives every control an accessible name and keeps them keyboard reachable', async () => {
     v = await openViewer();
     const { page } = v;
