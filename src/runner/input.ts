@@ -66,8 +66,12 @@ function packageType(dir: string): string | undefined {
   }
 }
 
-/** Whether the snippet needs the ESM hooks (see ESM_HOOKS_ENV): TypeScript, or an ES module
- *  that mentions `concurrency-lab`. Plain snippets skip the ~30 ms the loader thread costs. */
+/** `from 'concurrency-lab'`, `import 'concurrency-lab'`, `import('concurrency-lab')`, `require(…)`. */
+const IMPORTS_RUNTIME = /\b(?:from|import|require)\s*\(?\s*(['"])concurrency-lab\1/;
+
+/** Whether the snippet needs the ESM hooks (see ESM_HOOKS_ENV): TypeScript, or an ES module that
+ *  imports `concurrency-lab` (a mere mention in a comment does not count). Plain snippets skip the
+ *  ~30 ms the loader thread costs. */
 export function needsEsmHooks(s: SnippetInfo): boolean {
-  return s.typescript || (s.esm && s.source.includes('concurrency-lab'));
+  return s.typescript || (s.esm && IMPORTS_RUNTIME.test(s.source));
 }
