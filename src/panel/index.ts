@@ -35,11 +35,13 @@ class TracePanel implements TraceViewer {
     }
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, vscode.l10n.t('Concurrency Lab Trace'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
     this.adopt(panel);
+    this.updateTitle();
   }
 
   attachRun(handle: RunHandle, actions?: RunActions): void {
     const file = handle.header.file;
     this.session.attach(handle, file ? path.basename(file) : vscode.l10n.t('Run'), actions?.rerun);
+    this.updateTitle();
     handle.done.then(
       (result) => this.saveLastRun(result.header, result.events),
       () => undefined,
@@ -61,6 +63,7 @@ class TracePanel implements TraceViewer {
     const trace = await readTraceFile(uri.fsPath);
     if (trace.malformed > 0) void vscode.window.showWarningMessage(vscode.l10n.t('{0}: skipped {1} malformed lines.', path.basename(uri.fsPath), trace.malformed));
     this.session.load({ title: path.basename(uri.fsPath), header: trace.header, source: { kind: 'file', path: uri.fsPath }, events: trace.events });
+    this.updateTitle();
     await this.show();
   }
 
@@ -77,6 +80,13 @@ class TracePanel implements TraceViewer {
   dispose(): void {
     this.panel?.dispose();
     this.session.dispose();
+  }
+
+  /** The tab names what the panel shows: "Trace: pool.mjs". */
+  private updateTitle(): void {
+    if (!this.panel) return;
+    const cur = this.session.current();
+    this.panel.title = cur.source.kind === 'empty' ? vscode.l10n.t('Concurrency Lab Trace') : vscode.l10n.t('Trace: {0}', cur.title);
   }
 
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -184,6 +194,7 @@ class TracePanel implements TraceViewer {
         const last = vscode.Uri.joinPath(this.context.globalStorageUri, LAST_RUN_FILE);
         const trace = await readTraceFile(last.fsPath);
         this.session.load({ title: source.file ? path.basename(source.file) : vscode.l10n.t('Run'), header: trace.header, source, events: trace.events });
+        this.updateTitle();
       }
     } catch {
       // The file may be gone since the reload; the panel then simply starts empty.
