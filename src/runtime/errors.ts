@@ -43,7 +43,6 @@ const exportAdvice = (name: string) => `export function ${name} so child process
 export const MESSAGES = {
   startTwice: 'cannot start a process twice',
   notStarted: 'can only join a started process',
-  joinSelf: 'cannot join current process',
   notAFunction: (what: string, got: string) => `${what} must be a function exported from the snippet module, got ${got}`,
   anonymous: (what: string) =>
     `${what} is an anonymous function: child processes find targets by their export name; export function runTask(...) {...} and pass runTask`,
@@ -71,7 +70,6 @@ export const MESSAGES = {
   queueEmpty: 'queue is empty',
   queueClosed: 'Queue is closed',
   taskDoneTooMany: 'taskDone() called too many times',
-  notJoinable: 'only a JoinableQueue supports taskDone() and join()',
   eof: 'the other end of the pipe is closed and nothing is left to read',
   connClosed: 'handle is closed',
   notReadable: 'connection is write-only (the second end of Pipe(false) only sends)',
