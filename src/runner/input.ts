@@ -73,5 +73,28 @@ const IMPORTS_RUNTIME = /\b(?:from|import|require)\s*\(?\s*(['"])concurrency-lab
  *  imports `concurrency-lab` (a mere mention in a comment does not count). Plain snippets skip the
  *  ~30 ms the loader thread costs. */
 export function needsEsmHooks(s: SnippetInfo): boolean {
-  return s.typescript || (s.esm && IMPORTS_RUNTIME.test(s.source));
+  return s.typescript || (s.esm && importsRuntime(s.file, s.source));
+}
+
+const RELATIVE_IMPORT = /\b(?:from|import)\s*\(?\s*(['"])(\.{1,2}\/[^'"]+)\1/g;
+
+/** The snippet, or a local module it imports (transitively, up to `limit` files), imports the runtime. */
+function importsRuntime(file: string, source: string, limit = 30): boolean {
+  const seen = new Set<string>([file]);
+  const queue: [string, string][] = [[file, source]];
+  while (queue.length) {
+    const [f, text] = queue.shift() as [string, string];
+    if (IMPORTS_RUNTIME.test(text)) return true;
+    for (const m of text.matchAll(RELATIVE_IMPORT)) {
+      const dep = path.resolve(path.dirname(f), m[2]);
+      if (seen.has(dep) || seen.size >= limit) continue;
+      seen.add(dep);
+      try {
+        queue.push([dep, fs.readFileSync(dep, 'utf8')]);
+      } catch {
+        // not a file we can read (a directory, a missing file): Node will say so itself
+      }
+    }
+  }
+  return false;
 }
