@@ -3,6 +3,7 @@
 // the exit code (main's; 128 + signal; 124 on timeout).
 import * as os from 'os';
 import * as path from 'path';
+import { isatty } from 'tty';
 import { startRun } from '../runner';
 import type { Command } from './args';
 import { checkWritable, writeTrace } from './traceFiles';
@@ -27,7 +28,7 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     outputPrefix: prefix ? (io.isTTY ? 'color' : 'plain') : undefined,
     // Piped or redirected input reaches the snippet; a terminal cannot (the run is a background
     // process group, which the terminal would stop on its first read).
-    stdin: process.stdin.isTTY ? 'ignore' : 'inherit',
+    stdin: isatty(0) ? 'ignore' : 'inherit',
     // Straight through, as bytes: binary output passes unharmed. Writes to pipes, files and
     // terminals are synchronous in Node on Linux, so a fast snippet cannot pile up memory here.
     onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
