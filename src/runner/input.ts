@@ -69,11 +69,14 @@ function packageType(dir: string): string | undefined {
 /** `from 'concurrency-lab'`, `import 'concurrency-lab'`, `import('concurrency-lab')`, `require(…)`. */
 const IMPORTS_RUNTIME = /\b(?:from|import|require)\s*\(?\s*(['"])concurrency-lab\1/;
 
-/** Whether the snippet needs the ESM hooks (see ESM_HOOKS_ENV): TypeScript, or an ES module that
- *  imports `concurrency-lab` (a mere mention in a comment does not count). Plain snippets skip the
- *  ~30 ms the loader thread costs. */
+/** Whether the snippet needs the ESM hooks (see ESM_HOOKS_ENV): an ES module in TypeScript, or a
+ *  snippet whose children the runtime will start by importing it (it imports `concurrency-lab`;
+ *  a mere mention in a comment does not count). Others skip the ~30 ms the loader thread costs. */
 export function needsEsmHooks(s: SnippetInfo): boolean {
-  return s.typescript || (s.esm && importsRuntime(s.file, s.source));
+  // An ES module in TypeScript needs the load hook to be compiled at all. A CommonJS one is
+  // compiled by the in-thread require hook, unless the runtime will import() it in its children.
+  if (s.typescript && s.esm) return true;
+  return (s.esm || s.typescript) && importsRuntime(s.file, s.source);
 }
 
 const RELATIVE_IMPORT = /\b(?:from|import)\s*\(?\s*(['"])(\.{1,2}\/[^'"]+)\1/g;

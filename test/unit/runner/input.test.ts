@@ -15,10 +15,12 @@ describe('needsEsmHooks', () => {
     }
   });
 
-  it('is false for a mere mention, for CommonJS (hooked in-thread) and true for any TypeScript', () => {
+  it('is false for a mere mention and for CommonJS JavaScript (hooked in-thread); TypeScript by format', () => {
     assert.ok(!needsEsmHooks(snippet('// run me with `concurrency-lab run`\nconsole.log(1);')));
     assert.ok(!needsEsmHooks(snippet("const { Pool } = require('concurrency-lab');", false)));
-    assert.ok(needsEsmHooks(snippet('const x: number = 1;', false, true)));
+    assert.ok(needsEsmHooks(snippet('const x: number = 1;', true, true)), '.mts');
+    assert.ok(!needsEsmHooks(snippet('const x: number = 1;', false, true)), 'CommonJS .ts: the require hook compiles it');
+    assert.ok(needsEsmHooks(snippet("import { Pool } from 'concurrency-lab';", false, true)), 'CommonJS .ts whose children import it');
   });
 
   it('follows local imports: a helper module that imports the runtime counts', () => {
