@@ -12,6 +12,8 @@ import { REPO_ROOT } from './paths';
 // Printed by test/integration/index.js.
 export const START_MARKER = 'CONCURRENCY_LAB_SUITE_START';
 export const DONE_MARKER = 'CONCURRENCY_LAB_SUITE_DONE';
+/** Routine workbench log lines that can interleave with mocha's report; shown only with --verbose. */
+const WORKBENCH_CHATTER = /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[Service Worker\]|Creating a socket|Resolv(ing|ed) connection token|ChatSessionStore:)/;
 export const FIXTURE_WORKSPACE = path.join(REPO_ROOT, 'test', 'fixtures', 'integration', 'workspace');
 const SUITE_ENTRY = path.join(REPO_ROOT, 'test', 'integration', 'index.js');
 
@@ -78,7 +80,7 @@ export async function runInHostSuite(opts: SuiteOptions): Promise<SuiteOutcome> 
       // that index.js throws after a failing suite is not news.
       if (opts.verbose) opts.write(`${started && !counts ? '' : '[workbench] '}${text}\n`);
       else if (!started) preamble.push(`[${type}] ${text}`);
-      else if (!counts) opts.write(text + '\n');
+      else if (!counts && !WORKBENCH_CHATTER.test(text)) opts.write(text + '\n');
     });
     if (opts.verbose) {
       page.on('console', (m) => log(`[workbench:${m.type()}] ${m.text()}`));
