@@ -453,9 +453,10 @@ export class App {
     else if (s.reason === 'stopped') parts.push(t('summaryStopped'));
     if (!this.run.live && s.signal) parts.push(t('summaryKilled', s.signal));
     else if (!this.run.live && s.exitCode !== null) parts.push(t('summaryExit', s.exitCode));
+    if (store.model.errors.length) parts.push(t('summaryErrors', store.model.errors.length));
     if (store.count < this.expected) parts.push(t('loading', store.count, this.expected));
     this.summaryEl.textContent = parts.join(' · ');
-    this.summaryEl.classList.toggle('failed', !this.run.live && ((s.exitCode !== null && s.exitCode !== 0) || s.signal !== null));
+    this.summaryEl.classList.toggle('failed', store.model.errors.length > 0 || (!this.run.live && ((s.exitCode !== null && s.exitCode !== 0) || s.signal !== null)));
     this.titleEl.textContent = this.title;
     this.root.classList.toggle('is-empty', count === 0);
     this.root.classList.toggle('is-live', this.run.live);
@@ -711,35 +712,35 @@ function sameSource(a: TraceSource, b: TraceSource): boolean {
 export function describeEvent(e: import('../trace/events').TraceEvent): string {
   switch (e.kind) {
     case 'process.start':
-      return `${e.name} (pid ${e.pid}) starts, ppid ${e.ppid}`;
+      return t('evProcessStart', e.name, e.pid, e.ppid);
     case 'process.exit':
-      return `pid ${e.pid} ${e.signal ? `killed by ${e.signal}` : `exits ${e.exitCode ?? '?'}`}`;
+      return e.signal ? t('evProcessKilled', e.pid, e.signal) : t('evProcessExit', e.pid, e.exitCode ?? '?');
     case 'thread.start':
-      return `${e.name} (tid ${e.tid}) starts in pid ${e.pid}`;
+      return t('evThreadStart', e.name, e.tid, e.pid);
     case 'thread.exit':
-      return `tid ${e.tid} of pid ${e.pid} exits ${e.exitCode ?? '?'}`;
+      return t('evThreadExit', e.tid, e.pid, e.exitCode ?? '?');
     case 'pool.create':
-      return `pid ${e.pid} creates ${e.poolId} with ${e.processes} workers`;
+      return t('evPoolCreate', e.pid, e.poolId, e.processes);
     case 'pool.close':
     case 'pool.terminate':
     case 'pool.join':
       return `pid ${e.pid}: ${e.kind} ${e.poolId}`;
     case 'task.submit':
-      return `pid ${e.pid} submits ${e.fn}${e.args ?? ''} to ${e.poolId}`;
+      return t('evTaskSubmit', e.pid, `${e.fn}${e.args ?? ''}`, e.poolId);
     case 'task.start':
-      return `pid ${e.pid} starts ${e.fn}${e.args ?? ''}`;
+      return t('evTaskStart', e.pid, `${e.fn}${e.args ?? ''}`);
     case 'task.end':
-      return `pid ${e.pid} finishes task ${e.taskId}${e.ok ? '' : ` (failed: ${e.error ?? '?'})`}`;
+      return e.ok ? t('evTaskEnd', e.pid, e.taskId) : t('evTaskFailed', e.pid, e.taskId, e.error ?? '?');
     case 'message.send':
-      return `pid ${e.pid} sends ${e.summary ?? e.msgId} on ${e.channel} ${e.channelId}`;
+      return t('evSend', e.pid, e.summary ?? e.msgId, `${e.channel} ${e.channelId}`);
     case 'message.recv':
-      return `pid ${e.pid} receives ${e.summary ?? e.msgId} from ${e.channel} ${e.channelId}`;
+      return t('evRecv', e.pid, e.summary ?? e.msgId, `${e.channel} ${e.channelId}`);
     case 'output':
       return `pid ${e.pid} ${e.stream}: ${e.text.trimEnd().slice(0, 80)}`;
     case 'error':
-      return `pid ${e.pid} error: ${e.message.slice(0, 80)}`;
+      return t('evError', e.pid, e.message.slice(0, 80));
     case 'run.end':
-      return `run ends (${e.reason}, exit ${e.exitCode ?? e.signal ?? '?'})`;
+      return t('evRunEnd', e.reason, e.signal ? t('summaryKilled', e.signal) : t('summaryExit', e.exitCode ?? '?'));
     default:
       return assertNever(e);
   }

@@ -122,7 +122,11 @@ describe('webview: interaction', function () {
     const box = await canvasBox(page);
     await page.mouse.move(box.x + box.width / 2, box.y + 30);
     await page.mouse.wheel(0, -300);
-    await page.waitForFunction(() => true);
+    // The wheel event reaches the page asynchronously: wait until the saved view changed.
+    await page.waitForFunction((before) => {
+      const view = (globalThis as unknown as { __state: { view?: { t0: number; t1: number } } }).__state.view;
+      return view !== undefined && view.t1 - view.t0 !== before;
+    }, panned.t1 - panned.t0);
     const wheeled = (await viewOf())!;
     assert.ok(wheeled.t1 - wheeled.t0 < panned.t1 - panned.t0, 'wheel up zooms in');
     // Drag pans.
@@ -180,8 +184,8 @@ describe('webview: interaction', function () {
     assert.strictEqual(await follow.getAttribute('checked'), '');
     await page.focus('canvas.lanes');
     await page.keyboard.press('+');
-    await page.waitForFunction(() => true);
-    assert.strictEqual(await follow.getAttribute('checked'), null);
+    // lit reflects the property to the attribute in its next update.
+    await page.locator('vscode-toolbar-button[data-action="follow"]:not([checked])').waitFor();
     await page.click('vscode-toolbar-button[data-action="stop"]');
     assert.ok((await posted(page)).some((m) => m.type === 'stop'));
   });
