@@ -5,6 +5,8 @@ import { fromChromeTrace, toChromeTrace, type ChromeEvent } from '../../../src/t
 import { chromeTraceProblems } from '../runner/chromeRules';
 import type { TraceEvent } from '../../../src/trace/events';
 import { makeHeader } from '../../../src/trace/jsonl';
+import { startRun } from '../../../src/runner';
+import { fixture } from '../runner/helpers';
 
 const T = 1_700_000_000_000_000;
 const header = makeHeader({ ts: T, file: '/x/pool.mjs', context: 'process' });
@@ -89,5 +91,17 @@ describe('Chrome trace export', () => {
   it('refuses JSON that is not a Concurrency Lab Chrome trace, with a clear message', () => {
     assert.throws(() => fromChromeTrace([1, 2]), /not a Chrome trace/);
     assert.throws(() => fromChromeTrace({ traceEvents: [] }), /not exported by Concurrency Lab/);
+  });
+
+  it('exports a real run (Pool tasks, Queue messages across processes) within the rules', async function () {
+    this.timeout(60000);
+    const r = await startRun({ file: fixture('pool-queue.mjs') }).done;
+    assert.equal(r.summary.exitCode, 0);
+    const real = toChromeTrace(r.header, r.events);
+    assert.deepEqual(chromeTraceProblems(real), []);
+    assert.equal(real.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'task').length, 4);
+    assert.equal(real.traceEvents.filter((e) => e.ph === 's').length, 3);
+    assert.equal(real.traceEvents.filter((e) => e.name === 'process_name').length, r.summary.processes.length);
+    assert.deepEqual(fromChromeTrace(JSON.parse(JSON.stringify(real))).events, r.events);
   });
 });
