@@ -17,6 +17,8 @@ import { TraceStore } from './store';
 import { t, type StringKey } from './strings';
 import { renderDetails } from './ui/details';
 import { TreeView } from './ui/tree';
+import { makeSplitter } from './ui/splitter';
+import { describeEvent, selectionEvents } from './describe';
 import type { Host } from './host';
 
 /** Under reduced motion, playback redraws this often instead of every frame. */
@@ -168,7 +170,7 @@ export class App {
     grid.append(treeHeader, axisCell, treeEl, this.lanesCell);
     this.scroller.appendChild(grid);
     this.main = el('div', 'main');
-    this.main.append(this.scroller, this.makeSplitter());
+    this.main.append(this.scroller, makeSplitter(this.root, () => this.requestFrame()));
     this.emptyEl = el('p', 'empty');
     this.emptyEl.textContent = t('noTrace');
 
@@ -220,44 +222,8 @@ export class App {
     this.requestFrame();
   }
 
-  /** The draggable (and keyboard-adjustable) border between the tree and the timeline. */
   private reducedMotion(): boolean {
     return document.body.classList.contains('vscode-reduce-motion') || matchMedia('(prefers-reduced-motion: reduce)').matches;
-  }
-
-  private makeSplitter(): HTMLElement {
-    const sp = el('div', 'splitter');
-    sp.tabIndex = 0;
-    sp.setAttribute('role', 'separator');
-    sp.setAttribute('aria-orientation', 'vertical');
-    sp.setAttribute('aria-label', t('resizeTree'));
-    const set = (px: number) => {
-      const max = Math.max(160, this.root.clientWidth - 160);
-      const w = Math.round(Math.min(max, Math.max(160, px)));
-      this.root.style.setProperty('--tree-width', `${w}px`);
-      sp.setAttribute('aria-valuenow', String(w));
-      this.requestFrame();
-    };
-    const current = () => this.scroller.querySelector<HTMLElement>('.tree')?.getBoundingClientRect().width ?? 300;
-    sp.addEventListener('pointerdown', (ev) => {
-      sp.setPointerCapture(ev.pointerId);
-      const startX = ev.clientX;
-      const startW = current();
-      const move = (e: PointerEvent) => set(startW + e.clientX - startX);
-      const up = () => {
-        sp.removeEventListener('pointermove', move);
-        sp.removeEventListener('pointerup', up);
-      };
-      sp.addEventListener('pointermove', move);
-      sp.addEventListener('pointerup', up);
-    });
-    sp.addEventListener('keydown', (ev) => {
-      if (ev.key === 'ArrowLeft') set(current() - 20);
-      else if (ev.key === 'ArrowRight') set(current() + 20);
-      else return;
-      ev.preventDefault();
-    });
-    return sp;
   }
 
   private addButton(parent: HTMLElement, id: ButtonId, icon: string, label: StringKey, onClick: () => void): ToolbarButton {
@@ -685,63 +651,9 @@ export class App {
   }
 }
 
-/** The events behind a selection, in time order (a process's own start/exit; a task's or message's events). */
-function selectionEvents(s: Selection, events: readonly import('../trace/events').TraceEvent[]): import('../trace/events').TraceEvent[] {
-  switch (s.kind) {
-    case 'event':
-      return [s.event];
-    case 'task':
-      return events.filter((e) => (e.kind === 'task.submit' || e.kind === 'task.start' || e.kind === 'task.end') && e.poolId === s.task.poolId && e.taskId === s.task.taskId);
-    case 'message':
-      return events.filter((e) => (e.kind === 'message.send' || e.kind === 'message.recv') && e.channelId === s.message.channelId && e.msgId === s.message.msgId);
-    case 'process':
-      return events.filter((e) => (e.kind === 'process.start' || e.kind === 'process.exit') && e.pid === s.pid);
-    default:
-      return assertNever(s);
-  }
-}
-
 function sameSource(a: TraceSource, b: TraceSource): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'file' && b.kind === 'file') return a.path === b.path;
   if (a.kind === 'run' && b.kind === 'run') return a.file === b.file;
   return true;
-}
-
-/** One line for the replay label: what the event at the cursor is. */
-export function describeEvent(e: import('../trace/events').TraceEvent): string {
-  switch (e.kind) {
-    case 'process.start':
-      return t('evProcessStart', e.name, e.pid, e.ppid);
-    case 'process.exit':
-      return e.signal ? t('evProcessKilled', e.pid, e.signal) : t('evProcessExit', e.pid, e.exitCode ?? '?');
-    case 'thread.start':
-      return t('evThreadStart', e.name, e.tid, e.pid);
-    case 'thread.exit':
-      return t('evThreadExit', e.tid, e.pid, e.exitCode ?? '?');
-    case 'pool.create':
-      return t('evPoolCreate', e.pid, e.poolId, e.processes);
-    case 'pool.close':
-    case 'pool.terminate':
-    case 'pool.join':
-      return `pid ${e.pid}: ${e.kind} ${e.poolId}`;
-    case 'task.submit':
-      return t('evTaskSubmit', e.pid, `${e.fn}${e.args ?? ''}`, e.poolId);
-    case 'task.start':
-      return t('evTaskStart', e.pid, `${e.fn}${e.args ?? ''}`);
-    case 'task.end':
-      return e.ok ? t('evTaskEnd', e.pid, e.taskId) : t('evTaskFailed', e.pid, e.taskId, e.error ?? '?');
-    case 'message.send':
-      return t('evSend', e.pid, e.summary ?? e.msgId, `${e.channel} ${e.channelId}`);
-    case 'message.recv':
-      return t('evRecv', e.pid, e.summary ?? e.msgId, `${e.channel} ${e.channelId}`);
-    case 'output':
-      return `pid ${e.pid} ${e.stream}: ${e.text.trimEnd().slice(0, 80)}`;
-    case 'error':
-      return t('evError', e.pid, e.message.slice(0, 80));
-    case 'run.end':
-      return t('evRunEnd', e.reason, e.signal ? t('summaryKilled', e.signal) : t('summaryExit', e.exitCode ?? '?'));
-    default:
-      return assertNever(e);
-  }
 }

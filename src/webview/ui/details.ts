@@ -8,6 +8,7 @@ import { formatDuration, formatOffset } from '../layout/ticks';
 import type { Selection } from '../selection';
 import { t } from '../strings';
 import { describeState } from './tree';
+import { selectionEvents } from '../describe';
 
 export interface DetailsContext {
   model: TraceModel;
@@ -149,8 +150,7 @@ function renderTask(root: HTMLElement, task: TaskSpan, ctx: DetailsContext): voi
   if (task.start !== undefined && task.end !== undefined) pairs.push(['duration', t('took', formatDuration(task.end - task.start))]);
   if (task.ok === false) pairs.push(['result', t('failed', task.error ?? '?')]);
   kv(root, pairs);
-  const evs = ctx.events.filter((e) => (e.kind === 'task.submit' || e.kind === 'task.start' || e.kind === 'task.end') && e.poolId === task.poolId && e.taskId === task.taskId);
-  renderEventList(root, evs, ctx);
+  renderEventList(root, selectionEvents({ kind: 'task', task }, ctx.events), ctx);
 }
 
 function renderMessage(root: HTMLElement, m: MessageArrow, ctx: DetailsContext): void {
@@ -164,8 +164,7 @@ function renderMessage(root: HTMLElement, m: MessageArrow, ctx: DetailsContext):
   if (m.sendTs !== undefined && m.recvTs !== undefined) pairs.push(['wait', t('waited', formatDuration(m.recvTs - m.sendTs), channelWord(m))]);
   else pairs.push(['wait', t('notReceived')]);
   kv(root, pairs);
-  const evs = ctx.events.filter((e) => (e.kind === 'message.send' || e.kind === 'message.recv') && e.channelId === m.channelId && e.msgId === m.msgId);
-  renderEventList(root, evs, ctx);
+  renderEventList(root, selectionEvents({ kind: 'message', message: m }, ctx.events), ctx);
 }
 
 function renderEvents(root: HTMLElement, evs: TraceEvent[], ctx: DetailsContext, title: string): void {
