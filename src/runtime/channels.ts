@@ -92,6 +92,8 @@ function serve(socket: net.Socket): void {
   };
   conn.onMessage((raw) => {
     const op = raw as Op;
+    // Everything this connection sent before has been handled (one connection is FIFO).
+    if (op.t === 'sync') return reply(op.r, undefined, () => ({}));
     const box = boxes.get(op.b);
     if (!box) return reply(op.r, Promise.reject(new ProcessError(`unknown channel ${op.b}`)));
     switch (op.t) {
@@ -164,6 +166,8 @@ class Client {
   private nextRid = 1;
   private gone = false;
   private holds = 0;
+  /** Fire-and-forget messages were sent since the last request (see settle()). */
+  private unsynced = false;
   /** Items a sole consumer prefetched from each queue. */
   private readonly prefetched = new Map<string, Item[]>();
   private readonly inboxes = new Map<string, RemoteInbox>();
@@ -176,7 +180,7 @@ class Client {
     this.endpoint = new SocketEndpoint(net.connect(addr));
     this.endpoint.unref();
     registerFlushable(this.endpoint);
-    beforeChildExit(() => this.giveBack());
+    beforeChildExit(() => this.settle());
     this.endpoint.onMessage((msg) => {
       if (msg.t === 'push') return this.inboxes.get(msg.b as string)?.push({ v: msg.v, id: msg.id as string | undefined });
       if (msg.t === 'eof') return this.inboxes.get(msg.b as string)?.end();
@@ -207,6 +211,22 @@ class Client {
   post(op: Record<string, unknown>): void {
     if (this.gone) throw new ProcessError(MESSAGES.ownerGone(this.what, this.ownerPid));
     this.endpoint.send(op);
+    this.unsynced = true;
+  }
+
+  /**
+   * Before this child exits: give back what it took ahead, then wait until the owner has
+   * handled everything it was sent. Otherwise a parent could see this child exit, put a
+   * sentinel, and have it queued ahead of this child's last items (still unread in a socket).
+   */
+  async settle(): Promise<void> {
+    this.giveBack();
+    if (!this.unsynced || this.gone) return;
+    try {
+      await this.request({ t: 'sync' });
+    } catch {
+      // the owner is gone: nothing left to wait for
+    }
   }
 
   request(op: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -298,7 +318,10 @@ class Client {
   private giveBack(): void {
     if (this.gone) return;
     for (const [box, items] of [...this.prefetched, ...[...this.inboxes].map(([b, i]) => [b, i.items] as const)]) {
-      if (items.length) this.endpoint.send({ t: 'unget', b: box, list: items.map(toWire) });
+      if (items.length) {
+        this.endpoint.send({ t: 'unget', b: box, list: items.map(toWire) });
+        this.unsynced = true;
+      }
     }
   }
 }

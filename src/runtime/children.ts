@@ -35,9 +35,9 @@ export function killAllChildren(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): void
   for (const c of liveChildren) c.handle.kill(signal);
 }
 
-const exitHooks: Array<() => void> = [];
+const exitHooks: Array<() => void | Promise<void>> = [];
 /** Runs just before a child flushes and exits (e.g. to give back prefetched queue items). */
-export function beforeChildExit(fn: () => void): void {
+export function beforeChildExit(fn: () => void | Promise<void>): void {
   exitHooks.push(fn);
 }
 
@@ -47,7 +47,7 @@ export async function finishChildren(): Promise<void> {
   while ([...liveChildren].some((c) => !c.daemon)) {
     await Promise.all([...liveChildren].filter((c) => !c.daemon).map((c) => c.exited));
   }
-  for (const fn of exitHooks) fn();
+  await Promise.all(exitHooks.map((fn) => fn()));
   await flushAll();
 }
 
