@@ -282,6 +282,12 @@ for (const context of ['process', 'thread'] as const) {
       });
     });
 
+    it("after join(), a producer's items are all queued ahead of anything put later", async () => {
+      const run = await runFixture('scenarios.mjs', ['afterJoin'], context);
+      ok(run);
+      assert.deepEqual(run.json, { beforeEnd: 2000 });
+    });
+
     // The bar is for processes; threads share one event loop for the queue's owner and
     // would only make the suite slower, so they run a fifth of it.
     const perProducer = context === 'process' ? 25000 : 5000;
