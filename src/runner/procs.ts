@@ -37,8 +37,13 @@ export function isLive(pid: number): boolean {
 }
 
 
-/** Live pids whose environment holds `marker` (e.g. `CONCURRENCY_LAB_RUN_ID=abc`). */
-export function pidsWithEnv(marker: string): number[] {
+/**
+ * Live processes of a run: those in its process group (`group`, the main process's pid), and those
+ * whose environment holds `marker` (e.g. `CONCURRENCY_LAB_RUN_ID=abc`) wherever they went — a
+ * process that started a group of its own, or an orphan re-parented to init. Between the two,
+ * only a process that left the group and cleared its environment escapes.
+ */
+export function runProcesses(marker: string, group: number | undefined): number[] {
   if (!HAS_PROC) return [];
   const out: number[] = [];
   const own = process.pid;
@@ -47,13 +52,19 @@ export function pidsWithEnv(marker: string): number[] {
     if (c < 48 || c > 57) continue;
     const pid = Number(name);
     if (pid === own) continue;
+    const stat = readStat(pid);
+    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+    if (group !== undefined && stat.pgrp === group) {
+      out.push(pid);
+      continue;
+    }
     let env: Buffer;
     try {
       env = fs.readFileSync(`/proc/${name}/environ`);
     } catch {
       continue; // gone, or not ours
     }
-    if (envHas(env, marker) && isLive(pid)) out.push(pid);
+    if (envHas(env, marker)) out.push(pid);
   }
   return out;
 }

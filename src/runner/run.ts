@@ -16,7 +16,7 @@ import { makeHeader } from '../trace/jsonl';
 import { TraceModel } from '../trace/model';
 import { RunInputError, checkSnippet, needsEsmHooks } from './input';
 import { defaultNodePath, findExtensionRoot, quoteNodeOption } from './paths';
-import { HAS_PROC, isLive, killTree, pidsWithEnv, signal } from './procs';
+import { HAS_PROC, isLive, killTree, runProcesses, signal } from './procs';
 import { TraceTailer } from './tail';
 import type { RunHandle, RunOptions, RunResult, RunSummary } from './types';
 
@@ -169,7 +169,7 @@ export class Run implements RunHandle {
   /** Every live process of the run: by the run id in its environment, the process group, and
    *  the pids the trace reported (covers platforms without /proc). */
   private findLive = (): number[] => {
-    const pids = new Set(pidsWithEnv(`${RUN_ID_ENV}=${this.runId}`));
+    const pids = new Set(runProcesses(`${RUN_ID_ENV}=${this.runId}`, this.child.pid));
     for (const pid of this.started.keys()) if (!this.exited.has(pid) && this.belongsToRun(pid)) pids.add(pid);
     const main = this.child.pid;
     if (main !== undefined && this.child.exitCode === null && this.child.signalCode === null) pids.add(main);
@@ -177,7 +177,7 @@ export class Run implements RunHandle {
   };
 
   private belongsToRun(pid: number): boolean {
-    // With /proc, pidsWithEnv already found every process of the run; a traced pid it did not
+    // With /proc, runProcesses already found every process of the run; a traced pid it did not
     // find has exited (and may have been reused by someone else's process).
     return !HAS_PROC && isLive(pid);
   }

@@ -222,12 +222,12 @@ describe('concurrency-lab CLI', function () {
       onStdout: (t, child) => {
         text += t;
         ready = (text.match(/ ready /g) ?? []).length;
-        if (ready === 2) child.kill('SIGINT');
+        if (ready === 3) child.kill('SIGINT');
       },
     });
     assert.equal(r.code, 130);
     const pids = [...text.matchAll(/ready (\d+)/g)].map((m) => Number(m[1]));
-    assert.equal(pids.length, 2);
+    assert.equal(pids.length, 3);
     assert.deepEqual(survivors(pids), []);
   });
 
