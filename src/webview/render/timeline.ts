@@ -72,13 +72,17 @@ export class TimelineRenderer {
     ctx.strokeStyle = th.grid;
     ctx.lineWidth = 1;
     ctx.beginPath();
+    let labelEnd = -Infinity;
     for (const tk of ticks(f.view, w)) {
       const x = Math.round(xOf(f.view, w, tk.t)) + 0.5;
       ctx.moveTo(x, h - 6);
       ctx.lineTo(x, h);
-      // Labels right of their tick, or left of it when they would run off the edge.
+      // Labels right of their tick, or left of it at the right edge; never over the previous one.
       const tw = ctx.measureText(tk.label).width;
-      ctx.fillText(tk.label, x + 3 + tw > w ? x - 3 - tw : x + 3, h / 2);
+      const lx = x + 3 + tw > w ? x - 3 - tw : x + 3;
+      if (lx < labelEnd + 6) continue;
+      ctx.fillText(tk.label, lx, h / 2);
+      labelEnd = lx + tw;
     }
     ctx.moveTo(0, h - 0.5);
     ctx.lineTo(w, h - 0.5);
