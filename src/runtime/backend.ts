@@ -9,6 +9,9 @@ import { PROCESS_NAME_ENV } from '../trace/channel';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
 import type { ContextKind } from './identity';
 
+/** How long an exited child's control socket may stay open before its exit is reported anyway. */
+const EXIT_GRACE_MS = 200;
+
 /** The file descriptor of a child process's control socket (a socketpair made by spawn). */
 export const CONTROL_FD = 3;
 
@@ -55,7 +58,19 @@ class ProcessChild implements ChildHandle {
       this.exited = true;
       for (const cb of this.exitCbs) cb(code, signal);
     };
-    child.on('exit', done);
+    let socketClosed = false;
+    this.endpoint.onClose(() => (socketClosed = true));
+    child.on('exit', (code, signal) => {
+      // What the child wrote just before exiting (a pool worker's last results) may still be
+      // unread in its socket: report the exit after the socket's end. A grandchild that
+      // inherited the socket could hold it open, hence the time limit.
+      if (socketClosed) return done(code, signal);
+      const timer = setTimeout(() => done(code, signal), EXIT_GRACE_MS);
+      this.endpoint.onClose(() => {
+        clearTimeout(timer);
+        done(code, signal);
+      });
+    });
     child.on('error', () => {
       if (child.exitCode === null && child.signalCode === null && !child.pid) done(null, null);
     });
