@@ -4,6 +4,7 @@
 const path = require('path');
 const webpack = require('webpack');
 const CopyPlugin = require('copy-webpack-plugin');
+const { RuntimeDeclarationsPlugin } = require('./scripts/lib/runtime-declarations.cjs');
 
 const dist = path.resolve(__dirname, 'dist');
 
@@ -55,6 +56,8 @@ module.exports = (_env, argv) => {
       output: { path: path.join(dist, 'runtime'), filename: '[name].js', library: { type: 'commonjs-static' }, devtoolModuleFilenameTemplate: '../../[resource-path]' },
       externals: { vscode: 'commonjs vscode-is-not-available-in-the-runtime' },
       module: { rules: [tsRule('src/runtime/tsconfig.json')] },
+      // dist/runtime/types/: the public API's declarations (BUNDLES.runtimeTypes), for scaffolded examples.
+      plugins: [new RuntimeDeclarationsPlugin(path.resolve(__dirname, 'src/runtime/tsconfig.decl.json'))],
     },
     {
       ...common,

@@ -11,6 +11,9 @@ export const BUNDLES = {
   runtimeTypescript: 'dist/runtime/typescript.js',
   /** Entry script of every child process / worker thread the runtime starts. */
   runtimeChild: 'dist/runtime/child.js',
+  /** Declarations of the runtime's public API (not a webpack entry: written by the runtime config's
+   * RuntimeDeclarationsPlugin); scaffolded examples' tsconfig.json maps `concurrency-lab` here. */
+  runtimeTypes: 'dist/runtime/types/runtime/index.d.ts',
   webview: 'dist/webview/main.js',
   codiconCss: 'dist/webview/codicon.css',
 } as const;

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
 import { EXAMPLES, exampleInfo, isExampleId, isLanguage, type ExampleId, type ExampleInfo, type Family, type Language } from './catalogue';
-import { writeExample } from './write';
+import { writeExample, writeExamplesConfig } from './write';
 
 export interface ScaffoldArgs {
   example?: string;
@@ -79,6 +79,13 @@ async function scaffoldExample(context: vscode.ExtensionContext, family: Family 
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     void vscode.window.showErrorMessage(vscode.l10n.t('Could not create the example: {0}', reason ?? ''));
     return undefined;
+  }
+  try {
+    await writeExamplesConfig(context, vscode.Uri.joinPath(uri, '..'));
+  } catch (err) {
+    // The example runs without it; only the editor's types for 'concurrency-lab' are missing.
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    void vscode.window.showWarningMessage(vscode.l10n.t('The example was created, but its editor types could not be set up: {0}', reason ?? ''));
   }
   await vscode.window.showTextDocument(uri, { preview: false });
   return uri;

@@ -22,8 +22,13 @@ describe('bundle paths', () => {
     }
     for (const [name, rel] of Object.entries(BUNDLES)) {
       if (rel.endsWith('.css')) continue; // copied asset, not an entry
+      if (rel.endsWith('.d.ts')) continue; // declarations, written by the runtime config's plugin (checked below)
       assert.ok(outputs.has(rel), `BUNDLES.${name} = ${rel} is not produced by webpack (outputs: ${[...outputs].join(', ')})`);
     }
+  });
+
+  it('the runtime declarations exist after a build', () => {
+    assert.ok(fs.existsSync(path.join(root, BUNDLES.runtimeTypes)), `${BUNDLES.runtimeTypes} is missing: run npm run build first`);
   });
 
   it('the runtime and CLI bundles never pull in vscode (they run outside VS Code)', () => {
