@@ -52,7 +52,7 @@ module.exports = (_env, argv) => {
       ...common,
       name: 'runtime',
       target: 'node20',
-      entry: { index: './src/runtime/index.ts', preload: './src/runtime/preload.ts', child: './src/runtime/child.ts', loader: './src/runtime/loader/hooks.ts', typescript: './src/runtime/loader/typescript.ts' },
+      entry: { index: './src/runtime/facade.ts', core: './src/runtime/index.ts', preload: './src/runtime/preload.ts', child: './src/runtime/child.ts', loader: './src/runtime/loader/hooks.ts', typescript: './src/runtime/loader/typescript.ts' },
       output: { path: path.join(dist, 'runtime'), filename: '[name].js', library: { type: 'commonjs-static' }, devtoolModuleFilenameTemplate: '../../[resource-path]' },
       externals: { vscode: 'commonjs vscode-is-not-available-in-the-runtime' },
       module: { rules: [tsRule('src/runtime/tsconfig.json')] },

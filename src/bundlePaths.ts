@@ -4,6 +4,8 @@ export const BUNDLES = {
   extension: 'dist/extension.js',
   cli: 'dist/cli.js',
   runtime: 'dist/runtime/index.js',
+  /** The runtime itself; runtime (index.js) is a small re-exporting facade (see src/runtime/facade.ts). */
+  runtimeCore: 'dist/runtime/core.js',
   runtimePreload: 'dist/runtime/preload.js',
   /** ESM module hooks (module.register), loaded only by snippets that need them. */
   runtimeLoader: 'dist/runtime/loader.js',

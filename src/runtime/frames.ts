@@ -4,6 +4,7 @@
 // envelope and a syscall per message. Between threads: a MessagePort (structured clone).
 import type * as net from 'net';
 import { decodePayload, encodeFrame, LENGTH_BYTES } from './codec';
+import { flush as flushTrace, tracing } from './tracer';
 import type { MessagePort, Worker } from 'worker_threads';
 
 export interface Endpoint {
@@ -69,6 +70,9 @@ export class SocketEndpoint implements Endpoint {
     const data = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out, this.outBytes);
     this.out = [];
     this.outBytes = 0;
+    // Causality for the trace: whatever this process emitted before sending is on disk before
+    // another process can react to the message (even if we are killed right after).
+    if (tracing) flushTrace();
     this.inFlight++;
     this.socket.write(data, this.written);
   }
@@ -142,6 +146,7 @@ export class PortEndpoint implements Endpoint {
     port.on('exit', () => this.handleClose());
   }
   send(msg: object): void {
+    if (tracing) flushTrace(); // as in SocketEndpoint.flush()
     // postMessage clones (the same V8 serializer) and throws DataCloneError synchronously.
     this.port.postMessage(msg);
   }
