@@ -429,6 +429,8 @@ export class App {
 
     this.setDisabled('stop', !this.run.live);
     this.setDisabled('follow', !this.run.live);
+    // Following only means something while a run is live; a finished trace shows it off.
+    this.buttons.get('follow')!.checked = this.follow && this.run.live;
     this.setDisabled('rerun', !this.run.canRerun || this.run.live);
     this.setDisabled('exportJsonl', count === 0);
     this.setDisabled('exportChrome', count === 0);

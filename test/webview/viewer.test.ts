@@ -61,6 +61,8 @@ describe('webview: trace viewer page', function () {
     const { page } = v;
     await showTrace(page, 'queue.jsonl');
     await page.click('[data-pid="44002"]');
+    // The selection is drawn in the next animation frame.
+    await page.locator('[data-pid="44002"][aria-selected="true"]').waitFor();
     const outline = await page.locator('[data-pid="44002"]').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { outlineColor: string } }).getComputedStyle(e).outlineColor);
     assert.strictEqual(outline, 'rgb(243, 133, 24)');
     assert.deepStrictEqual(pageErrors(page), []);
