@@ -461,6 +461,14 @@ export class App {
       b.removeAttribute('disabled');
       b.removeAttribute('aria-disabled');
     }
+    // vscode-toolbar-button has no disabled state of its own: disable the button inside it, so a
+    // disabled control leaves the tab order and screen readers announce it as unavailable.
+    const apply = () => {
+      const inner = b.shadowRoot?.querySelector('button');
+      if (inner) inner.disabled = disabled;
+      return inner;
+    };
+    if (!apply()) void (b as ToolbarButton & { updateComplete?: Promise<unknown> }).updateComplete?.then(apply);
   }
 
   // ---- replay ----------------------------------------------------------------------------

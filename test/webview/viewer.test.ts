@@ -81,6 +81,12 @@ describe('webview: trace viewer page', function () {
     assert.ok(names.length >= 12, `toolbar buttons: ${names.length}`);
     for (const n of names) assert.ok(n.length > 0, 'a toolbar button has no accessible name');
     assert.ok(names.includes('Stop run') && names.includes('Run again') && names.includes('Next event'), names.join(', '));
+    // Stop is unavailable for a finished trace: its button is disabled, not just greyed out.
+    const stopDisabled = await page.$eval('vscode-toolbar-button[data-action="stop"]', (e) => {
+      const b = e.shadowRoot && e.shadowRoot.querySelector('button');
+      return Boolean(b && b.disabled);
+    });
+    assert.strictEqual(stopDisabled, true);
     assert.strictEqual(await page.getAttribute('canvas.lanes', 'tabindex'), '0');
     assert.ok(await page.getAttribute('canvas.lanes', 'aria-label'));
     assert.strictEqual(await page.getAttribute('.scrubber', 'aria-label'), 'Replay position');
