@@ -69,3 +69,12 @@ export function templatePath(id: ExampleId, language: Language): string {
 
 /** Folder the examples are written into, inside the workspace folder (or global storage). */
 export const EXAMPLES_FOLDER = 'concurrency-lab-examples';
+
+/**
+ * Where the examples folder goes: the first workspace folder, or the extension's global storage
+ * when no folder is open (then the example is still a real file the runner and editor can use).
+ * Generic over the URI type so it is unit-tested without vscode.
+ */
+export function examplesBase<U>(workspaceFolders: readonly { uri: U }[] | undefined, globalStorage: U): U {
+  return workspaceFolders?.[0]?.uri ?? globalStorage;
+}

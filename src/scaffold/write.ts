@@ -3,13 +3,12 @@
 // existing file. Next to it, a tsconfig.json that gives the editor the runtime's types.
 import * as vscode from 'vscode';
 import { BUNDLES } from '../bundlePaths';
-import { EXAMPLES_FOLDER, extensionOf, templatePath, type ExampleId, type Language } from './catalogue';
+import { EXAMPLES_FOLDER, examplesBase, extensionOf, templatePath, type ExampleId, type Language } from './catalogue';
 import { pickFreeName, sameStemNames } from './freeName';
 import { EXAMPLES_CONFIG_FILE, configAction, examplesConfigText } from './tsconfig';
 
 export function examplesFolder(context: vscode.ExtensionContext): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return vscode.Uri.joinPath(folder ? folder.uri : context.globalStorageUri, EXAMPLES_FOLDER);
+  return vscode.Uri.joinPath(examplesBase(vscode.workspace.workspaceFolders, context.globalStorageUri), EXAMPLES_FOLDER);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {

@@ -4,13 +4,19 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { EXAMPLES, EXAMPLE_IDS, LANGUAGES, examplesOf, templatePath } from '../../../src/scaffold/catalogue';
+import { EXAMPLES, EXAMPLE_IDS, LANGUAGES, examplesBase, examplesOf, templatePath } from '../../../src/scaffold/catalogue';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('example catalogue', () => {
   it('has exactly the ids issue #6 names, in the seed order', () => {
     assert.deepStrictEqual(EXAMPLE_IDS, ['process', 'pool-apply-async', 'pool-apply', 'pool-map', 'queue', 'pipe', 'pipe-duplex', 'processes-vs-threads']);
+  });
+
+  it('writes into the first workspace folder, or global storage when no folder is open', () => {
+    assert.strictEqual(examplesBase([{ uri: '/ws/a' }, { uri: '/ws/b' }], '/global'), '/ws/a');
+    assert.strictEqual(examplesBase([], '/global'), '/global');
+    assert.strictEqual(examplesBase(undefined, '/global'), '/global');
   });
 
   it('gives every family command at least one example', () => {
