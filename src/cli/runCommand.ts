@@ -6,7 +6,7 @@ import * as path from 'path';
 import { isatty } from 'tty';
 import { startRun } from '../runner';
 import type { Command } from './args';
-import { checkWritable, writeTrace } from './traceFiles';
+import { checkWritable, isChrome, writeTrace } from './traceFiles';
 
 export const TIMEOUT_EXIT = 124;
 
@@ -29,6 +29,8 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     // Piped or redirected input reaches the snippet; a terminal cannot (the run is a background
     // process group, which the terminal would stop on its first read).
     stdin: isatty(0) ? 'ignore' : 'inherit',
+    // A native trace is written from the channel's own lines (see writeTrace).
+    keepLines: cmd.trace !== undefined && !isChrome(cmd.trace),
     // Straight through, as bytes: binary output passes unharmed. Writes to pipes, files and
     // terminals are synchronous in Node on Linux, so a fast snippet cannot pile up memory here.
     onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
@@ -42,7 +44,7 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
   for (const s of signals) process.on(s, onSignal);
   try {
     const result = await handle.done;
-    if (cmd.trace) writeTrace(cmd.trace, result.header, result.events);
+    if (cmd.trace) writeTrace(cmd.trace, result.header, result.events, result.lines);
     if (result.malformed) io.warn(`${result.malformed} malformed line(s) on the trace channel were skipped`);
     const s = result.summary;
     if (s.reason === 'timeout') {

@@ -19,7 +19,7 @@ export interface LoadedTrace {
   malformed: number;
 }
 
-const isChrome = (file: string) => path.extname(file).toLowerCase() === '.json';
+export const isChrome = (file: string): boolean => path.extname(file).toLowerCase() === '.json';
 
 function readText(file: string): string {
   try {
@@ -52,11 +52,13 @@ export function readTrace(file: string): LoadedTrace {
   return { header: parsed.header, events: parsed.events, malformed: parsed.malformed };
 }
 
-/** The native format, written in chunks: a big trace is never one giant string in memory. */
-function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent[]): void {
+/** The native format, written in chunks: a big trace is never one giant string in memory. An
+ *  event's line as it came from the trace channel (`lines`) is written unchanged: it is valid JSON
+ *  of that very event, and serialising 100,000s of events again cost more than capturing them. */
+function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent[], lines?: ReadonlyMap<TraceEvent, string>): void {
   let chunk = serializeJsonl(header, []);
   for (const e of events) {
-    chunk += JSON.stringify(e) + '\n';
+    chunk += (lines?.get(e) ?? JSON.stringify(e)) + '\n';
     if (chunk.length > 1 << 20) {
       fs.writeSync(fd, chunk);
       chunk = '';
@@ -65,12 +67,12 @@ function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent
   if (chunk) fs.writeSync(fd, chunk);
 }
 
-export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[]): void {
+export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[], lines?: ReadonlyMap<TraceEvent, string>): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'w');
     if (isChrome(file)) fs.writeSync(fd, JSON.stringify(toChromeTrace(header, events)));
-    else writeJsonl(fd, header, events);
+    else writeJsonl(fd, header, events, lines);
   } catch (err) {
     throw new InputError(`${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   } finally {

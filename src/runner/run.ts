@@ -67,7 +67,7 @@ export class Run implements RunHandle {
     this.header = makeHeader({ ts: now(), file, argv: args, context });
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lab-run-'));
     this.runId = randomBytes(8).toString('hex');
-    this.tailer = new TraceTailer(this.dir);
+    this.tailer = new TraceTailer(this.dir, options.keepLines);
 
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [k, v] of Object.entries(options.env ?? {})) {
@@ -268,7 +268,7 @@ export class Run implements RunHandle {
     this.publish(tail);
     const events = byTime(this.allEvents.slice());
     const summary = summarize(events, mainPid, main.code, main.signal, reason);
-    return { header: this.header, events, summary, malformed: this.tailer.malformed };
+    return { header: this.header, events, summary, malformed: this.tailer.malformed, lines: this.tailer.lines };
   }
 }
 

@@ -33,6 +33,9 @@ export interface RunOptions {
   stdin?: 'ignore' | 'inherit';
   /** Folder holding dist/runtime (default: found from the runner's own location). */
   extensionRoot?: string;
+  /** Keep each channel event's line text (RunResult.lines), so a native trace can be written
+   *  without serialising every event again. Costs the lines' memory; default off. */
+  keepLines?: boolean;
 }
 
 /** What concurrencyLab.runFile resolves with (issue #2's contract). */
@@ -51,6 +54,9 @@ export interface RunResult {
   summary: RunSummary;
   /** Lines on the trace channel that were not valid events. */
   malformed: number;
+  /** With keepLines: each event's line as read from the channel (the runner's own events, such as
+   *  run.end, have none). */
+  lines?: ReadonlyMap<TraceEvent, string>;
 }
 
 export interface RunHandle {

@@ -37,4 +37,19 @@ describe('TraceTailer', () => {
     t.close();
     assert.equal(t.malformed, 4, 'a line cut short by a dying writer counts too');
   });
+
+  it("with keepLines, keeps each valid event's line exactly as written (and none for broken ones)", () => {
+    const t = new TraceTailer(dir, true);
+    const spaced = '{ "kind": "output", "ts": 3, "pid": 7, "stream": "stderr", "text": "é\\u00e9" }';
+    fs.writeFileSync(path.join(dir, '7-0.jsonl'), [ev(7, 1), 'garbage', '', spaced, ''].join('\n'));
+    const events = t.read();
+    assert.deepEqual(
+      events.map((e) => t.lines?.get(e)),
+      [ev(7, 1), spaced],
+    );
+    assert.equal(t.lines?.size, 2);
+    assert.equal(t.malformed, 1);
+    t.close();
+    assert.equal(new TraceTailer(dir).lines, undefined, 'off by default: the lines cost memory');
+  });
 });
