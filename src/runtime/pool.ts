@@ -63,11 +63,17 @@ interface Slot {
   exitSent: boolean;
   inflight: Task[];
   assigned: number;
+  /** When the worker last ran out of work (a counter): dispatch prefers the longest idle. */
+  idleSince: number;
   initError?: ErrorRecord;
   record: ChildRecord;
 }
 
 let poolCounter = 0;
+
+function idleKey(slot: Slot): number {
+  return slot.inflight.length ? Number.MAX_SAFE_INTEGER : slot.idleSince;
+}
 
 /** Python's default chunksize for map: about four chunks per worker. */
 export function defaultChunksize(items: number, workers: number): number {
@@ -98,6 +104,7 @@ export class Pool {
   private outstanding = 0;
   private nextTaskId = 0;
   private dispatchScheduled = false;
+  private idleClock = 0;
   private refed = true;
   private bootFailures = 0;
   private broken: Error | undefined;
@@ -158,6 +165,7 @@ export class Pool {
       exitSent: false,
       inflight: [],
       assigned: 0,
+      idleSince: 0,
       record: { name, pid: handle.pid, daemon: true, handle, exited, view: { name, pid: handle.pid, daemon: true } },
     };
     this.slots.add(slot);
@@ -183,11 +191,13 @@ export class Pool {
           if (ok) task.done(true, v);
           else task.done(false, errorFromRecord(v as ErrorRecord));
         }
+        if (slot.inflight.length === 0) slot.idleSince = ++this.idleClock;
         this.afterProgress(slot);
         return;
       }
       case 'ready':
         slot.ready = true;
+        slot.idleSince = ++this.idleClock;
         this.bootFailures = 0;
         this.afterProgress(slot);
         return;
@@ -282,7 +292,9 @@ export class Pool {
     let left = this.pending.length - this.head;
     if (!left) return;
     const live = [...this.slots].filter((s) => !s.exitSent);
-    const ready = live.filter((s) => s.ready);
+    // Longest-idle worker first (busy ones last), as Python's workers pulling from one shared
+    // queue: one awaited apply() after another rotates over the pool instead of reusing one worker.
+    const ready = live.filter((s) => s.ready).sort((x, y) => idleKey(x) - idleKey(y));
     if (!ready.length) return;
     const per = Math.max(1, Math.min(MAX_INFLIGHT, Math.floor(left / (2 * live.length))));
     const batches = new Map<Slot, WireTask[]>();

@@ -103,12 +103,14 @@ for (const context of ['process', 'thread'] as const) {
       }
     });
 
-    it('Pool(3) + 6 awaited apply calls: no two tasks overlap', async () => {
+    it('Pool(3) + 6 awaited apply calls: no two tasks overlap, yet they rotate over all 3 workers', async () => {
       const run = await runFixture('pool_seed.mjs', ['sync', '200'], context);
       ok(run);
       const spans = taskSpans(run.events);
       assert.equal(spans.length, 6);
       assert.equal(maxOverlap(spans.map((s) => s.span)), 1);
+      // As the seed's Python output: the longest-idle worker takes the next task.
+      assert.equal(new Set(spans.map((s) => s.worker)).size, 3, `workers: ${spans.map((s) => s.worker).join(' ')}`);
     });
 
     it('Queue seed: 6 puts and 6 gets with matching message ids', async () => {
