@@ -241,6 +241,8 @@ describe('concurrency-lab CLI', function () {
     assert.equal(native.header?.file, fixture('three-children.cjs'));
     assert.equal(native.events.filter((e) => e.kind === 'process.start').length, 4);
     assert.equal(native.events.at(-1)?.kind, 'run.end');
+    // Written from the channel's own lines, yet merged on the shared clock like the events.
+    assert.ok(native.events.every((e, i) => i === 0 || native.events[i - 1].ts <= e.ts), 'lines in ts order');
     const chrome = JSON.parse(fs.readFileSync(json, 'utf8'));
     assert.deepEqual(chromeTraceProblems(chrome), []);
     assert.equal(chrome.traceEvents.filter((e: { name: string }) => e.name === 'process_name').length, 4);
