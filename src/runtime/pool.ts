@@ -499,6 +499,8 @@ export class Pool {
 
 /** parts.flat(), several times faster for a few large arrays. */
 function concatParts<R>(parts: R[][]): R[] {
+  // Array.prototype.concat copies packed arrays in bulk; the argument count must stay small.
+  if (parts.length <= 64) return ([] as R[]).concat(...parts);
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Array<R>(n);

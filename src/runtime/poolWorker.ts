@@ -129,10 +129,16 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
           result = fn(...args);
           if (isThenable(result)) result = await result;
         } else {
+          // A map chunk: the per-item loop is the whole cost of tiny tasks, so the star/plain
+          // choice is made once and only objects are checked for a `then`.
+          const n = args.length;
           const out: unknown[] = [];
-          for (const item of args) {
-            let r = task.m === 2 ? fn(...(item as unknown[])) : fn(item);
-            if (isThenable(r)) r = await r;
+          const star = task.m === 2;
+          for (let i = 0; i < n; i++) {
+            let r = star ? fn(...(args[i] as unknown[])) : fn(args[i]);
+            if (typeof r === 'object' || typeof r === 'function') {
+              if (isThenable(r)) r = await r;
+            }
             out.push(r);
           }
           result = out;
