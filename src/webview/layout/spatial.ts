@@ -4,7 +4,7 @@
 
 import type { OutputEvent, ErrorEvent } from '../../trace/events';
 import type { MessageArrow, TaskSpan, TraceModel } from '../../trace/model';
-import { laneKey } from './lanes';
+import { laneKey, rowOf } from './lanes';
 import { lowerBound } from './replay';
 
 export type Mark = { ts: number; event: OutputEvent | ErrorEvent };
@@ -16,6 +16,15 @@ export interface LaneItems {
   maxTaskDur: number;
   /** Output lines and errors, sorted by ts. */
   marks: Mark[];
+  /**
+   * The same times as flat arrays, which the per-frame loops read instead of the objects (they
+   * visit every visible item; contiguous numbers are several times cheaper than scattered
+   * objects): task starts, task ends (NaN while open when the index was built; the span itself
+   * has the end once it is known), mark times.
+   */
+  taskStarts: Float64Array;
+  taskEnds: Float64Array;
+  markTs: Float64Array;
 }
 
 export interface TraceIndex {
@@ -25,10 +34,12 @@ export interface TraceIndex {
   maxMessageDur: number;
 }
 
+const EMPTY = new Float64Array(0);
+
 const lane = (m: Map<string, LaneItems>, key: string): LaneItems => {
   let l = m.get(key);
   if (!l) {
-    l = { tasks: [], maxTaskDur: 0, marks: [] };
+    l = { tasks: [], maxTaskDur: 0, marks: [], taskStarts: EMPTY, taskEnds: EMPTY, markTs: EMPTY };
     m.set(key, l);
   }
   return l;
@@ -52,6 +63,9 @@ export function buildIndex(model: TraceModel, now: number): TraceIndex {
   for (const l of lanes.values()) {
     sortIfNeeded(l.tasks, (t) => t.start!);
     sortIfNeeded(l.marks, (m) => m.ts);
+    l.taskStarts = Float64Array.from(l.tasks, (t) => t.start!);
+    l.taskEnds = Float64Array.from(l.tasks, (t) => t.end ?? NaN);
+    l.markTs = Float64Array.from(l.marks, (m) => m.ts);
   }
   const messages = model.messages.filter((m) => m.sendTs !== undefined || m.recvTs !== undefined);
   sortIfNeeded(messages, messageStart);
@@ -76,14 +90,14 @@ function sortIfNeeded<T>(a: T[], key: (x: T) => number): void {
 
 /** Index range [from, to) of tasks that may intersect [t0, t1]. */
 export function visibleTasks(l: LaneItems, t0: number, t1: number): [number, number] {
-  const from = lowerBound((i) => l.tasks[i]!.start!, l.tasks.length, t0 - l.maxTaskDur);
-  const to = lowerBound((i) => l.tasks[i]!.start!, l.tasks.length, t1 + 1e-9);
+  const from = lowerBound((i) => l.taskStarts[i]!, l.tasks.length, t0 - l.maxTaskDur);
+  const to = lowerBound((i) => l.taskStarts[i]!, l.tasks.length, t1 + 1e-9);
   return [from, to];
 }
 
 export function visibleMarks(l: LaneItems, t0: number, t1: number): [number, number] {
-  const from = lowerBound((i) => l.marks[i]!.ts, l.marks.length, t0);
-  const to = lowerBound((i) => l.marks[i]!.ts, l.marks.length, t1 + 1e-9);
+  const from = lowerBound((i) => l.markTs[i]!, l.marks.length, t0);
+  const to = lowerBound((i) => l.markTs[i]!, l.marks.length, t1 + 1e-9);
   return [from, to];
 }
 
@@ -91,6 +105,32 @@ export function visibleMessages(idx: TraceIndex, t0: number, t1: number): [numbe
   const from = lowerBound((i) => messageStart(idx.messages[i]!), idx.messages.length, t0 - idx.maxMessageDur);
   const to = lowerBound((i) => messageStart(idx.messages[i]!), idx.messages.length, t1 + 1e-9);
   return [from, to];
+}
+
+/**
+ * The index's messages as flat numbers for the per-frame loop: send/receive times (NaN when not
+ * known) and sender/receiver rows (-1 when the lane has no row). Resolving rows per message per
+ * frame (string keys, map lookups) was most of a zoomed-out frame at 200k messages, and rows only
+ * change when the tree does, so this is built once per index and row layout.
+ */
+export interface MessageRows {
+  send: Float64Array;
+  recv: Float64Array;
+  fromRow: Int32Array;
+  toRow: Int32Array;
+}
+
+export function messageRows(messages: readonly MessageArrow[], lanes: ReadonlyMap<string, number>): MessageRows {
+  const n = messages.length;
+  const r: MessageRows = { send: new Float64Array(n), recv: new Float64Array(n), fromRow: new Int32Array(n), toRow: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const m = messages[i]!;
+    r.send[i] = m.sendTs ?? NaN;
+    r.recv[i] = m.recvTs ?? NaN;
+    r.fromRow[i] = rowOf(lanes, m.fromPid, m.fromTid) ?? -1;
+    r.toRow[i] = rowOf(lanes, m.toPid, m.toTid) ?? -1;
+  }
+  return r;
 }
 
 /** Distance from point (px, py) to the segment (x0, y0)-(x1, y1), for picking arrows. */

@@ -9,7 +9,7 @@ import { AXIS_HEIGHT, LIFE_HEIGHT, LIFE_TOP, MARK_HEIGHT, PICK_SLOP, ROW_HEIGHT,
 import { laneKey, rowOf, visibleRows, type Row } from '../layout/lanes';
 import { isFailure, processStateAt, threadStateAt } from '../layout/replay';
 import { xOf, type Viewport } from '../layout/scale';
-import { distanceToSegment, visibleMarks, visibleMessages, visibleTasks, type TraceIndex } from '../layout/spatial';
+import { distanceToSegment, messageRows, visibleMarks, visibleMessages, visibleTasks, type MessageRows, type TraceIndex } from '../layout/spatial';
 import { ticks } from '../layout/ticks';
 import type { Selection } from '../selection';
 import type { Theme } from './theme';
@@ -46,7 +46,13 @@ function fitCanvas(c: HTMLCanvasElement): { w: number; h: number; ctx: CanvasRen
   return { w, h, ctx };
 }
 
+/** Up to this many rows, dense arrows are de-duplicated with a rows x rows table (256 rows: 1 MB). */
+const MAX_PAIR_TABLE_ROWS = 256;
+
 export class TimelineRenderer {
+  /** messageRows() of the last frame's index and row layout; both are replaced, never mutated, when they change. */
+  private messageRowsCache: { index: TraceIndex; lanes: ReadonlyMap<string, number>; rows: MessageRows } | undefined;
+
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly axis: HTMLCanvasElement,
@@ -233,13 +239,17 @@ export class TimelineRenderer {
       }
       runX0 = runX1 = NaN;
     };
+    const { taskStarts, taskEnds, tasks } = items;
+    const at = f.at ?? Infinity;
     for (let i = from; i < to; i++) {
-      const t = items.tasks[i]!;
-      const end = t.end !== undefined && t.end <= (f.at ?? Infinity) ? t.end : openEnd;
+      // Only spans open when the index was built are read from the objects (they may have ended since).
+      let e = taskEnds[i]!;
+      if (Number.isNaN(e)) e = tasks[i]!.end ?? NaN;
+      const end = e <= at ? e : openEnd;
       if (end < a0) continue;
-      const x0 = X(t.start!);
+      const x0 = X(taskStarts[i]!);
       const x1 = X(end);
-      if (x1 - x0 < 2 && t !== sel) {
+      if (x1 - x0 < 2 && (sel === undefined || tasks[i] !== sel)) {
         if (x0 <= runX1 + 1) runX1 = Math.max(runX1, x1);
         else {
           if (!Number.isNaN(runX0)) flushRun();
@@ -249,19 +259,21 @@ export class TimelineRenderer {
         continue;
       }
       if (!Number.isNaN(runX0)) flushRun();
+      const t = tasks[i]!;
       this.drawTask(ctx, f, t, x0, x1, y, w, t === sel);
     }
     if (!Number.isNaN(runX0)) flushRun();
 
     const [m0, m1] = visibleMarks(items, a0, a1);
     let lastX = -Infinity;
+    const { markTs } = items;
+    const selectedEvent = f.selection?.kind === 'event' ? f.selection.event : undefined;
     for (let i = m0; i < m1; i++) {
-      const m = items.marks[i]!;
-      const x = Math.round(X(m.ts));
-      const selected = f.selection?.kind === 'event' && f.selection.event === m.event;
+      const x = Math.round(X(markTs[i]!));
+      const selected = selectedEvent !== undefined && selectedEvent === items.marks[i]!.event;
       if (x === lastX && !selected) continue;
       lastX = x;
-      const e = m.event;
+      const e = items.marks[i]!.event;
       if (e.kind === 'error') {
         ctx.fillStyle = th.failure;
         ctx.beginPath();
@@ -314,29 +326,71 @@ export class TimelineRenderer {
     }
   }
 
+  private pairTableCache = new Float64Array(0);
+
+  private pairTable(size: number): Float64Array {
+    if (this.pairTableCache.length < size) this.pairTableCache = new Float64Array(size);
+    const t = this.pairTableCache.subarray(0, size);
+    t.fill(NaN);
+    return t;
+  }
+
+  private messageRowsFor(f: FrameInput): MessageRows {
+    const c = this.messageRowsCache;
+    if (c && c.index === f.index && c.lanes === f.lanes) return c.rows;
+    const rows = messageRows(f.index.messages, f.lanes);
+    this.messageRowsCache = { index: f.index, lanes: f.lanes, rows };
+    return rows;
+  }
+
   private drawMessages(ctx: CanvasRenderingContext2D, f: FrameInput, X: (t: number) => number, w: number, h: number, a0: number, a1: number, limit: number): void {
     const th = f.theme;
     const [from, to] = visibleMessages(f.index, a0, a1);
     const dense = to - from > 3000;
-    const seen = dense ? new Set<number>() : undefined;
+    // Per row pair (and per sender for stubs): the last arrow's rounded ends; a Set of keys for
+    // very many rows, where that table would be too big.
+    const nRows = f.rows.length;
+    const pairs = nRows * nRows;
+    const lastSeen = dense && nRows <= MAX_PAIR_TABLE_ROWS ? this.pairTable(2 * (pairs + nRows)) : undefined;
+    const seen = dense && !lastSeen ? new Set<number>() : undefined;
     const selected = f.selection?.kind === 'message' ? f.selection.message : undefined;
     const selectedPid = f.selection?.kind === 'process' ? f.selection.pid : undefined;
     const paths: Record<'queue' | 'pipe', Path2D> = { queue: new Path2D(), pipe: new Path2D() };
     const heads: Record<'queue' | 'pipe', Path2D> = { queue: new Path2D(), pipe: new Path2D() };
     const inflight = new Path2D();
     const highlighted: MessageArrow[] = [];
+    const { send, recv, fromRow, toRow } = this.messageRowsFor(f);
+    const half = ROW_HEIGHT / 2 - f.scrollTop;
+    const stubEnd = Math.min(limit, f.now);
     for (let i = from; i < to; i++) {
+      // The same geometry as arrowGeometry(), on the flat arrays (this loop sees every visible message).
+      const s = send[i]!;
+      if (!(s <= limit)) continue;
+      const r0 = fromRow[i]!;
+      if (r0 < 0) continue;
+      const rv = recv[i]!;
+      const r1 = toRow[i]!;
+      const flying = !(rv <= limit && r1 >= 0);
+      const x0 = X(s);
+      const y0 = r0 * ROW_HEIGHT + half;
+      const x1 = flying ? X(Math.max(stubEnd, s)) : X(rv);
+      const y1 = flying ? y0 : r1 * ROW_HEIGHT + half;
       const m = f.index.messages[i]!;
-      const geo = arrowGeometry(f, m, X, limit);
-      if (!geo) continue;
-      const { x0, y0, x1, y1, flying } = geo;
       if (Math.max(x0, x1) < 0 || Math.min(x0, x1) > w || Math.max(y0, y1) < 0 || Math.min(y0, y1) > h) continue;
       if (m === selected || (selectedPid !== undefined && (m.fromPid === selectedPid || m.toPid === selectedPid))) {
         highlighted.push(m);
         continue;
       }
-      if (seen) {
-        // Many arrows share the same pixels when zoomed out; draw each distinct one once.
+      if (lastSeen) {
+        // Many arrows share the same pixels when zoomed out; draw each distinct one once. Messages
+        // come in time order, so a repeat is the previous arrow between the same two rows.
+        const slot = 2 * (flying ? pairs + r0 : r0 * nRows + r1);
+        const rx0 = Math.round(x0);
+        const rx1 = Math.round(x1);
+        if (lastSeen[slot] === rx0 && lastSeen[slot + 1] === rx1) continue;
+        lastSeen[slot] = rx0;
+        lastSeen[slot + 1] = rx1;
+      } else if (seen) {
         const key = ((Math.round(x0) * 4099 + Math.round(x1)) * 8191 + Math.round(y0)) * 131 + Math.round(y1);
         if (seen.has(key)) continue;
         seen.add(key);

@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { TraceModel } from '../../../src/trace/model';
 import type { TraceEvent } from '../../../src/trace/events';
-import { buildIndex, distanceToSegment, visibleMarks, visibleMessages, visibleTasks } from '../../../src/webview/layout/spatial';
+import { buildIndex, distanceToSegment, messageRows, visibleMarks, visibleMessages, visibleTasks } from '../../../src/webview/layout/spatial';
 
 function model(): TraceModel {
   const ev: TraceEvent[] = [{ kind: 'process.start', ts: 0, pid: 1, ppid: 0, name: 'main' }];
@@ -44,6 +44,28 @@ describe('webview layout: spatial index', () => {
     const [a, b] = visibleMessages(idx, 1000, 1100);
     const inWindow = idx.messages.slice(a, b).filter((m) => (m.recvTs ?? 2000) >= 1000 && m.sendTs! <= 1100);
     assert.deepStrictEqual(inWindow.map((m) => m.msgId).sort(), ['10', '11', 'never']);
+  });
+
+  it('keeps flat copies of task and mark times in index order, open tasks as NaN', () => {
+    const m = model();
+    m.add({ kind: 'task.start', ts: 3000, pid: 2, poolId: 'p', taskId: 200, fn: 'f' });
+    const lane = buildIndex(m, 4000).lanes.get('2')!;
+    assert.deepStrictEqual(Array.from(lane.taskStarts), lane.tasks.map((t) => t.start));
+    assert.deepStrictEqual(Array.from(lane.taskEnds), lane.tasks.map((t) => t.end ?? NaN));
+    assert.ok(Number.isNaN(lane.taskEnds[lane.taskEnds.length - 1]!), 'the open task has no end yet');
+    assert.deepStrictEqual(Array.from(lane.markTs), lane.marks.map((k) => k.ts));
+  });
+
+  it('resolves each message to its sender and receiver rows once', () => {
+    const idx = buildIndex(model(), 2000);
+    // Row 0: pid 1, row 1: pid 2. A lane without a row (pid 2 hidden) resolves to -1.
+    const both = messageRows(idx.messages, new Map([['1', 0], ['2', 1]]));
+    const i = idx.messages.findIndex((x) => x.msgId === '3');
+    assert.deepStrictEqual([both.send[i], both.recv[i], both.fromRow[i], both.toRow[i]], [300, 330, 0, 1]);
+    const never = idx.messages.findIndex((x) => x.msgId === 'never');
+    assert.ok(Number.isNaN(both.recv[never]!), 'not received: NaN');
+    const onlyMain = messageRows(idx.messages, new Map([['1', 0]]));
+    assert.strictEqual(onlyMain.toRow[i], -1);
   });
 
   it('measures the distance from a point to an arrow', () => {
