@@ -24,6 +24,8 @@ class TracePanel implements TraceViewer {
   private panelDisposables: vscode.Disposable[] = [];
   private readonly session: ViewerSession;
 
+  private pendingSave: Promise<void> = Promise.resolve();
+
   constructor(private readonly context: vscode.ExtensionContext) {
     this.session = new ViewerSession({ post: (m) => this.post(m) });
   }
@@ -42,10 +44,16 @@ class TracePanel implements TraceViewer {
     const file = handle.header.file;
     this.session.attach(handle, file ? path.basename(file) : vscode.l10n.t('Run'), actions?.rerun);
     this.updateTitle();
-    handle.done.then(
+    // Tracked so deactivate (a window reload) can wait for the save the restored panel reads.
+    this.pendingSave = handle.done.then(
       (result) => this.saveLastRun(result.header, result.events),
       () => undefined,
     );
+  }
+
+  /** Resolves once the last finished run is saved for restoring after a reload. */
+  flush(): Promise<void> {
+    return this.pendingSave;
   }
 
   shownPids(): number[] {

@@ -12,6 +12,8 @@ export interface TraceViewer {
   show(): Promise<void>;
   /** Streams a live run into the panel; Stop in the panel calls handle.stop(). */
   attachRun(handle: RunHandle, actions?: RunActions): void;
+  /** Resolves when pending work that must outlive a reload (saving the last run) is done. */
+  flush(): Promise<void>;
   /** pids the panel's process list currently shows (for tests and other extensions). */
   shownPids(): number[];
 }

@@ -27,6 +27,8 @@ describe('trace panel after a window reload (packaged .vsix in code-server)', ()
     await runCommand(page, 'Concurrency Lab: Run File with Tracing');
     const before = webviewFrame(page);
     await before.locator('[role="treeitem"][data-pid][data-state="exited"]').nth(3).waitFor({ timeout: 60_000 });
+    // The run is over (summary shows its exit) before the reload, as a user would see it.
+    await before.locator('[data-testid="summary"]', { hasText: /exit \d+/ }).waitFor({ timeout: 60_000 });
     const pidsBefore = await before.locator('[role="treeitem"][data-pid]').evaluateAll((els) => els.map((e) => e.getAttribute('data-pid')));
     const summaryBefore = await before.locator('[data-testid="summary"]').textContent();
 
