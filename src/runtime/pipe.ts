@@ -7,6 +7,7 @@ import { Mailbox, type Item } from './mailbox';
 import { checkTimeout } from './process';
 import { newMsgId } from './queue';
 import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
+import { callerLoc } from './callsite';
 import { emit, tracing } from './tracer';
 
 export class Connection<T = unknown> {
@@ -65,7 +66,7 @@ export class Connection<T = unknown> {
         throw new ProcessError(MESSAGES.uncloneable('a pipe message', findUncloneable(obj) ?? String((err as Error).message)));
       }
     }
-    if (tracing) emit({ kind: 'message.send', channel: 'pipe', channelId: this.pipeId, msgId: id as string, summary: summarize(obj) });
+    if (tracing) emit({ kind: 'message.send', channel: 'pipe', channelId: this.pipeId, msgId: id as string, summary: summarize(obj), loc: callerLoc(this.send) });
   }
 
   /** The next message; rejects with EOFError when the other end is closed and nothing is left. */

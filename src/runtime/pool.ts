@@ -12,6 +12,7 @@ import { mainModule, nextChildIdentity, self, type ContextKind } from './identit
 import type { WireTask } from './poolWorker';
 import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from './serialize';
 import { exportNameOf } from './targets';
+import { callerLoc, callerLocJsonPerTurn } from './callsite';
 import { emit, emitFields, jsonString, tracing } from './tracer';
 
 type Fn = (...args: never[]) => unknown;
@@ -126,7 +127,7 @@ export class Pool {
     this.module = module;
     this.id = `${process.pid}${threadId ? `.${threadId}` : ''}:${++poolCounter}`;
     this.idJson = JSON.stringify(this.id);
-    if (tracing) emit({ kind: 'pool.create', poolId: this.id, processes: n });
+    if (tracing) emit({ kind: 'pool.create', poolId: this.id, processes: n, loc: callerLoc(new.target) });
     installExitHook();
     try {
       for (let i = 0; i < n; i++) this.startWorker();
@@ -336,7 +337,7 @@ export class Pool {
     const id = this.nextTaskId++;
     const task: Task = { id, fn, a, m, done };
     // The summary is not kept on the task (100k live tasks, 100k strings): label() redoes it if needed.
-    if (tracing) emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${JSON.stringify(summarizeTask(task))}`);
+    if (tracing) emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${JSON.stringify(summarizeTask(task))}${callerLocJsonPerTurn(this.id + fn, this.submit, 2)}`);
     this.pending.push(task);
     this.outstanding++;
     this.scheduleDispatch();

@@ -7,6 +7,7 @@ import { MESSAGES, ProcessError } from './errors';
 import { Mailbox, type Item } from './mailbox';
 import { checkTimeout } from './process';
 import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
+import { callerLoc } from './callsite';
 import { emit, tracing } from './tracer';
 
 export interface QueueOptions {
@@ -99,7 +100,7 @@ export class Queue<T = unknown> {
         throw new ProcessError(MESSAGES.uncloneable('a queue item', findUncloneable(item) ?? String((err as Error).message)));
       }
     }
-    if (tracing) emit({ kind: 'message.send', channel: 'queue', channelId: this.id, msgId: id as string, summary: summarize(item) });
+    if (tracing) emit({ kind: 'message.send', channel: 'queue', channelId: this.id, msgId: id as string, summary: summarize(item), loc: callerLoc(this.put) });
     return res ?? Promise.resolve();
   }
 

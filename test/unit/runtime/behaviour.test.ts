@@ -5,6 +5,7 @@
 import { strict as assert } from 'assert';
 import type { MessageEvent, PoolCreateEvent, TaskEndEvent, TaskStartEvent, TraceEvent } from '../../../src/trace/events';
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { FIXTURES, maxOverlap, runFixture, type FixtureRun } from './run';
 
@@ -93,6 +94,14 @@ for (const context of ['process', 'thread'] as const) {
       assert.equal(new Set(spans.map((s) => s.worker)).size, 3);
       const [create] = byKind(run.events, 'pool.create');
       assert.equal(create.processes, 3);
+      // Source locations point at the snippet's own call sites (the panel jumps there).
+      const fixture = path.join(FIXTURES, 'pool_seed.mjs');
+      const lines = fs.readFileSync(fixture, 'utf8').split('\n');
+      const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+      for (const submit of byKind(run.events, 'task.submit')) {
+        assert.deepEqual([submit.loc?.file, submit.loc?.line], [fixture, lineOf('pool.applyAsync(')]);
+      }
+      assert.deepEqual([create.loc?.file, create.loc?.line], [fixture, lineOf('new Pool(')]);
       assert.deepEqual(
         (['pool.close', 'pool.join'] as const).map((k) => byKind(run.events, k).length),
         [1, 1],
@@ -121,6 +130,9 @@ for (const context of ['process', 'thread'] as const) {
       const { sends, recvs } = matchedMessages(run.events, 'queue');
       const urlQueue = sends.find((s) => s.summary === "'url_1'")?.channelId;
       assert.equal(sends.filter((s) => s.channelId === urlQueue).length, 6);
+      const fixture = path.join(FIXTURES, 'queue_seed.mjs');
+      const putLine = fs.readFileSync(fixture, 'utf8').split('\n').findIndex((l) => l.includes('q.put(url)')) + 1;
+      for (const s of sends.filter((e) => e.channelId === urlQueue)) assert.deepEqual([s.loc?.file, s.loc?.line], [fixture, putLine]);
       assert.equal(recvs.filter((s) => s.channelId === urlQueue).length, 6);
     });
 
