@@ -18,6 +18,13 @@ describe('runtime frame codec', () => {
     }
   });
 
+  it('sends big messages (a map chunk, its results) as V8, which is cheaper there, intact', () => {
+    const chunk = { t: 'res', list: [[0, true, Array.from({ length: 10000 }, (_, i) => i * i)]] };
+    const r = roundTrip(chunk);
+    assert.equal(r.tag, 'V');
+    assert.deepEqual(r.value, chunk);
+  });
+
   it('falls back to V8 structured clone for everything JSON would change', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
