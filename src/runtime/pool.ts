@@ -57,6 +57,20 @@ function summarizeTask(t: Task): string {
   return t.m === 0 ? summarizeArgs(a) : a.length === 1 ? summarizeArgs(t.m === 2 ? (a[0] as unknown[]) : [a[0]]) : `(${a.length} items)`;
 }
 
+/**
+ * The task's args summary as JSON. One number/boolean argument (the common tiny task) is
+ * written inline — same text as summarizeArgs gives, without its array, joins and JSON.stringify:
+ * those per-task strings doubled the submitter's young-generation GC when tracing (bench/RESULTS.md).
+ */
+function argsJson(t: Task): string {
+  const a = t.a;
+  if (Array.isArray(a) && a.length === 1 && t.m !== 2) {
+    const v: unknown = a[0];
+    if (typeof v === 'number' || typeof v === 'boolean') return `"(${v})"`;
+  }
+  return JSON.stringify(summarizeTask(t));
+}
+
 interface Slot {
   handle: ChildHandle;
   name: string;
@@ -92,6 +106,8 @@ export class Pool {
 
   readonly id: string;
   private readonly idJson: string;
+  /** callerLocJsonPerTurn keys per function name: concatenating one per task was garbage. */
+  private readonly locKeys = new Map<string, string>();
   readonly processes: number;
   private state: 'RUN' | 'CLOSE' | 'TERMINATE' = 'RUN';
   private readonly context: ContextKind;
@@ -333,11 +349,17 @@ export class Pool {
     if (this.state !== 'RUN') throw new ProcessError(MESSAGES.poolNotRunning);
   }
 
+  private locKey(fn: string): string {
+    let k = this.locKeys.get(fn);
+    if (k === undefined) this.locKeys.set(fn, (k = this.id + fn));
+    return k;
+  }
+
   private submit(fn: string, a: unknown, m: 0 | 1 | 2, done: (ok: boolean, v: unknown) => void): void {
     const id = this.nextTaskId++;
     const task: Task = { id, fn, a, m, done };
     // The summary is not kept on the task (100k live tasks, 100k strings): label() redoes it if needed.
-    if (tracing) emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${JSON.stringify(summarizeTask(task))}${callerLocJsonPerTurn(this.id + fn, this.submit, 2)}`);
+    if (tracing) emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${argsJson(task)}${callerLocJsonPerTurn(this.locKey(fn), this.submit, 2)}`);
     this.pending.push(task);
     this.outstanding++;
     this.scheduleDispatch();
