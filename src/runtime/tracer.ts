@@ -74,6 +74,9 @@ export function jsonString(s: string): string {
   return j;
 }
 
+/** The pid/tid end of every emitFields line, built once rather than per event (it never changes). */
+const idsTail = `,"pid":${process.pid}${threadId !== 0 ? `,"tid":${threadId}` : ''}}`;
+
 /**
  * emit() for hot paths (one event per task): `fields` is the event's JSON members without braces,
  * ts/pid/tid, e.g. `"kind":"task.start","poolId":"1:1","taskId":3,"fn":"f"`. Building that
@@ -82,7 +85,7 @@ export function jsonString(s: string): string {
 export function emitFields(fields: string): void {
   if (!tracing) return;
   // Whole microseconds: formatting an integer is several times cheaper than a fraction.
-  pending.push(`{${fields},"ts":${Math.round(now())},"pid":${process.pid}${threadId !== 0 ? `,"tid":${threadId}` : ''}}`);
+  pending.push(`{${fields},"ts":${Math.round(now())}${idsTail}`);
   if (pending.length >= MAX_PENDING) flush();
   else if (!flushScheduled) {
     flushScheduled = true;
