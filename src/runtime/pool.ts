@@ -44,7 +44,12 @@ interface Task {
   /** Arguments (m = 0) or chunk of items (m = 1, 2), as prepare() left them. */
   a: unknown;
   m: 0 | 1 | 2;
-  done(ok: boolean, value: unknown): void;
+  /** Where the outcome goes: applyAsync passes its AsyncResult itself (no closure per task). */
+  sink: Sink;
+}
+
+interface Sink {
+  settle(ok: boolean, value: unknown): void;
 }
 
 /** "task 3 runTask(1, 2)": names a task in error messages. */
@@ -205,8 +210,8 @@ export class Pool {
           const task = slot.inflight.shift();
           if (!task) break;
           this.outstanding--;
-          if (ok) task.done(true, v);
-          else task.done(false, errorFromRecord(v as ErrorRecord));
+          if (ok) task.sink.settle(true, v);
+          else task.sink.settle(false, errorFromRecord(v as ErrorRecord));
         }
         if (slot.inflight.length === 0) slot.idleSince = ++this.idleClock;
         this.afterProgress(slot);
@@ -245,7 +250,7 @@ export class Pool {
       const [running, ...queued] = slot.inflight;
       if (running) {
         this.outstanding--;
-        running.done(false, new BrokenPoolError(MESSAGES.workerDied(`${slot.name} (pid ${slot.handle.pid})`, describeExit(code, signal), label(running))));
+        running.sink.settle(false, new BrokenPoolError(MESSAGES.workerDied(`${slot.name} (pid ${slot.handle.pid})`, describeExit(code, signal), label(running))));
       }
       // Tasks the dead worker had not started yet go back to the front of the line.
       if (queued.length) {
@@ -283,7 +288,7 @@ export class Pool {
     this.head = 0;
     for (const t of tasks) {
       this.outstanding--;
-      t.done(false, err);
+      t.sink.settle(false, err);
     }
   }
 
@@ -355,9 +360,9 @@ export class Pool {
     return k;
   }
 
-  private submit(fn: string, a: unknown, m: 0 | 1 | 2, done: (ok: boolean, v: unknown) => void): void {
+  private submit(fn: string, a: unknown, m: 0 | 1 | 2, sink: Sink): void {
     const id = this.nextTaskId++;
-    const task: Task = { id, fn, a, m, done };
+    const task: Task = { id, fn, a, m, sink };
     // The summary is not kept on the task (100k live tasks, 100k strings): label() redoes it if needed.
     if (tracing) emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${argsJson(task)}${callerLocJsonPerTurn(this.locKey(fn), this.submit, 2)}`);
     this.pending.push(task);
@@ -372,7 +377,7 @@ export class Pool {
     if (!Array.isArray(args)) throw new ProcessError(`args must be an array, got ${typeof args}`);
     const a = prepare(args, `an argument of ${name}`);
     const result = new AsyncResult<Result<F>>(options.callback, options.errorCallback);
-    this.submit(name, a, 0, (ok, v) => result.settle(ok, v));
+    this.submit(name, a, 0, result);
     return result;
   }
 
@@ -391,7 +396,7 @@ export class Pool {
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     // Check every chunk before submitting any, so a bad item fails the whole call up front.
     const prepared = chunks.map((c) => prepare(c, `an item passed to ${name}`));
-    prepared.forEach((c, i) => this.submit(name, c, star ? 2 : 1, (ok, v) => onChunk(i, ok, v)));
+    prepared.forEach((c, i) => this.submit(name, c, star ? 2 : 1, { settle: (ok, v) => onChunk(i, ok, v) }));
     return chunks.length;
   }
 
@@ -499,7 +504,7 @@ export class Pool {
       }
       for (const t of tasks) {
         this.outstanding--;
-        t.done(false, new ProcessError(MESSAGES.poolTerminated(label(t))));
+        t.sink.settle(false, new ProcessError(MESSAGES.poolTerminated(label(t))));
       }
       this.updateRef();
     }
