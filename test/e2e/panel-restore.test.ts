@@ -1,28 +1,14 @@
 // The trace panel survives a window reload (WebviewPanelSerializer + the saved last run): run the
 // fixture through the UI, reload the workbench, and the restored panel shows the same processes.
 import * as assert from 'assert';
-import { openFile, openWorkbench, runCommand, webviewFrame, type Workbench } from './workbench';
+import { openFile, runCommand, webviewFrame, useWorkbench } from './workbench';
 
 describe('trace panel after a window reload (packaged .vsix in code-server)', () => {
-  let wb: Workbench | undefined;
-
-  before(async function () {
-    this.timeout(180_000);
-    wb = await openWorkbench();
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await wb?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) console.log(`    screenshot: ${await wb.screenshot(this.currentTest.fullTitle())}`);
-  });
+  const workbench = useWorkbench();
 
   it('shows the last run again, with the same pids and summary', async function () {
     this.timeout(120_000);
-    const { page } = wb!;
+    const { page } = workbench();
     await openFile(page, 'three-children.mjs');
     await runCommand(page, 'Concurrency Lab: Run File with Tracing');
     const before = webviewFrame(page);

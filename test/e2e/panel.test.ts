@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openFile, openWorkbench, runCommand, webviewFrame, type Workbench } from './workbench';
+import { openFile, runCommand, webviewFrame, useWorkbench } from './workbench';
 
 interface FixtureTruth {
   pid: number;
@@ -13,24 +13,10 @@ interface FixtureTruth {
 }
 
 describe('trace panel, driven through the UI (packaged .vsix in code-server)', () => {
-  let wb: Workbench | undefined;
-
-  before(async function () {
-    this.timeout(180_000);
-    wb = await openWorkbench();
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await wb?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) console.log(`    screenshot: ${await wb.screenshot(this.currentTest.fullTitle())}`);
-  });
+  const workbench = useWorkbench();
 
   it('Run File with Tracing shows the fixture\'s 4 processes with their pids and ppids', async () => {
-    const { page, workspace } = wb!;
+    const { page, workspace } = workbench();
     const outFile = path.join(workspace, 'three-children.out.json');
     await openFile(page, 'three-children.mjs');
     await runCommand(page, 'Concurrency Lab: Run File with Tracing');

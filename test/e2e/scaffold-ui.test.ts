@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, runCommand, webviewFrame, type Workbench } from './workbench';
+import { openFile, runCommand, webviewFrame, useWorkbench } from './workbench';
 
 /** Picks the quick pick row showing `text` (typing filters the list, as a user would). */
 async function pick(page: Page, text: string): Promise<void> {
@@ -19,24 +19,10 @@ async function pick(page: Page, text: string): Promise<void> {
 }
 
 describe('scaffold and run an example through the UI (packaged .vsix in code-server)', () => {
-  let wb: Workbench | undefined;
-
-  before(async function () {
-    this.timeout(180_000);
-    wb = await openWorkbench();
-  });
-
-  after(async function () {
-    this.timeout(30_000);
-    await wb?.close();
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) console.log(`    screenshot: ${await wb.screenshot(this.currentTest.fullTitle())}`);
-  });
+  const workbench = useWorkbench();
 
   it('New Example… → Process → JavaScript → Run File with Tracing shows the parent and its 5 children', async () => {
-    const { page, workspace } = wb!;
+    const { page, workspace } = workbench();
     await runCommand(page, 'Concurrency Lab: New Example…');
     await pick(page, 'Process: start 5 children');
     await pick(page, 'JavaScript');
@@ -61,7 +47,7 @@ describe('scaffold and run an example through the UI (packaged .vsix in code-ser
   });
 
   it('the editor title run button starts a run; the status bar counts its processes and stops it on click', async () => {
-    const { page, workspace } = wb!;
+    const { page, workspace } = workbench();
     const marker = path.join(workspace, 'forever.started');
     fs.writeFileSync(
       path.join(workspace, 'forever.mjs'),
@@ -93,7 +79,7 @@ if (isMainProcess()) { new Process({ target: forever, args: [${JSON.stringify(ma
   });
 
   it('the walkthrough\'s Pipe button scaffolds and runs pipe.mjs, shows its trace and checks the step', async () => {
-    const { page, workspace } = wb!;
+    const { page, workspace } = workbench();
     await runCommand(page, 'Welcome: Open Walkthrough...');
     await pick(page, 'Explore processes, pools, queues and pipes');
     const step = page.locator('.getting-started-step[data-step-id$="#explore#pipe"]');

@@ -131,3 +131,26 @@ export async function openFile(page: Page, name: string): Promise<void> {
 export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
+
+/**
+ * Registers the hooks every e2e suite needs — open one workbench for the suite, close it after,
+ * screenshot a failed test — and returns a getter for the workbench. Call inside `describe`.
+ */
+export function useWorkbench(): () => Workbench {
+  let wb: Workbench | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    wb = await openWorkbench();
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await wb?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && wb) console.log(`    screenshot: ${await wb.screenshot(this.currentTest.fullTitle())}`);
+  });
+  return () => {
+    if (!wb) throw new Error('the workbench did not open (see the before hook)');
+    return wb;
+  };
+}
