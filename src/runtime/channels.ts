@@ -13,6 +13,7 @@ import { beforeChildExit, registerFlushable } from './children';
 import { EOFError, Empty, Full, MESSAGES, ProcessError } from './errors';
 import { SocketEndpoint } from './frames';
 import type { Item, Mailbox } from './mailbox';
+import { spinUntil } from './spin';
 
 // ---- owner side ----
 
@@ -98,7 +99,10 @@ function serve(socket: net.Socket): void {
     if (!box) return reply(op.r, Promise.reject(new ProcessError(`unknown channel ${op.b}`)));
     switch (op.t) {
       case 'put': {
-        if (op.p) wrotePipes.add(box);
+        if (op.p) {
+          wrotePipes.add(box);
+          box.feeder = conn;
+        }
         const res = box.put({ v: op.v, id: op.id as string | undefined }, op.k !== false, op.o as number | undefined, token);
         return reply(op.r, res === true ? undefined : res, () => ({}));
       }
@@ -264,6 +268,7 @@ class Client {
   /** The next message pushed for a pipe end; undefined at EOF. */
   recv(box: string): Item | undefined | Promise<Item | undefined> {
     const inbox = this.inbox(box);
+    if (!inbox.items.length && !inbox.eof) spinUntil(this.endpoint, () => inbox.items.length > 0 || inbox.eof);
     if (inbox.items.length) return inbox.items.shift() as Item;
     if (inbox.eof) return undefined;
     this.hold();

@@ -2,6 +2,7 @@
 // unix socket (4-byte length + payload, see codec.ts), with every message sent in one tick
 // written in a single syscall. That is what makes small messages cheap: Node's own IPC costs a JSON
 // envelope and a syscall per message. Between threads: a MessagePort (structured clone).
+import * as fs from 'fs';
 import type * as net from 'net';
 import { decodePayload, encodeFrame, LENGTH_BYTES } from './codec';
 import { flush as flushTrace, tracing } from './tracer';
@@ -22,6 +23,21 @@ export interface Endpoint {
 }
 
 const HEADER = LENGTH_BYTES;
+
+/** Endpoints with sends queued for the end of this tick (see flushAllEndpoints). */
+const scheduledEndpoints = new Set<SocketEndpoint>();
+
+/** Writes every endpoint's queued sends now, e.g. before this thread waits for a reply. */
+export function flushAllEndpoints(): void {
+  for (const e of scheduledEndpoints) e.flush();
+}
+
+/** Frames being delivered right now: a recv() called from inside one must not read ahead. */
+let delivering = 0;
+
+/** Scratch space for readSync(): one read of a socket never exceeds it. */
+let readBuf: Buffer | undefined;
+const READ_BUF_BYTES = 64 * 1024;
 
 export class SocketEndpoint implements Endpoint {
   private out: Buffer[] = [];
@@ -55,6 +71,7 @@ export class SocketEndpoint implements Endpoint {
     this.outBytes += frame.length;
     if (!this.scheduled) {
       this.scheduled = true;
+      scheduledEndpoints.add(this);
       process.nextTick(this.flushCb);
     }
   }
@@ -62,6 +79,7 @@ export class SocketEndpoint implements Endpoint {
   /** Writes everything queued this tick in one go. */
   flush(): void {
     this.scheduled = false;
+    scheduledEndpoints.delete(this);
     if (!this.out.length || this.closed) {
       this.out = [];
       this.outBytes = 0;
@@ -83,6 +101,42 @@ export class SocketEndpoint implements Endpoint {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
+  /**
+   * Whether readSync() may read the socket behind the stream's back: connected, a file
+   * descriptor, and nothing the stream has read but not yet delivered (order must hold).
+   */
+  canReadSync(): boolean {
+    const s = this.socket as net.Socket & { _handle?: { fd?: number } };
+    const fd = s._handle?.fd;
+    return delivering === 0 && !this.closed && !s.connecting && typeof fd === 'number' && fd >= 0 && s.readableLength === 0 && !s.isPaused();
+  }
+
+  /**
+   * One non-blocking read straight from the socket; whole frames are delivered as usual.
+   * Returns false when the socket cannot be read this way any more (EOF or an error: the
+   * stream will see it too), true otherwise (data or nothing yet).
+   */
+  readSync(): boolean {
+    const fd = (this.socket as net.Socket & { _handle?: { fd?: number } })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0 || this.closed) return false;
+    readBuf ??= Buffer.allocUnsafe(READ_BUF_BYTES);
+    let n: number;
+    // EAGAIN is the common case while spinning: skip building a stack trace for it.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      n = fs.readSync(fd, readBuf, 0, READ_BUF_BYTES, null);
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EAGAIN';
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    if (n === 0) return false;
+    // receive() may keep a tail of the chunk for the next frame: give it its own copy.
+    this.receive(Buffer.from(readBuf.subarray(0, n)));
+    return true;
+  }
+
   private receive(chunk: Buffer): void {
     // A frame larger than one read arrives in pieces: collect them and join once it is whole
     // (joining on every piece would copy a large frame over and over).
@@ -101,7 +155,12 @@ export class SocketEndpoint implements Endpoint {
       if (buf.length - off - HEADER < len) break;
       const msg = decodePayload(buf, off + HEADER, off + HEADER + len) as Record<string, unknown>;
       off += HEADER + len;
-      this.messageCb(msg);
+      delivering++;
+      try {
+        this.messageCb(msg);
+      } finally {
+        delivering--;
+      }
     }
     if (off < buf.length) {
       const rest = buf.subarray(off);

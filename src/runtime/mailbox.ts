@@ -2,6 +2,7 @@
 // plus the callers waiting to get, put, poll or join. Local and remote callers go through the
 // same methods (remote ones via channels.ts), so blocking, timeouts and EOF behave alike.
 import { EOFError, Empty, Full, MESSAGES, ProcessError } from './errors';
+import type { SocketEndpoint } from './frames';
 
 export interface Item {
   /** The value: a private clone made at put (or the copy that arrived in a message). */
@@ -38,6 +39,8 @@ export class Mailbox {
   writerClosed = false;
   /** For a pipe end read in another process: every item is pushed there as it arrives. */
   private subscriber: { push(item: Item): void; eof(): void } | undefined;
+  /** For a pipe inbox: the connection its remote writer last sent through (see spin.ts). */
+  feeder: SocketEndpoint | undefined;
   /** Who has taken items (a token per remote connection, or 'local'): prefetch only for a sole consumer. */
   readonly consumers = new Set<object | string>();
 
@@ -45,6 +48,11 @@ export class Mailbox {
     readonly maxsize = 0,
     private readonly eofOnClose = false,
   ) {}
+
+  /** Whether get() would answer now: an item, or EOF of a closed pipe. */
+  answersNow(): boolean {
+    return this.size() > 0 || (this.eofOnClose && this.writerClosed);
+  }
 
   size(): number {
     return this.items.length - this.head;

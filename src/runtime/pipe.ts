@@ -9,6 +9,7 @@ import { newMsgId } from './queue';
 import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
 import { callerLoc } from './callsite';
 import { emit, tracing } from './tracer';
+import { spinUntil } from './spin';
 
 export class Connection<T = unknown> {
   /** @internal */ readonly pipeId: string;
@@ -75,7 +76,10 @@ export class Connection<T = unknown> {
     if (!this.readable) throw new ProcessError(MESSAGES.notReadable);
     const box = localBox(this.inbox);
     let item: Item | undefined;
-    if (box) item = await box.get(true, undefined);
+    if (box) {
+      if (!box.answersNow()) spinUntil(box.feeder, () => box.answersNow());
+      item = await box.get(true, undefined);
+    }
     else {
       item = await (this.client as Client).recv(this.inbox);
       if (!item) throw new EOFError(MESSAGES.eof);
