@@ -13,7 +13,7 @@ import type { WireTask } from './poolWorker';
 import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from './serialize';
 import { exportNameOf } from './targets';
 import { callerLoc, callerLocJsonPerTurn } from './callsite';
-import { emit, emitFields, jsonString, tracing } from './tracer';
+import { beginEvent, emit, endEvent, putBytes, putInt, putText, tracing } from './tracer';
 
 type Fn = (...args: never[]) => unknown;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
@@ -62,18 +62,28 @@ function summarizeTask(t: Task): string {
   return t.m === 0 ? summarizeArgs(a) : a.length === 1 ? summarizeArgs(t.m === 2 ? (a[0] as unknown[]) : [a[0]]) : `(${a.length} items)`;
 }
 
+const ARGS_OPEN = Buffer.from('"(');
+const ARGS_CLOSE = Buffer.from(')"');
+
 /**
- * The task's args summary as JSON. One number/boolean argument (the common tiny task) is
- * written inline — same text as summarizeArgs gives, without its array, joins and JSON.stringify:
- * those per-task strings doubled the submitter's young-generation GC when tracing (bench/RESULTS.md).
+ * Writes the task's args summary (a JSON string) into the event being traced. One number or
+ * boolean argument (the common tiny task) is written without making a string — the same text
+ * summarizeArgs gives: per-task strings multiplied the submitter's young-generation GC work
+ * while 100k tasks were live (bench/RESULTS.md).
  */
-function argsJson(t: Task): string {
+function putArgsSummary(t: Task): void {
   const a = t.a;
   if (Array.isArray(a) && a.length === 1 && t.m !== 2) {
     const v: unknown = a[0];
-    if (typeof v === 'number' || typeof v === 'boolean') return `"(${v})"`;
+    if (typeof v === 'number' && v >= 0 && Number.isSafeInteger(v) && !Object.is(v, -0)) {
+      putBytes(ARGS_OPEN);
+      putInt(v);
+      putBytes(ARGS_CLOSE);
+      return;
+    }
+    if (typeof v === 'number' || typeof v === 'boolean') return putText(`"(${v})"`);
   }
-  return JSON.stringify(summarizeTask(t));
+  putText(JSON.stringify(summarizeTask(t)));
 }
 
 interface Slot {
@@ -111,6 +121,11 @@ export class Pool {
 
   readonly id: string;
   private readonly idJson: string;
+  private readonly submitHead: Buffer;
+  /** This turn's task.submit fragments per function (see fnLocFragment), and the last one used. */
+  private readonly turnFragments = new Map<string, Buffer>();
+  private turnFn: string | undefined;
+  private turnFragment: Buffer | undefined;
   /** callerLocJsonPerTurn keys per function name: concatenating one per task was garbage. */
   private readonly locKeys = new Map<string, string>();
   readonly processes: number;
@@ -148,6 +163,7 @@ export class Pool {
     this.module = module;
     this.id = `${process.pid}${threadId ? `.${threadId}` : ''}:${++poolCounter}`;
     this.idJson = JSON.stringify(this.id);
+    this.submitHead = Buffer.from(`{"kind":"task.submit","poolId":${this.idJson},"taskId":`);
     if (tracing) emit({ kind: 'pool.create', poolId: this.id, processes: n, loc: callerLoc(new.target) });
     installExitHook();
     try {
@@ -354,6 +370,30 @@ export class Pool {
     if (this.state !== 'RUN') throw new ProcessError(MESSAGES.poolNotRunning);
   }
 
+  /**
+   * `,"fn":"square","loc":{…},"args":` of this pool's task.submit events: built once per function
+   * per synchronous turn (the call site is resolved per turn, see callerLocJsonPerTurn), then
+   * reused by pointer comparison — a loop submitting 100k tasks pays for it once.
+   */
+  private fnLocFragment(fn: string): Buffer {
+    if (fn === this.turnFn) return this.turnFragment as Buffer;
+    let b = this.turnFragments.get(fn);
+    if (b === undefined) {
+      if (this.turnFragments.size === 0) queueMicrotask(() => this.endTurn());
+      const loc = callerLocJsonPerTurn(this.locKey(fn), this.submit, 2);
+      this.turnFragments.set(fn, (b = Buffer.from(`,"fn":${JSON.stringify(fn)}${loc},"args":`)));
+    }
+    this.turnFn = fn;
+    this.turnFragment = b;
+    return b;
+  }
+
+  private endTurn(): void {
+    this.turnFragments.clear();
+    this.turnFn = undefined;
+    this.turnFragment = undefined;
+  }
+
   private locKey(fn: string): string {
     let k = this.locKeys.get(fn);
     if (k === undefined) this.locKeys.set(fn, (k = this.id + fn));
@@ -364,7 +404,13 @@ export class Pool {
     const id = this.nextTaskId++;
     const task: Task = { id, fn, a, m, sink };
     // The summary is not kept on the task (100k live tasks, 100k strings): label() redoes it if needed.
-    if (tracing) emitFields(`"kind":"task.submit","poolId":${this.idJson},"taskId":${id},"fn":${jsonString(fn)},"args":${argsJson(task)}${callerLocJsonPerTurn(this.locKey(fn), this.submit, 2)}`);
+    if (tracing) {
+      beginEvent(this.submitHead);
+      putInt(id);
+      putBytes(this.fnLocFragment(fn));
+      putArgsSummary(task);
+      endEvent();
+    }
     this.pending.push(task);
     this.outstanding++;
     this.scheduleDispatch();

@@ -8,7 +8,9 @@ import * as v8 from 'v8';
 import { MESSAGES, ProcessError } from './errors';
 import { decode, errorToRecord, findUncloneable, revive } from './serialize';
 import { findExport, importModule } from './targets';
-import { emit, emitFields, flush, jsonString, tracing } from './tracer';
+import { beginEvent, emit, endEvent, flush, putBytes, putInt, tracing } from './tracer';
+
+const OK_TRUE = Buffer.from(',"ok":true');
 
 /** One task as the pool sends it. `m`: 0 = one call with args `a`; 1 = map chunk; 2 = starmap chunk. */
 export interface WireTask {
@@ -28,6 +30,15 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Promise<void> {
   const poolId = boot.poolId as string;
   const poolJson = JSON.stringify(poolId);
+  // Pre-encoded heads of this worker's hot events (see beginEvent in tracer.ts).
+  const startHead = Buffer.from(`{"kind":"task.start","poolId":${poolJson},"taskId":`);
+  const endHead = Buffer.from(`{"kind":"task.end","poolId":${poolJson},"taskId":`);
+  const fnFragments = new Map<string, Buffer>();
+  const fnFragment = (fn: string): Buffer => {
+    let b = fnFragments.get(fn);
+    if (b === undefined) fnFragments.set(fn, (b = Buffer.from(`,"fn":${JSON.stringify(fn)}`)));
+    return b;
+  };
   const maxTasks = (boot.maxTasksPerChild as number | undefined) ?? 0;
   const queue: WireTask[] = [];
   let head = 0;
@@ -103,8 +114,12 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
     results.push([task.id, ok, ok ? value : errorToRecord(value)]);
     resultFns.push(task.fn);
     if (tracing) {
-      if (ok) emitFields(`"kind":"task.end","poolId":${poolJson},"taskId":${task.id},"ok":true`);
-      else emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: String((value as Error)?.message ?? value) });
+      if (ok) {
+        beginEvent(endHead);
+        putInt(task.id);
+        putBytes(OK_TRUE);
+        endEvent();
+      } else emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: String((value as Error)?.message ?? value) });
     }
   };
 
@@ -117,7 +132,10 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
         head = 0;
       }
       if (tracing) {
-        emitFields(`"kind":"task.start","poolId":${poolJson},"taskId":${task.id},"fn":${jsonString(task.fn)}`);
+        beginEvent(startHead);
+        putInt(task.id);
+        putBytes(fnFragment(task.fn));
+        endEvent();
         // Written before a task that may run long (or kill this worker); batches flush once.
         if (head === queue.length) flush();
       }

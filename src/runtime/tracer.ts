@@ -13,16 +13,28 @@ const traceDir = process.env[TRACE_DIR_ENV];
 export const tracing: boolean = !!traceDir;
 
 let fd: number | undefined;
-let pending: string[] = [];
 let flushScheduled = false;
-/** Events held before a write even within one tick: bounds memory (and GC work) on busy ticks. */
-const MAX_PENDING = 512;
+
+// Events are encoded straight into one byte buffer and written with one writeSync per tick (or
+// per FLUSH_AT bytes). Hot paths (a task's submit/start/end) build their line from pre-encoded
+// fragments and digits, so tracing allocates nothing per task: the submitting process holds
+// 100k live tasks, and per-event strings made its young-generation GC copy them over and over
+// (bench `tracing`, bench/RESULTS.md).
+let out = Buffer.allocUnsafe(128 * 1024);
+/** Bytes in `out`; the ones past `committed` belong to an event still being written. */
+let used = 0;
+let committed = 0;
+/** Pending bytes that trigger a write even within one tick: bounds memory on busy ticks. */
+const FLUSH_AT = 64 * 1024;
 
 /** Distributes Omit over the union so each event kind keeps its own fields. */
 export type EventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'ts' | 'pid'> & { ts?: number; pid?: number } : never) : never;
 
+/** performance.timeOrigin is a getter doing a native call: read it once (it never changes). */
+const clock = { timeOrigin: performance.timeOrigin, now: () => performance.now() };
+
 export function now(): number {
-  return nowMicros(performance);
+  return nowMicros(clock);
 }
 
 function open(): number {
@@ -37,60 +49,135 @@ function open(): number {
  */
 export function flush(): void {
   flushScheduled = false;
-  if (!pending.length) return;
-  const text = pending.join('\n') + '\n';
-  pending = [];
+  if (committed === 0) return;
   try {
-    fs.writeSync(open(), text);
+    fs.writeSync(open(), out, 0, committed);
   } catch {
     // The run's directory is gone (the runner ended): tracing must never break the snippet.
+  }
+  // (Only an event abandoned half-way by a throw can leave bytes past `committed`: drop them.)
+  used = committed = 0;
+}
+
+function room(n: number): void {
+  if (used + n <= out.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, used + n));
+  out.copy(bigger, 0, 0, used);
+  out = bigger;
+}
+
+function committedEvent(): void {
+  committed = used;
+  if (used >= FLUSH_AT) flush();
+  else if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flush).unref();
   }
 }
 
 /** Records one event (free when not tracing). Pass a fresh object: it is completed in place. */
 export function emit(event: EventInput): void {
   if (!tracing) return;
-  // Callers pass a fresh object literal: complete it in place (no copy: this is on hot paths).
+  // Callers pass a fresh object literal: complete it in place (no copy).
   const e = event as EventInput & { ts: number; pid: number; tid?: number };
   if (e.ts === undefined) e.ts = now();
   if (e.pid === undefined) e.pid = process.pid;
   if (threadId !== 0 && e.tid === undefined) e.tid = threadId;
-  pending.push(JSON.stringify(e));
-  if (pending.length >= MAX_PENDING) flush();
-  else if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush).unref();
-  }
+  used = committed;
+  putText(JSON.stringify(e));
+  out[used++] = NEWLINE;
+  committedEvent();
 }
 
-const jsonCache = new Map<string, string>();
-/** JSON of a string that recurs (function names, pool ids), computed once. */
-export function jsonString(s: string): string {
-  let j = jsonCache.get(s);
-  if (j === undefined) {
-    j = JSON.stringify(s);
-    if (jsonCache.size < 1000) jsonCache.set(s, j);
-  }
-  return j;
-}
+const NEWLINE = 0x0a;
+const fragments = new Map<string, Buffer>();
 
-/** The pid/tid end of every emitFields line, built once rather than per event (it never changes). */
-const idsTail = `,"pid":${process.pid}${threadId !== 0 ? `,"tid":${threadId}` : ''}}`;
+/** The UTF-8 bytes of a JSON fragment that recurs (an event head, `,"fn":"square"`), encoded once. */
+export function fragment(text: string): Buffer {
+  let b = fragments.get(text);
+  if (b === undefined) {
+    b = Buffer.from(text, 'utf8');
+    // Bounded: fragments keyed by user data (call sites) must not grow without limit.
+    if (fragments.size < 1000) fragments.set(text, b);
+  }
+  return b;
+}
 
 /**
- * emit() for hot paths (one event per task): `fields` is the event's JSON members without braces,
- * ts/pid/tid, e.g. `"kind":"task.start","poolId":"1:1","taskId":3,"fn":"f"`. Building that
- * string is several times cheaper than an object plus JSON.stringify.
+ * Starts a hot-path event line: `head` is its first bytes, e.g. fragment('{"kind":"task.start",…,"taskId":').
+ * Continue with putBytes/putInt/putText and finish with endEvent(), which adds ts, pid and tid.
+ * Check `tracing` first: these write unconditionally.
  */
-export function emitFields(fields: string): void {
-  if (!tracing) return;
-  // Whole microseconds: formatting an integer is several times cheaper than a fraction.
-  pending.push(`{${fields},"ts":${Math.round(now())}${idsTail}`);
-  if (pending.length >= MAX_PENDING) flush();
-  else if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flush).unref();
+export function beginEvent(head: Buffer): void {
+  used = committed; // an event abandoned by a throw is dropped, never glued to this one
+  putBytes(head);
+}
+
+export function putBytes(b: Buffer): void {
+  const n = b.length;
+  room(n);
+  if (n > 8) {
+    out.set(b, used);
+    used += n;
+    return;
   }
+  // Short fragments: a loop beats the call into TypedArray.set.
+  for (let i = 0; i < n; i++) out[used++] = b[i];
+}
+
+/** A non-negative safe integer as decimal digits, without making a string. */
+export function putInt(n: number): void {
+  room(16);
+  if (n < 1e9) {
+    putDigits(n | 0, 0);
+    return;
+  }
+  // Above int32 (a µs timestamp): two int32 halves, so every division stays a fast integer one.
+  const high = Math.floor(n / 1e9);
+  putDigits(high, 0);
+  putDigits((n - high * 1e9) | 0, 9);
+}
+
+/** n (0 ≤ n < 1e9) in decimal, left-padded with zeros to `width` digits. */
+function putDigits(n: number, width: number): void {
+  let digits = 1;
+  for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
+  if (digits < width) {
+    for (let i = digits; i < width; i++) out[used++] = 0x30;
+  }
+  let p = (used += digits);
+  do {
+    const q = (n / 10) | 0;
+    out[--p] = 0x30 + n - q * 10;
+    n = q;
+  } while (n > 0);
+}
+
+/** Any text (already JSON where it must be), UTF-8 encoded. */
+export function putText(s: string): void {
+  room(s.length * 3);
+  used += out.write(s, used, 'utf8');
+}
+
+/** The pid/tid end of every hot-path line, encoded once (it never changes). */
+const idsTail = Buffer.from(`,"pid":${process.pid}${threadId !== 0 ? `,"tid":${threadId}` : ''}}\n`);
+/** `,"ts":` and the digits above the last nine of the timestamp: they change every 1000 s. */
+let tsHigh = -1;
+let tsHead = Buffer.alloc(0);
+
+export function endEvent(): void {
+  room(16);
+  // Whole microseconds: digits of an integer, no fraction to format.
+  const ts = Math.round(now());
+  const high = Math.floor(ts / 1e9);
+  if (high !== tsHigh) {
+    tsHigh = high;
+    tsHead = Buffer.from(`,"ts":${high}`);
+  }
+  putBytes(tsHead);
+  putDigits((ts - high * 1e9) | 0, 9);
+  putBytes(idsTail);
+  committedEvent();
 }
 
 if (tracing) process.on('exit', flush);
