@@ -34,11 +34,21 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
   const startHead = Buffer.from(`{"kind":"task.start","poolId":${poolJson},"taskId":`);
   const endHead = Buffer.from(`{"kind":"task.end","poolId":${poolJson},"taskId":`);
   const fnFragments = new Map<string, Buffer>();
+  let lastFn = '';
+  let lastFnFragment: Buffer = Buffer.alloc(0);
   const fnFragment = (fn: string): Buffer => {
+    if (fn === lastFn) return lastFnFragment;
     let b = fnFragments.get(fn);
     if (b === undefined) fnFragments.set(fn, (b = Buffer.from(`,"fn":${JSON.stringify(fn)}`)));
-    return b;
+    lastFn = fn;
+    return (lastFnFragment = b);
   };
+  /**
+   * When the task that just ended did so synchronously inside the drain loop, the next task
+   * starts at that same instant: its task.start reuses the task.end timestamp (one clock read
+   * per tiny task instead of two).
+   */
+  let endedAt: number | undefined;
   const maxTasks = (boot.maxTasksPerChild as number | undefined) ?? 0;
   const queue: WireTask[] = [];
   let head = 0;
@@ -118,13 +128,14 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
         beginEvent(endHead);
         putInt(task.id);
         putBytes(OK_TRUE);
-        endEvent();
+        endedAt = endEvent();
       } else emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: String((value as Error)?.message ?? value) });
     }
   };
 
   async function drain(): Promise<void> {
     running = true;
+    endedAt = undefined; // time has passed since any earlier task ended
     while (head < queue.length) {
       const task = queue[head++];
       if (head > 1024 && head * 2 > queue.length) {
@@ -135,7 +146,8 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
         beginEvent(startHead);
         putInt(task.id);
         putBytes(fnFragment(task.fn));
-        endEvent();
+        endEvent(endedAt);
+        endedAt = undefined;
         // Written before a task that may run long (or kill this worker); batches flush once.
         if (head === queue.length) flush();
       }

@@ -165,10 +165,14 @@ const idsTail = Buffer.from(`,"pid":${process.pid}${threadId !== 0 ? `,"tid":${t
 let tsHigh = -1;
 let tsHead = Buffer.alloc(0);
 
-export function endEvent(): void {
+/**
+ * Ends the event begun by beginEvent(): adds ts (now, or `at` when the caller already holds
+ * this instant's timestamp), pid and tid. Returns the timestamp written.
+ */
+export function endEvent(at?: number): number {
   room(16);
   // Whole microseconds: digits of an integer, no fraction to format.
-  const ts = Math.round(now());
+  const ts = at ?? Math.round(now());
   const high = Math.floor(ts / 1e9);
   if (high !== tsHigh) {
     tsHigh = high;
@@ -178,6 +182,7 @@ export function endEvent(): void {
   putDigits((ts - high * 1e9) | 0, 9);
   putBytes(idsTail);
   committedEvent();
+  return ts;
 }
 
 if (tracing) process.on('exit', flush);
