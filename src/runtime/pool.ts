@@ -33,7 +33,7 @@ export interface ApplyOptions<R> {
   errorCallback?: (error: unknown) => void;
 }
 
-/** Most tasks a worker holds at once (running + queued in it). */
+/** Most tasks sent to a worker in one batch; it holds at most two batches (see dispatch). */
 const MAX_INFLIGHT = 256;
 /** A pool whose workers die this many times in a row before becoming ready gives up. */
 const MAX_BOOT_FAILURES = 3;
@@ -335,13 +335,16 @@ export class Pool {
     const ready = live.filter((s) => s.ready).sort((x, y) => idleKey(x) - idleKey(y));
     if (!ready.length) return;
     const per = Math.max(1, Math.min(MAX_INFLIGHT, Math.floor(left / (2 * live.length))));
+    // With a big backlog a worker holds two batches: it reports each part of a long run as it
+    // goes (RESULTS_PER_MESSAGE in poolWorker.ts), so it never waits for the next batch.
+    const cap = per >= 64 ? 2 * per : per;
     const batches = new Map<Slot, WireTask[]>();
     let progress = true;
     while (left && progress) {
       progress = false;
       for (const slot of ready) {
         if (!left) break;
-        if (slot.inflight.length >= per) continue;
+        if (slot.inflight.length >= cap) continue;
         if (this.maxTasksPerChild && slot.assigned >= this.maxTasksPerChild) continue;
         const task = this.pending[this.head++];
         left--;
