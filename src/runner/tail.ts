@@ -1,17 +1,21 @@
 // Tails the run's trace directory: every traced process (and thread) appends JSON lines to its
 // own file `<pid>-<tid>.jsonl` (src/trace/channel.ts). Reads whatever is new in each file, keeps
-// a partial last line for the next read, validates every line with parseEvent; malformed or
+// a partial last line for the next read, decodes every line (compact ones included, see
+// src/trace/compact.ts) and validates it with parseEvent; malformed or
 // foreign lines are counted and skipped. On request it also keeps each valid event's line text, so
 // the native trace file can be written from the lines as they came (no second JSON.stringify).
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseTraceFileName } from '../trace/channel';
-import { parseEvent, type TraceEvent } from '../trace/events';
+import { TransportDecoder } from '../trace/compact';
+import type { TraceEvent } from '../trace/events';
 
 interface Tailed {
   fd: number;
   offset: number;
   rest: Buffer | undefined;
+  /** Compact lines refer to templates defined earlier in the same file (src/trace/compact.ts). */
+  decoder: TransportDecoder;
 }
 
 const READ_SIZE = 1 << 20;
@@ -44,7 +48,7 @@ export class TraceTailer {
       if (!f) {
         if (!parseTraceFileName(name)) continue;
         try {
-          f = { fd: fs.openSync(path.join(this.dir, name), 'r'), offset: 0, rest: undefined };
+          f = { fd: fs.openSync(path.join(this.dir, name), 'r'), offset: 0, rest: undefined, decoder: new TransportDecoder() };
         } catch {
           continue;
         }
@@ -66,7 +70,7 @@ export class TraceTailer {
         f.rest = undefined;
       }
       const end = chunk.lastIndexOf(10) + 1;
-      if (end > 0) this.parseLines(chunk.toString('utf8', 0, end), out);
+      if (end > 0) this.parseLines(f.decoder, chunk.toString('utf8', 0, end), out);
       // Copied: the read buffer is reused.
       if (end < chunk.length) f.rest = Buffer.from(chunk.subarray(end));
       if (n < READ_SIZE) return;
@@ -76,9 +80,10 @@ export class TraceTailer {
   /**
    * Complete lines, each ending in \n, parsed one by one so only a broken line is lost. (One
    * JSON.parse of all lines joined into an array was no faster on Node 20, and it copied the text
-   * twice.) split() gives slices of `text`, cheap to keep as each event's line.
+   * twice.) split() gives slices of `text`, cheap to keep as each event's line; a compact line
+   * is kept as its event's full JSON, so a saved trace never needs the templates.
    */
-  private parseLines(text: string, out: TraceEvent[]): void {
+  private parseLines(decoder: TransportDecoder, text: string, out: TraceEvent[]): void {
     const lines = this.lines;
     const raw = text.split('\n');
     // The last element is the empty string after the final \n.
@@ -92,11 +97,12 @@ export class TraceTailer {
         if (line.trim()) this.malformed++;
         continue;
       }
-      const e = parseEvent(v);
-      if (!e) this.malformed++;
+      const d = decoder.decode(v);
+      if (d === 'template') continue;
+      if (!d) this.malformed++;
       else {
-        out.push(e);
-        lines?.set(e, line);
+        out.push(d.event);
+        lines?.set(d.event, d.compact ? JSON.stringify(d.event) : line);
       }
     }
   }

@@ -21,12 +21,10 @@ function toPath(file: string): string {
 
 interface Found {
   loc: SourceLocation | undefined;
-  /** `,"loc":{…}` for emitFields(), or '' when no user frame was found. */
-  json: string;
 }
 
 const cache = new Map<string, Found>();
-const NONE: Found = { loc: undefined, json: '' };
+const NONE: Found = { loc: undefined };
 
 /** A function or class: the frame V8 cuts the stack at. */
 type Cutoff = Parameters<typeof Error.captureStackTrace>[1];
@@ -53,8 +51,7 @@ function scan(cutoff: Cutoff, frames: number): Found {
     if (!m) continue; // the message line, `<anonymous>` built-ins
     const file = toPath(m[1]);
     if (file.startsWith('node:') || (ownDir !== undefined && path.dirname(file) === ownDir)) continue;
-    const loc = { file, line: Number(m[2]), column: Number(m[3]) };
-    found = { loc, json: `,"loc":${JSON.stringify(loc)}` };
+    found = { loc: { file, line: Number(m[2]), column: Number(m[3]) } };
     break;
   }
   // Bounded: a snippet calling from many places must not grow this without limit.
@@ -69,27 +66,4 @@ function scan(cutoff: Cutoff, frames: number): Found {
  */
 export function callerLoc(cutoff: Cutoff, frames = 1): SourceLocation | undefined {
   return find(cutoff, frames).loc;
-}
-
-/** callerLoc() as an emitFields() member: `,"loc":{…}` or ''. */
-export function callerLocJson(cutoff: Cutoff, frames = 1): string {
-  return find(cutoff, frames).json;
-}
-
-const turnMemo = new Map<string, string>();
-
-/**
- * callerLocJson() for one task per call (a submit loop of 100k tasks): within one synchronous
- * turn, calls with the same `key` (pool + function) reuse the first call's location. Capturing a
- * stack costs microseconds, as much as all the rest of a task's tracing; the price is that two
- * call sites submitting the same function to the same pool in one turn share the first's loc.
- */
-export function callerLocJsonPerTurn(key: string, cutoff: Cutoff, frames = 1): string {
-  let json = turnMemo.get(key);
-  if (json === undefined) {
-    if (turnMemo.size === 0) queueMicrotask(() => turnMemo.clear());
-    json = find(cutoff, frames).json;
-    turnMemo.set(key, json);
-  }
-  return json;
 }

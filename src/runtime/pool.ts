@@ -12,8 +12,8 @@ import { mainModule, nextChildIdentity, self, type ContextKind } from './identit
 import type { WireTask } from './poolWorker';
 import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from './serialize';
 import { exportNameOf } from './targets';
-import { callerLoc, callerLocJsonPerTurn } from './callsite';
-import { beginEvent, emit, endEvent, putBytes, putInt, putText, tracing } from './tracer';
+import { callerLoc } from './callsite';
+import { beginEvent, COMMA, defineTemplate, emit, endEvent, putBytes, putInt, putText, tracing } from './tracer';
 
 type Fn = (...args: never[]) => unknown;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
@@ -120,14 +120,12 @@ export class Pool {
   static contextKind: ContextKind | undefined;
 
   readonly id: string;
-  private readonly idJson: string;
-  private readonly submitHead: Buffer;
-  /** This turn's task.submit fragments per function (see fnLocFragment), and the last one used. */
-  private readonly turnFragments = new Map<string, Buffer>();
+  /** task.submit templates per function and call site (see submitPrefix). */
+  private readonly submitTemplates = new Map<string, Buffer>();
+  /** This turn's task.submit prefixes per function, and the last one used. */
+  private readonly turnPrefixes = new Map<string, Buffer>();
   private turnFn: string | undefined;
-  private turnFragment: Buffer | undefined;
-  /** callerLocJsonPerTurn keys per function name: concatenating one per task was garbage. */
-  private readonly locKeys = new Map<string, string>();
+  private turnPrefix: Buffer | undefined;
   readonly processes: number;
   private state: 'RUN' | 'CLOSE' | 'TERMINATE' = 'RUN';
   private readonly context: ContextKind;
@@ -162,8 +160,6 @@ export class Pool {
     if (!module) throw new ProcessError(MESSAGES.noMainModule);
     this.module = module;
     this.id = `${process.pid}${threadId ? `.${threadId}` : ''}:${++poolCounter}`;
-    this.idJson = JSON.stringify(this.id);
-    this.submitHead = Buffer.from(`{"kind":"task.submit","poolId":${this.idJson},"taskId":`);
     if (tracing) emit({ kind: 'pool.create', poolId: this.id, processes: n, loc: callerLoc(new.target) });
     installExitHook();
     try {
@@ -374,33 +370,34 @@ export class Pool {
   }
 
   /**
-   * `,"fn":"square","loc":{…},"args":` of this pool's task.submit events: built once per function
-   * per synchronous turn (the call site is resolved per turn, see callerLocJsonPerTurn), then
-   * reused by pointer comparison — a loop submitting 100k tasks pays for it once.
+   * The compact-line prefix of this pool's task.submit events for `fn` from this turn's call
+   * site: resolved once per function per synchronous turn (a stack capture costs as much as the
+   * rest of a task's tracing; a submit loop shares its first task's `loc`), then reused by
+   * pointer comparison. One template per function and call site.
    */
-  private fnLocFragment(fn: string): Buffer {
-    if (fn === this.turnFn) return this.turnFragment as Buffer;
-    let b = this.turnFragments.get(fn);
+  private submitPrefix(fn: string): Buffer {
+    if (fn === this.turnFn) return this.turnPrefix as Buffer;
+    let b = this.turnPrefixes.get(fn);
     if (b === undefined) {
-      if (this.turnFragments.size === 0) queueMicrotask(() => this.endTurn());
-      const loc = callerLocJsonPerTurn(this.locKey(fn), this.submit, 2);
-      this.turnFragments.set(fn, (b = Buffer.from(`,"fn":${JSON.stringify(fn)}${loc},"args":`)));
+      if (this.turnPrefixes.size === 0) queueMicrotask(() => this.endTurn());
+      const loc = callerLoc(this.submit, 2);
+      const key = loc ? `${fn}\0${loc.file}:${loc.line}:${loc.column ?? ''}` : fn;
+      b = this.submitTemplates.get(key);
+      if (b === undefined) {
+        b = defineTemplate(loc ? { kind: 'task.submit', poolId: this.id, fn, loc } : { kind: 'task.submit', poolId: this.id, fn }, ['taskId', 'args']);
+        this.submitTemplates.set(key, b);
+      }
+      this.turnPrefixes.set(fn, b);
     }
     this.turnFn = fn;
-    this.turnFragment = b;
+    this.turnPrefix = b;
     return b;
   }
 
   private endTurn(): void {
-    this.turnFragments.clear();
+    this.turnPrefixes.clear();
     this.turnFn = undefined;
-    this.turnFragment = undefined;
-  }
-
-  private locKey(fn: string): string {
-    let k = this.locKeys.get(fn);
-    if (k === undefined) this.locKeys.set(fn, (k = this.id + fn));
-    return k;
+    this.turnPrefix = undefined;
   }
 
   private submit(fn: string, a: unknown, m: 0 | 1 | 2, sink: Sink): void {
@@ -408,9 +405,9 @@ export class Pool {
     const task: Task = { id, fn, a, m, sink };
     // The summary is not kept on the task (100k live tasks, 100k strings): label() redoes it if needed.
     if (tracing) {
-      beginEvent(this.submitHead);
+      beginEvent(this.submitPrefix(fn));
       putInt(id);
-      putBytes(this.fnLocFragment(fn));
+      putBytes(COMMA);
       putArgsSummary(task);
       endEvent();
     }

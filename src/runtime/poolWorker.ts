@@ -8,12 +8,10 @@ import * as v8 from 'v8';
 import { MESSAGES, ProcessError } from './errors';
 import { decode, errorToRecord, findUncloneable, revive } from './serialize';
 import { findExport, importModule } from './targets';
-import { beginEvent, emit, endEvent, flush, putBytes, putInt, tracing } from './tracer';
+import { beginEvent, defineTemplate, emit, endEvent, flush, lastTs, putInt, tracing } from './tracer';
 
 /** Results a worker holds back while running a long synchronous batch. */
 const RESULTS_PER_MESSAGE = 64;
-
-const OK_TRUE = Buffer.from(',"ok":true');
 
 /** One task as the pool sends it. `m`: 0 = one call with args `a`; 1 = map chunk; 2 = starmap chunk. */
 export interface WireTask {
@@ -32,26 +30,24 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 
 export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Promise<void> {
   const poolId = boot.poolId as string;
-  const poolJson = JSON.stringify(poolId);
-  // Pre-encoded heads of this worker's hot events (see beginEvent in tracer.ts).
-  const startHead = Buffer.from(`{"kind":"task.start","poolId":${poolJson},"taskId":`);
-  const endHead = Buffer.from(`{"kind":"task.end","poolId":${poolJson},"taskId":`);
-  const fnFragments = new Map<string, Buffer>();
+  // Compact-line templates of this worker's hot events (src/trace/compact.ts), defined on first use.
+  const startPrefixes = new Map<string, Buffer>();
   let lastFn = '';
-  let lastFnFragment: Buffer = Buffer.alloc(0);
-  const fnFragment = (fn: string): Buffer => {
-    if (fn === lastFn) return lastFnFragment;
-    let b = fnFragments.get(fn);
-    if (b === undefined) fnFragments.set(fn, (b = Buffer.from(`,"fn":${JSON.stringify(fn)}`)));
+  let lastStartPrefix: Buffer | undefined;
+  const startPrefix = (fn: string): Buffer => {
+    if (fn === lastFn && lastStartPrefix) return lastStartPrefix;
+    let b = startPrefixes.get(fn);
+    if (b === undefined) startPrefixes.set(fn, (b = defineTemplate({ kind: 'task.start', poolId, fn }, ['taskId'])));
     lastFn = fn;
-    return (lastFnFragment = b);
+    return (lastStartPrefix = b);
   };
+  let endOkPrefix: Buffer | undefined;
   /**
-   * When the task that just ended did so synchronously inside the drain loop, the next task
-   * starts at that same instant: its task.start reuses the task.end timestamp (one clock read
-   * per tiny task instead of two).
+   * Whether the task that just ended did so inside the drain loop: the next task starts at that
+   * same instant, so its task.start reuses the task.end timestamp (lastTs) — one clock read per
+   * tiny task instead of two.
    */
-  let endedAt: number | undefined;
+  let justEnded = false;
   const maxTasks = (boot.maxTasksPerChild as number | undefined) ?? 0;
   const queue: WireTask[] = [];
   let head = 0;
@@ -129,10 +125,10 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
     resultFns.push(task.fn);
     if (tracing) {
       if (ok) {
-        beginEvent(endHead);
+        beginEvent((endOkPrefix ??= defineTemplate({ kind: 'task.end', poolId, ok: true }, ['taskId'])));
         putInt(task.id);
-        putBytes(OK_TRUE);
-        endedAt = endEvent();
+        endEvent();
+        justEnded = true;
       } else emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: String((value as Error)?.message ?? value) });
     }
     if (results.length >= RESULTS_PER_MESSAGE) {
@@ -146,7 +142,7 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
 
   async function drain(): Promise<void> {
     running = true;
-    endedAt = undefined; // time has passed since any earlier task ended
+    justEnded = false; // time has passed since any earlier task ended
     while (head < queue.length) {
       const task = queue[head++];
       if (head > 1024 && head * 2 > queue.length) {
@@ -154,11 +150,10 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
         head = 0;
       }
       if (tracing) {
-        beginEvent(startHead);
+        beginEvent(startPrefix(task.fn));
         putInt(task.id);
-        putBytes(fnFragment(task.fn));
-        endEvent(endedAt);
-        endedAt = undefined;
+        endEvent(justEnded ? lastTs[0] : -1);
+        justEnded = false;
         // Written before a task that may run long (or kill this worker); batches flush once.
         if (head === queue.length) flush();
       }

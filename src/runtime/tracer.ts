@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { threadId } from 'worker_threads';
 import { performance } from 'perf_hooks';
-import { TRACE_DIR_ENV, nowMicros, traceFileName } from '../trace/channel';
+import { TEMPLATE_KIND, TRACE_DIR_ENV, nowMicros, traceFileName } from '../trace/channel';
 import type { TraceEvent } from '../trace/events';
 
 const traceDir = process.env[TRACE_DIR_ENV];
@@ -16,10 +16,10 @@ let fd: number | undefined;
 let flushScheduled = false;
 
 // Events are encoded straight into one byte buffer and written with one writeSync per tick (or
-// per FLUSH_AT bytes). Hot paths (a task's submit/start/end) build their line from pre-encoded
-// fragments and digits, so tracing allocates nothing per task: the submitting process holds
-// 100k live tasks, and per-event strings made its young-generation GC copy them over and over
-// (bench `tracing`, bench/RESULTS.md).
+// per FLUSH_AT bytes). Hot paths (a task's submit/start/end) write compact lines (a template id
+// and a few numbers, src/trace/compact.ts) from pre-encoded bytes and digits: no strings and no
+// garbage per task — the submitting process holds 100k live tasks, and per-event garbage made its
+// young-generation GC copy them over and over (bench `tracing`, bench/RESULTS.md).
 let out = Buffer.allocUnsafe(128 * 1024);
 /** Bytes in `out`; the ones past `committed` belong to an event still being written. */
 let used = 0;
@@ -31,7 +31,8 @@ const FLUSH_AT = 64 * 1024;
 export type EventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'ts' | 'pid'> & { ts?: number; pid?: number } : never) : never;
 
 /** performance.timeOrigin is a getter doing a native call: read it once (it never changes). */
-const clock = { timeOrigin: performance.timeOrigin, now: () => performance.now() };
+const timeOrigin = performance.timeOrigin;
+const clock = { timeOrigin, now: () => performance.now() };
 
 export function now(): number {
   return nowMicros(clock);
@@ -83,34 +84,46 @@ export function emit(event: EventInput): void {
   if (e.ts === undefined) e.ts = now();
   if (e.pid === undefined) e.pid = process.pid;
   if (threadId !== 0 && e.tid === undefined) e.tid = threadId;
+  writeLine(JSON.stringify(e));
+}
+
+function writeLine(json: string): void {
   used = committed;
-  putText(JSON.stringify(e));
+  putText(json);
   out[used++] = NEWLINE;
   committedEvent();
 }
 
 const NEWLINE = 0x0a;
-const fragments = new Map<string, Buffer>();
 
-/** The UTF-8 bytes of a JSON fragment that recurs (an event head, `,"fn":"square"`), encoded once. */
-export function fragment(text: string): Buffer {
-  let b = fragments.get(text);
-  if (b === undefined) {
-    b = Buffer.from(text, 'utf8');
-    // Bounded: fragments keyed by user data (call sites) must not grow without limit.
-    if (fragments.size < 1000) fragments.set(text, b);
-  }
-  return b;
-}
+// ---- hot paths: compact lines (src/trace/compact.ts) ----
+
+let templateCount = 0;
+/** Every template's event carries this writer's pid (and tid), as every event must. */
+const ownIds: Record<string, number> = threadId !== 0 ? { pid: process.pid, tid: threadId } : { pid: process.pid };
 
 /**
- * Starts a hot-path event line: `head` is its first bytes, e.g. fragment('{"kind":"task.start",…,"taskId":').
- * Continue with putBytes/putInt/putText and finish with endEvent(), which adds ts, pid and tid.
- * Check `tracing` first: these write unconditionally.
+ * Defines a compact-line template in this thread's file and returns the bytes that start its
+ * lines (`[id,`). `event` holds what all such events share (kind included); each line then gives
+ * `fields` in order, and endEvent() appends `ts`. Call it before beginEvent(), never between.
  */
-export function beginEvent(head: Buffer): void {
+export function defineTemplate(event: Record<string, unknown>, fields: string[]): Buffer {
+  const id = ++templateCount;
+  writeLine(JSON.stringify({ kind: TEMPLATE_KIND, id, event: { ...event, ...ownIds }, fields: [...fields, 'ts'] }));
+  return Buffer.from(`[${id},`);
+}
+
+/** `,` between the values of a compact line. */
+export const COMMA = Buffer.from(',');
+
+/**
+ * Starts a compact line: `prefix` from defineTemplate(). Continue with putInt/putBytes/putText
+ * (values separated by COMMA) and finish with endEvent(). Check `tracing` first: these write
+ * unconditionally.
+ */
+export function beginEvent(prefix: Buffer): void {
   used = committed; // an event abandoned by a throw is dropped, never glued to this one
-  putBytes(head);
+  putBytes(prefix);
 }
 
 export function putBytes(b: Buffer): void {
@@ -159,30 +172,33 @@ export function putText(s: string): void {
   used += out.write(s, used, 'utf8');
 }
 
-/** The pid/tid end of every hot-path line, encoded once (it never changes). */
-const idsTail = Buffer.from(`,"pid":${process.pid}${threadId !== 0 ? `,"tid":${threadId}` : ''}}\n`);
-/** `,"ts":` and the digits above the last nine of the timestamp: they change every 1000 s. */
+/** `,` and the digits above the last nine of the timestamp: they change every 1000 s. */
 let tsHigh = -1;
 let tsHead = Buffer.alloc(0);
 
+/** The timestamp endEvent() wrote last (a typed array: a plain variable would box it per event). */
+export const lastTs = new Float64Array(1);
+
 /**
- * Ends the event begun by beginEvent(): adds ts (now, or `at` when the caller already holds
- * this instant's timestamp), pid and tid. Returns the timestamp written.
+ * Ends the compact line begun by beginEvent() with its `ts`: now, or `at` when the caller
+ * already holds this instant's timestamp (see lastTs).
  */
-export function endEvent(at?: number): number {
-  room(16);
-  // Whole microseconds: digits of an integer, no fraction to format.
-  const ts = at ?? Math.round(now());
+export function endEvent(at = -1): void {
+  room(32);
+  // Whole microseconds: digits of an integer, no fraction to format. No step here may make a
+  // heap number: in a process holding 100k pending tasks every byte of garbage costs a lot.
+  const ts = at >= 0 ? at : Math.round((timeOrigin + performance.now()) * 1000);
+  lastTs[0] = ts;
   const high = Math.floor(ts / 1e9);
   if (high !== tsHigh) {
     tsHigh = high;
-    tsHead = Buffer.from(`,"ts":${high}`);
+    tsHead = Buffer.from(`,${high}`);
   }
   putBytes(tsHead);
   putDigits((ts - high * 1e9) | 0, 9);
-  putBytes(idsTail);
+  out[used++] = 0x5d; // ]
+  out[used++] = NEWLINE;
   committedEvent();
-  return ts;
 }
 
 if (tracing) process.on('exit', flush);

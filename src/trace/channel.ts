@@ -2,11 +2,12 @@
 // process of it). Both sides import these names so they cannot drift apart.
 //
 // Transport: the runner makes a fresh directory and passes it in TRACE_DIR_ENV. Every traced
-// process appends its events, one JSON object per line, to its own file
-// `<dir>/<pid>-<tid>.jsonl` (tid 0 = the process's main thread) with synchronous writes. One
-// writer per file means no interleaving, synchronous appends mean an event is on disk (page
-// cache) the moment it is emitted, so a SIGKILL loses nothing already emitted; the runner tails
-// the files and merges them on the shared clock. No header line in these per-process files.
+// process appends its events, one JSON value per line (an event, or a compact line: see
+// compact.ts), to its own file `<dir>/<pid>-<tid>.jsonl` (tid 0 = the process's main thread)
+// with synchronous writes. One writer per file means no interleaving, synchronous appends mean
+// an event is on disk (page cache) the moment it is written, so a SIGKILL loses nothing already
+// written; the runner tails the files and merges them on the shared clock. No header line in
+// these per-process files.
 
 /** Absolute path of the run's trace directory; unset = tracing off (costs nothing). */
 export const TRACE_DIR_ENV = 'CONCURRENCY_LAB_TRACE_DIR';
@@ -16,6 +17,9 @@ export const MAX_PROCESSES_ENV = 'CONCURRENCY_LAB_MAX_PROCESSES';
 export const CONTEXT_ENV = 'CONCURRENCY_LAB_CONTEXT';
 /** Opaque id of the run, for diagnostics. */
 export const RUN_ID_ENV = 'CONCURRENCY_LAB_RUN_ID';
+
+/** `kind` of a compact-line template definition in a per-process file (src/trace/compact.ts). */
+export const TEMPLATE_KIND = 'trace.template';
 
 export function traceFileName(pid: number, tid = 0): string {
   return `${pid}-${tid}.jsonl`;

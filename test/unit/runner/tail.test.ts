@@ -52,4 +52,21 @@ describe('TraceTailer', () => {
     t.close();
     assert.equal(new TraceTailer(dir).lines, undefined, 'off by default: the lines cost memory');
   });
+
+  it('expands compact lines through the templates of their own file, and keeps them as full JSON lines', () => {
+    const t = new TraceTailer(dir, true);
+    const template = (id: number, pid: number) => JSON.stringify({ kind: 'trace.template', id, event: { kind: 'task.start', poolId: '1:1', fn: 'square', pid }, fields: ['taskId', 'ts'] });
+    fs.writeFileSync(path.join(dir, '7-0.jsonl'), [template(1, 7), '[1,0,100]', '[1,1,101]', ''].join('\n'));
+    // Another writer's template 1 is its own: ids are per file.
+    fs.writeFileSync(path.join(dir, '8-0.jsonl'), [JSON.stringify({ kind: 'trace.template', id: 1, event: { kind: 'task.end', poolId: '1:1', ok: true, pid: 8 }, fields: ['taskId', 'ts'] }), '[1,0,102]', '[2,5,103]', ''].join('\n'));
+    const events = t.read().sort((a, b) => a.ts - b.ts);
+    assert.deepEqual(events, [
+      { kind: 'task.start', poolId: '1:1', fn: 'square', pid: 7, taskId: 0, ts: 100 },
+      { kind: 'task.start', poolId: '1:1', fn: 'square', pid: 7, taskId: 1, ts: 101 },
+      { kind: 'task.end', poolId: '1:1', ok: true, pid: 8, taskId: 0, ts: 102 },
+    ]);
+    assert.equal(t.malformed, 1, 'a compact line naming an unknown template');
+    for (const e of events) assert.deepEqual(JSON.parse(t.lines?.get(e) as string), e);
+    t.close();
+  });
 });

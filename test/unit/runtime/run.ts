@@ -4,7 +4,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseEvent, type TraceEvent } from '../../../src/trace/events';
+import { TransportDecoder } from '../../../src/trace/compact';
+import type { TraceEvent } from '../../../src/trace/events';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/runtime');
 
@@ -43,10 +44,12 @@ export async function runFixture(file: string, args: string[], context: 'process
     const events: TraceEvent[] = [];
     let malformed = 0;
     for (const f of fs.readdirSync(dir)) {
+      const decoder = new TransportDecoder();
       for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
         if (!line) continue;
-        const e = parseEvent(JSON.parse(line));
-        if (e) events.push(e);
+        const d = decoder.decode(JSON.parse(line));
+        if (d === 'template') continue;
+        if (d) events.push(d.event);
         else malformed++;
       }
     }
