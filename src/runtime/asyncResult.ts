@@ -7,7 +7,8 @@ export class AsyncResult<R = unknown> {
   private state: 'pending' | 'ok' | 'error' = 'pending';
   private value: R | undefined;
   private error: unknown;
-  private waiters: Array<() => void> = [];
+  /** Made on the first wait(): a submit loop makes 100k results, most never waited on twice. */
+  private waiters: Array<() => void> | undefined;
 
   /** @internal called by the pool once the task (or every chunk of a map) is done. */
   constructor(
@@ -26,8 +27,8 @@ export class AsyncResult<R = unknown> {
       this.error = v;
     }
     const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
+    this.waiters = undefined;
+    if (waiters) for (const w of waiters) w();
     // Callbacks run after the result is set, like Python's result handler; their errors must
     // not vanish, so they surface as uncaught (Python prints them and breaks the pool).
     if (ok && this.callback) this.callback(v as R);
@@ -54,10 +55,10 @@ export class AsyncResult<R = unknown> {
         if (timer) clearTimeout(timer);
         resolve();
       };
-      this.waiters.push(done);
+      (this.waiters ??= []).push(done);
       if (timeoutMs !== undefined && timeoutMs !== null)
         timer = setTimeout(() => {
-          this.waiters = this.waiters.filter((w) => w !== done);
+          this.waiters = this.waiters?.filter((w) => w !== done);
           resolve();
         }, timeoutMs);
     });
