@@ -9,6 +9,8 @@ export class AsyncResult<R = unknown> {
   private error: unknown;
   /** Made on the first wait(): a submit loop makes 100k results, most never waited on twice. */
   private waiters: Array<() => void> | undefined;
+  /** get() callers: their Promise's resolve and reject, in pairs (no closure per call). */
+  private getters: Array<(v: unknown) => void> | undefined;
 
   /** @internal called by the pool once the task (or every chunk of a map) is done. */
   constructor(
@@ -29,6 +31,9 @@ export class AsyncResult<R = unknown> {
     const waiters = this.waiters;
     this.waiters = undefined;
     if (waiters) for (const w of waiters) w();
+    const getters = this.getters;
+    this.getters = undefined;
+    if (getters) for (let i = ok ? 0 : 1; i < getters.length; i += 2) getters[i](v);
     // Callbacks run after the result is set, like Python's result handler; their errors must
     // not vanish, so they surface as uncaught (Python prints them and breaks the pool).
     if (ok && this.callback) this.callback(v as R);
@@ -65,10 +70,24 @@ export class AsyncResult<R = unknown> {
   }
 
   /** The result; rejects with the task's own error, or TimeoutError after `timeoutMs`. */
-  async get(timeoutMs?: number): Promise<R> {
+  get(timeoutMs?: number): Promise<R> {
+    if (this.state === 'ok') return Promise.resolve(this.value as R);
+    if (this.state === 'error') return Promise.reject(this.error);
+    if (timeoutMs === undefined || timeoutMs === null) {
+      // The common case (`Promise.all(results.map((r) => r.get()))` over 100k tasks): just one
+      // Promise per call — no async function awaiting wait()'s Promise, no closure.
+      return new Promise<R>((resolve, reject) => {
+        if (this.getters) this.getters.push(resolve as (v: unknown) => void, reject);
+        else this.getters = [resolve as (v: unknown) => void, reject];
+      });
+    }
+    return this.getWithin(timeoutMs);
+  }
+
+  private async getWithin(timeoutMs: number): Promise<R> {
     await this.wait(timeoutMs);
     if (this.state === 'ok') return this.value as R;
     if (this.state === 'error') throw this.error;
-    throw new TimeoutError(MESSAGES.timeout(timeoutMs as number));
+    throw new TimeoutError(MESSAGES.timeout(timeoutMs));
   }
 }

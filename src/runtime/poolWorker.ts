@@ -8,7 +8,7 @@ import * as v8 from 'v8';
 import { MESSAGES, ProcessError } from './errors';
 import { decode, errorToRecord, findUncloneable, revive } from './serialize';
 import { findExport, importModule } from './targets';
-import { beginEvent, defineTemplate, emit, endEvent, flush, lastTs, putInt, tracing } from './tracer';
+import { beginEvent, defineTemplate, emit, endEvent, endEventAt, flush, lastTs, putInt, tracing } from './tracer';
 
 /** Results a worker holds back while running a long synchronous batch. */
 const RESULTS_PER_MESSAGE = 64;
@@ -152,7 +152,8 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
       if (tracing) {
         beginEvent(startPrefix(task.fn));
         putInt(task.id);
-        endEvent(justEnded ? lastTs[0] : -1);
+        if (justEnded) endEventAt(lastTs[0]);
+        else endEvent();
         justEnded = false;
         // Written before a task that may run long (or kill this worker); batches flush once.
         if (head === queue.length) flush();

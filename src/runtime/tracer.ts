@@ -179,15 +179,19 @@ let tsHead = Buffer.alloc(0);
 /** The timestamp endEvent() wrote last (a typed array: a plain variable would box it per event). */
 export const lastTs = new Float64Array(1);
 
+/** Ends the compact line begun by beginEvent() with its `ts`: now. */
+export function endEvent(): void {
+  // Whole microseconds: an integer has no fraction to format.
+  endEventAt(Math.round((timeOrigin + performance.now()) * 1000));
+}
+
 /**
- * Ends the compact line begun by beginEvent() with its `ts`: now, or `at` when the caller
- * already holds this instant's timestamp (see lastTs).
+ * endEvent() with a timestamp the caller already holds for this instant (see lastTs). No step
+ * here makes a heap number: in a process holding 100k pending tasks, garbage per event makes V8
+ * shrink its heap limits and collect more (bench/RESULTS.md).
  */
-export function endEvent(at = -1): void {
+export function endEventAt(ts: number): void {
   room(32);
-  // Whole microseconds: digits of an integer, no fraction to format. No step here may make a
-  // heap number: in a process holding 100k pending tasks every byte of garbage costs a lot.
-  const ts = at >= 0 ? at : Math.round((timeOrigin + performance.now()) * 1000);
   lastTs[0] = ts;
   const high = Math.floor(ts / 1e9);
   if (high !== tsHigh) {
