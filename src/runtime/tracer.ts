@@ -151,19 +151,25 @@ export function putInt(n: number): void {
   putDigits((n - high * 1e9) | 0, 9);
 }
 
-/** n (0 ≤ n < 1e9) in decimal, left-padded with zeros to `width` digits. */
+/** "00" … "99": two digits per division (as itoa implementations do). */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''));
+
+/** n (0 ≤ n < 1e9, an integer) in decimal, left-padded with zeros to `width` digits. */
 function putDigits(n: number, width: number): void {
-  let digits = 1;
-  for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
-  if (digits < width) {
-    for (let i = digits; i < width; i++) out[used++] = 0x30;
-  }
+  const digits = n < 1e4 ? (n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : 4) : n < 1e6 ? (n < 1e5 ? 5 : 6) : n < 1e7 ? 7 : n < 1e8 ? 8 : 9;
+  for (let i = digits; i < width; i++) out[used++] = 0x30;
   let p = (used += digits);
-  do {
-    const q = (n / 10) | 0;
-    out[--p] = 0x30 + n - q * 10;
+  while (n >= 100) {
+    const q = (n / 100) | 0;
+    const r = (n - q * 100) << 1;
+    out[--p] = DIGIT_PAIRS[r + 1];
+    out[--p] = DIGIT_PAIRS[r];
     n = q;
-  } while (n > 0);
+  }
+  if (n >= 10) {
+    out[--p] = DIGIT_PAIRS[(n << 1) + 1];
+    out[--p] = DIGIT_PAIRS[n << 1];
+  } else out[--p] = 0x30 + n;
 }
 
 /** Any text (already JSON where it must be), UTF-8 encoded. */
