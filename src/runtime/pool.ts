@@ -13,7 +13,7 @@ import type { WireTask } from './poolWorker';
 import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from './serialize';
 import { exportNameOf } from './targets';
 import { callerLoc } from './callsite';
-import { beginEvent, COMMA, defineTemplate, emit, endEvent, putBytes, putInt, putText, tracing } from './tracer';
+import { beginEvent, COMMA, defineTemplate, emit, endEvent, putBytes, putInt, putText, tracing, writeTaskLine } from './tracer';
 
 type Fn = (...args: never[]) => unknown;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
@@ -62,28 +62,16 @@ function summarizeTask(t: Task): string {
   return t.m === 0 ? summarizeArgs(a) : a.length === 1 ? summarizeArgs(t.m === 2 ? (a[0] as unknown[]) : [a[0]]) : `(${a.length} items)`;
 }
 
-const ARGS_OPEN = Buffer.from('"(');
-const ARGS_CLOSE = Buffer.from(')"');
-
 /**
- * Writes the task's args summary (a JSON string) into the event being traced. One number or
- * boolean argument (the common tiny task) is written without making a string — the same text
- * summarizeArgs gives: per-task strings multiplied the submitter's young-generation GC work
- * while 100k tasks were live (bench/RESULTS.md).
+ * The task's one argument when it is a non-negative safe integer (the common tiny task), else
+ * -1. Its args summary `"(5)"` is then written without making a string (writeTaskLine): per-task
+ * strings multiplied the submitter's GC work while 100k tasks were live (bench/RESULTS.md).
  */
-function putArgsSummary(t: Task): void {
+function singleIntArg(t: Task): number {
   const a = t.a;
-  if (Array.isArray(a) && a.length === 1 && t.m !== 2) {
-    const v: unknown = a[0];
-    if (typeof v === 'number' && v >= 0 && Number.isSafeInteger(v) && !Object.is(v, -0)) {
-      putBytes(ARGS_OPEN);
-      putInt(v);
-      putBytes(ARGS_CLOSE);
-      return;
-    }
-    if (typeof v === 'number' || typeof v === 'boolean') return putText(`"(${v})"`);
-  }
-  putText(JSON.stringify(summarizeTask(t)));
+  if (t.m === 2 || !Array.isArray(a) || a.length !== 1) return -1;
+  const v: unknown = a[0];
+  return typeof v === 'number' && v >= 0 && Number.isSafeInteger(v) && !Object.is(v, -0) ? v : -1;
 }
 
 interface Slot {
@@ -405,11 +393,16 @@ export class Pool {
     const task: Task = { id, fn, a, m, sink };
     // The summary is not kept on the task (100k live tasks, 100k strings): label() redoes it if needed.
     if (tracing) {
-      beginEvent(this.submitPrefix(fn));
-      putInt(id);
-      putBytes(COMMA);
-      putArgsSummary(task);
-      endEvent();
+      const prefix = this.submitPrefix(fn);
+      const arg = singleIntArg(task);
+      if (arg >= 0) writeTaskLine(prefix, id, arg, -1);
+      else {
+        beginEvent(prefix);
+        putInt(id);
+        putBytes(COMMA);
+        putText(JSON.stringify(summarizeTask(task)));
+        endEvent();
+      }
     }
     this.pending.push(task);
     this.outstanding++;

@@ -8,7 +8,7 @@ import * as v8 from 'v8';
 import { MESSAGES, ProcessError } from './errors';
 import { decode, errorToRecord, findUncloneable, revive } from './serialize';
 import { findExport, importModule } from './targets';
-import { beginEvent, defineTemplate, emit, endEvent, endEventAt, flush, lastTs, putInt, tracing } from './tracer';
+import { defineTemplate, emit, flush, lastTs, tracing, writeTaskLine } from './tracer';
 
 /** Results a worker holds back while running a long synchronous batch. */
 const RESULTS_PER_MESSAGE = 64;
@@ -125,9 +125,7 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
     resultFns.push(task.fn);
     if (tracing) {
       if (ok) {
-        beginEvent((endOkPrefix ??= defineTemplate({ kind: 'task.end', poolId, ok: true }, ['taskId'])));
-        putInt(task.id);
-        endEvent();
+        writeTaskLine((endOkPrefix ??= defineTemplate({ kind: 'task.end', poolId, ok: true }, ['taskId'])), task.id, -1, -1);
         justEnded = true;
       } else emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: String((value as Error)?.message ?? value) });
     }
@@ -150,10 +148,7 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
         head = 0;
       }
       if (tracing) {
-        beginEvent(startPrefix(task.fn));
-        putInt(task.id);
-        if (justEnded) endEventAt(lastTs[0]);
-        else endEvent();
+        writeTaskLine(startPrefix(task.fn), task.id, -1, justEnded ? lastTs[0] : -1);
         justEnded = false;
         // Written before a task that may run long (or kill this worker); batches flush once.
         if (head === queue.length) flush();

@@ -141,6 +141,11 @@ export function putBytes(b: Buffer): void {
 /** A non-negative safe integer as decimal digits, without making a string. */
 export function putInt(n: number): void {
   room(16);
+  writeInt(n);
+}
+
+/** putInt() without the room check (the caller made room for 16 bytes). */
+function writeInt(n: number): void {
   if (n < 1e9) {
     putDigits(n | 0, 0);
     return;
@@ -198,16 +203,44 @@ export function endEvent(): void {
  */
 export function endEventAt(ts: number): void {
   room(32);
+  writeTs(ts);
+  committedEvent();
+}
+
+/** `,ts]\n`, the end of every compact line. */
+function writeTs(ts: number): void {
   lastTs[0] = ts;
   const high = Math.floor(ts / 1e9);
   if (high !== tsHigh) {
     tsHigh = high;
     tsHead = Buffer.from(`,${high}`);
   }
-  putBytes(tsHead);
+  const head = tsHead;
+  for (let i = 0; i < head.length; i++) out[used++] = head[i];
   putDigits((ts - high * 1e9) | 0, 9);
   out[used++] = 0x5d; // ]
   out[used++] = NEWLINE;
+}
+
+/**
+ * A whole task line in one call — `prefix taskId[,"(arg)"],ts]` — for the loops that write one
+ * per task (a submit loop, a worker running a batch): one room check and no call per field.
+ * `arg` < 0: no args field (its template has none); `ts` < 0: now.
+ */
+export function writeTaskLine(prefix: Buffer, taskId: number, arg: number, ts: number): void {
+  used = committed;
+  room(prefix.length + 96);
+  for (let i = 0; i < prefix.length; i++) out[used++] = prefix[i];
+  writeInt(taskId);
+  if (arg >= 0) {
+    out[used++] = 0x2c; // ,
+    out[used++] = 0x22; // "
+    out[used++] = 0x28; // (
+    writeInt(arg);
+    out[used++] = 0x29; // )
+    out[used++] = 0x22; // "
+  }
+  writeTs(ts >= 0 ? ts : Math.round((timeOrigin + performance.now()) * 1000));
   committedEvent();
 }
 
