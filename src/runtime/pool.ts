@@ -13,6 +13,7 @@ import type { WireTask } from './poolWorker';
 import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from './serialize';
 import { exportNameOf } from './targets';
 import { callerLoc } from './callsite';
+import { packNumbers, unpackNumbers } from './numbers';
 import { beginEvent, COMMA, defineTemplate, emit, endEvent, putBytes, putInt, putText, tracing, writeTaskLine } from './tracer';
 
 type Fn = (...args: never[]) => unknown;
@@ -210,7 +211,8 @@ export class Pool {
           const task = slot.inflight.shift();
           if (!task) break;
           this.outstanding--;
-          if (ok) task.sink.settle(true, v);
+          // A chunk's results come packed when they are all numbers (numbers.ts).
+          if (ok) task.sink.settle(true, task.m !== 0 && v instanceof Float64Array ? unpackNumbers(v) : v);
           else task.sink.settle(false, errorFromRecord(v as ErrorRecord));
         }
         if (slot.inflight.length === 0) slot.idleSince = ++this.idleClock;
@@ -434,7 +436,7 @@ export class Pool {
     const chunks: unknown[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     // Check every chunk before submitting any, so a bad item fails the whole call up front.
-    const prepared = chunks.map((c) => prepare(c, `an item passed to ${name}`));
+    const prepared = chunks.map((c) => (star ? undefined : packNumbers(c)) ?? prepare(c, `an item passed to ${name}`));
     prepared.forEach((c, i) => this.submit(name, c, star ? 2 : 1, { settle: (ok, v) => onChunk(i, ok, v) }));
     return chunks.length;
   }

@@ -7,6 +7,7 @@ import type { Endpoint } from './frames';
 import * as v8 from 'v8';
 import { MESSAGES, ProcessError } from './errors';
 import { decode, errorToRecord, findUncloneable, revive } from './serialize';
+import { packNumbers } from './numbers';
 import { findExport, importModule } from './targets';
 import { defineTemplate, emit, flush, lastTs, tracing, writeTaskLine } from './tracer';
 
@@ -173,7 +174,7 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
             }
             out.push(r);
           }
-          result = out;
+          result = packNumbers(out) ?? out;
         }
         finish(task, true, result);
       } catch (err) {

@@ -198,6 +198,7 @@ for (const context of ['process', 'thread'] as const) {
       assert.equal(j.timeout, 'TimeoutError: timed out after 20 ms');
       assert.equal(j.waitTimeout, false);
       assert.equal(j.chunks, 13, "Python's rule: ceil(100 / (2 workers * 4))");
+      assert.deepEqual(j.packedMap, { exact: true, plainArray: true, mixedLast: 9, mixedExact: true });
     });
 
     it("errors thrown in a child keep their name, message and the child's stack", async () => {
