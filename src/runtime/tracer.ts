@@ -20,7 +20,8 @@ let flushScheduled = false;
 // and a few numbers, src/trace/compact.ts) from pre-encoded bytes and digits: no strings and no
 // garbage per task — the submitting process holds 100k live tasks, and per-event garbage made its
 // young-generation GC copy them over and over (bench `tracing`, bench/RESULTS.md).
-let out = Buffer.allocUnsafe(128 * 1024);
+const OUT_BYTES = 128 * 1024;
+let out = Buffer.allocUnsafe(OUT_BYTES);
 /** Bytes in `out`; the ones past `committed` belong to an event still being written. */
 let used = 0;
 let committed = 0;
@@ -58,6 +59,8 @@ export function flush(): void {
   }
   // (Only an event abandoned half-way by a throw can leave bytes past `committed`: drop them.)
   used = committed = 0;
+  // A huge event (megabytes of output) grew the buffer: do not keep that much for good.
+  if (out.length > 8 * OUT_BYTES) out = Buffer.allocUnsafe(OUT_BYTES);
 }
 
 function room(n: number): void {
