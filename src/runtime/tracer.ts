@@ -193,20 +193,19 @@ let tsHead = Buffer.alloc(0);
 /** The timestamp endEvent() wrote last (a typed array: a plain variable would box it per event). */
 export const lastTs = new Float64Array(1);
 
-/** Ends the compact line begun by beginEvent() with its `ts`: now. */
-export function endEvent(): void {
-  // Whole microseconds: an integer has no fraction to format.
-  endEventAt(Math.round((timeOrigin + performance.now()) * 1000));
+/** Now in whole µs (an integer has no fraction to format). */
+function clockMicros(): number {
+  return Math.round((timeOrigin + performance.now()) * 1000);
 }
 
 /**
- * endEvent() with a timestamp the caller already holds for this instant (see lastTs). No step
- * here makes a heap number: in a process holding 100k pending tasks, garbage per event makes V8
- * shrink its heap limits and collect more (bench/RESULTS.md).
+ * Ends the compact line begun by beginEvent() with its `ts`, now. No step here makes a heap
+ * number beyond the clock read: in a process holding 100k pending tasks, garbage per event makes
+ * V8 shrink its heap limits and collect more (bench/RESULTS.md).
  */
-export function endEventAt(ts: number): void {
+export function endEvent(): void {
   room(32);
-  writeTs(ts);
+  writeTs(clockMicros());
   committedEvent();
 }
 
@@ -243,7 +242,8 @@ export function writeTaskLine(prefix: Buffer, taskId: number, arg: number, ts: n
     out[used++] = 0x29; // )
     out[used++] = 0x22; // "
   }
-  writeTs(ts >= 0 ? ts : Math.round((timeOrigin + performance.now()) * 1000));
+  if (ts >= 0) writeTs(ts);
+  else writeTs(clockMicros());
   committedEvent();
 }
 

@@ -11,30 +11,40 @@ import { TRACE_DIR_ENV } from '../../../src/trace/channel';
 const WRITER = path.join(__dirname, '../../fixtures/tracer/compact-writer.ts');
 
 describe('runtime tracer', () => {
-  it('writes every integer id and µs timestamp exactly (compact lines, decoded as the runner does)', () => {
+  it('writes every integer id, argument and µs timestamp exactly (compact lines, decoded as the runner does)', () => {
     const ids: number[] = [];
     for (let i = 0; i < 300; i++) ids.push(i);
     for (let k = 1; k <= 15; k++) ids.push(10 ** k - 1, 10 ** k, 10 ** k + 1, 3 * 10 ** k + 7);
     ids.push(Number.MAX_SAFE_INTEGER, 999_999_999, 1_000_000_000, 1_000_000_001);
     // Timestamps around the 1e9 boundary of the cached high digits, and across 1000 s steps.
     const tss = ids.map((_, i) => 1_795_840_617_000_000 + i * 7_777_777 + (i % 3 === 0 ? 999_999_999 : 0));
+    const args = ids.map((id) => ids[ids.length - 1 - ids.indexOf(id)]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-tracer-'));
     try {
-      execFileSync(process.execPath, ['-r', 'sucrase/register/ts', WRITER, JSON.stringify({ ids, tss })], {
+      execFileSync(process.execPath, ['-r', 'sucrase/register/ts', WRITER, JSON.stringify({ ids, args, tss })], {
         env: { ...process.env, [TRACE_DIR_ENV]: dir },
         cwd: path.join(__dirname, '../../..'),
       });
       const files = fs.readdirSync(dir);
       assert.equal(files.length, 1);
       const decoder = new TransportDecoder();
-      const got: Array<[number, number]> = [];
+      const got: unknown[] = [];
       for (const line of fs.readFileSync(path.join(dir, files[0]), 'utf8').split('\n')) {
         if (!line) continue;
         const d = decoder.decode(JSON.parse(line));
         assert.ok(d, `undecodable line ${line}`);
-        if (d !== 'template') got.push([(d.event as { taskId: number }).taskId, d.event.ts]);
+        if (d !== 'template') {
+          const e = d.event as { kind: string; taskId: number; args?: string; ts: number };
+          got.push([e.kind, e.taskId, e.args, e.ts]);
+        }
       }
-      assert.deepEqual(got, ids.map((id, i) => [id, tss[i]]));
+      assert.deepEqual(
+        got,
+        ids.flatMap((id, i) => [
+          ['task.submit', id, `(${args[i]})`, tss[i]],
+          ['task.start', id, undefined, tss[i]],
+        ]),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
