@@ -14,7 +14,7 @@ import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorReco
 import { exportNameOf } from './targets';
 import { callerLoc } from './callsite';
 import { packNumbers, unpackNumbers } from './numbers';
-import { beginEvent, COMMA, defineTemplate, emit, endEvent, putBytes, putInt, putText, tracing, writeTaskLine } from './tracer';
+import { defineTemplate, emit, tracing, writeTaskLine, writeTaskLineJson } from './tracer';
 
 type Fn = (...args: never[]) => unknown;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
@@ -398,13 +398,7 @@ export class Pool {
       const prefix = this.submitPrefix(fn);
       const arg = singleIntArg(task);
       if (arg >= 0) writeTaskLine(prefix, id, arg, -1);
-      else {
-        beginEvent(prefix);
-        putInt(id);
-        putBytes(COMMA);
-        putText(JSON.stringify(summarizeTask(task)));
-        endEvent();
-      }
+      else writeTaskLineJson(prefix, id, JSON.stringify(summarizeTask(task)));
     }
     this.pending.push(task);
     this.outstanding++;

@@ -108,7 +108,7 @@ const ownIds: Record<string, number> = threadId !== 0 ? { pid: process.pid, tid:
 /**
  * Defines a compact-line template in this thread's file and returns the bytes that start its
  * lines (`[id,`). `event` holds what all such events share (kind included); each line then gives
- * `fields` in order, and endEvent() appends `ts`. Call it before beginEvent(), never between.
+ * `fields` in order, and writeTaskLine() appends `ts`.
  */
 export function defineTemplate(event: Record<string, unknown>, fields: string[]): Buffer {
   const id = ++templateCount;
@@ -116,38 +116,7 @@ export function defineTemplate(event: Record<string, unknown>, fields: string[])
   return Buffer.from(`[${id},`);
 }
 
-/** `,` between the values of a compact line. */
-export const COMMA = Buffer.from(',');
-
-/**
- * Starts a compact line: `prefix` from defineTemplate(). Continue with putInt/putBytes/putText
- * (values separated by COMMA) and finish with endEvent(). Check `tracing` first: these write
- * unconditionally.
- */
-export function beginEvent(prefix: Buffer): void {
-  used = committed; // an event abandoned by a throw is dropped, never glued to this one
-  putBytes(prefix);
-}
-
-export function putBytes(b: Buffer): void {
-  const n = b.length;
-  room(n);
-  if (n > 8) {
-    out.set(b, used);
-    used += n;
-    return;
-  }
-  // Short fragments: a loop beats the call into TypedArray.set.
-  for (let i = 0; i < n; i++) out[used++] = b[i];
-}
-
-/** A non-negative safe integer as decimal digits, without making a string. */
-export function putInt(n: number): void {
-  room(16);
-  writeInt(n);
-}
-
-/** putInt() without the room check (the caller made room for 16 bytes). */
+/** A non-negative safe integer as decimal digits, without making a string (room made by the caller). */
 function writeInt(n: number): void {
   if (n < 1e9) {
     putDigits(n | 0, 0);
@@ -181,7 +150,7 @@ function putDigits(n: number, width: number): void {
 }
 
 /** Any text (already JSON where it must be), UTF-8 encoded. */
-export function putText(s: string): void {
+function putText(s: string): void {
   room(s.length * 3);
   used += out.write(s, used, 'utf8');
 }
@@ -190,23 +159,12 @@ export function putText(s: string): void {
 let tsHigh = -1;
 let tsHead = Buffer.alloc(0);
 
-/** The timestamp endEvent() wrote last (a typed array: a plain variable would box it per event). */
+/** The timestamp writeTs() wrote last (a typed array: a plain variable would box it per event). */
 export const lastTs = new Float64Array(1);
 
 /** Now in whole µs (an integer has no fraction to format). */
 function clockMicros(): number {
   return Math.round((timeOrigin + performance.now()) * 1000);
-}
-
-/**
- * Ends the compact line begun by beginEvent() with its `ts`, now. No step here makes a heap
- * number beyond the clock read: in a process holding 100k pending tasks, garbage per event makes
- * V8 shrink its heap limits and collect more (bench/RESULTS.md).
- */
-export function endEvent(): void {
-  room(32);
-  writeTs(clockMicros());
-  committedEvent();
 }
 
 /** `,ts]\n`, the end of every compact line. */
@@ -224,15 +182,22 @@ function writeTs(ts: number): void {
   out[used++] = NEWLINE;
 }
 
-/**
- * A whole task line in one call — `prefix taskId[,"(arg)"],ts]` — for the loops that write one
- * per task (a submit loop, a worker running a batch): one room check and no call per field.
- * `arg` < 0: no args field (its template has none); `ts` < 0: now.
- */
-export function writeTaskLine(prefix: Buffer, taskId: number, arg: number, ts: number): void {
+/** `prefix taskId`: the start of a task line; an abandoned half line is dropped, never glued on. */
+function startTaskLine(prefix: Buffer): void {
   used = committed;
   room(prefix.length + 96);
   for (let i = 0; i < prefix.length; i++) out[used++] = prefix[i];
+}
+
+/**
+ * A whole task line in one call — `prefix taskId[,"(arg)"],ts]` — for the loops that write one
+ * per task (a submit loop, a worker running a batch): one room check, no call per field, and no
+ * garbage beyond the clock read: in a process holding 100k pending tasks, garbage per event makes
+ * V8 shrink its heap limits and collect more (bench/RESULTS.md). `arg` < 0: no args field (its
+ * template has none); `ts` < 0: now. Check `tracing` first: this writes unconditionally.
+ */
+export function writeTaskLine(prefix: Buffer, taskId: number, arg: number, ts: number): void {
+  startTaskLine(prefix);
   writeInt(taskId);
   if (arg >= 0) {
     out[used++] = 0x2c; // ,
@@ -242,8 +207,20 @@ export function writeTaskLine(prefix: Buffer, taskId: number, arg: number, ts: n
     out[used++] = 0x29; // )
     out[used++] = 0x22; // "
   }
+  // Two calls, not one with a conditional argument: that kept `ts` boxed (a heap number per line).
   if (ts >= 0) writeTs(ts);
   else writeTs(clockMicros());
+  committedEvent();
+}
+
+/** writeTaskLine() with any args summary, given as JSON text (the rare, non-integer case), at now. */
+export function writeTaskLineJson(prefix: Buffer, taskId: number, argJson: string): void {
+  startTaskLine(prefix);
+  writeInt(taskId);
+  out[used++] = 0x2c; // ,
+  putText(argJson);
+  room(32);
+  writeTs(clockMicros());
   committedEvent();
 }
 

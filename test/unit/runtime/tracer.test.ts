@@ -18,10 +18,12 @@ describe('runtime tracer', () => {
     ids.push(Number.MAX_SAFE_INTEGER, 999_999_999, 1_000_000_000, 1_000_000_001);
     // Timestamps around the 1e9 boundary of the cached high digits, and across 1000 s steps.
     const tss = ids.map((_, i) => 1_795_840_617_000_000 + i * 7_777_777 + (i % 3 === 0 ? 999_999_999 : 0));
-    const args = ids.map((id) => ids[ids.length - 1 - ids.indexOf(id)]);
+    const args = [...ids].reverse();
+    // Summaries that are not one integer: JSON text, non-ASCII included.
+    const texts = ['(-1.5)', '(true)', '("é", [1, 2])'];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-tracer-'));
     try {
-      execFileSync(process.execPath, ['-r', 'sucrase/register/ts', WRITER, JSON.stringify({ ids, args, tss })], {
+      execFileSync(process.execPath, ['-r', 'sucrase/register/ts', WRITER, JSON.stringify({ ids, args, tss, texts })], {
         env: { ...process.env, [TRACE_DIR_ENV]: dir },
         cwd: path.join(__dirname, '../../..'),
       });
@@ -38,13 +40,21 @@ describe('runtime tracer', () => {
           got.push([e.kind, e.taskId, e.args, e.ts]);
         }
       }
+      const before = Date.now() * 1000;
+      const timed = got.slice(ids.length * 2) as Array<[string, number, string, number]>;
       assert.deepEqual(
-        got,
+        got.slice(0, ids.length * 2),
         ids.flatMap((id, i) => [
           ['task.submit', id, `(${args[i]})`, tss[i]],
           ['task.start', id, undefined, tss[i]],
         ]),
       );
+      assert.deepEqual(
+        timed.map(([kind, id, text]) => [kind, id, text]),
+        texts.map((text, i) => ['task.submit', i, text]),
+      );
+      // Written at "now" by the child just before: whole µs since the epoch, within a minute.
+      for (const [, , , ts] of timed) assert.ok(Number.isInteger(ts) && ts <= before && ts > before - 60e6, String(ts));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
