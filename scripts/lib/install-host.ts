@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CACHE_DIR, CODE_SERVER_VERSION, HOST_DIR, HOST_ENTRY, HOST_STAMP } from './paths';
+import { isAlive } from './proc';
 
 /** One-line, user-facing failure: callers print `message` and exit non-zero, no stack trace. */
 export class HostError extends Error {}
@@ -133,11 +134,11 @@ async function acquireLock(lockDir: string, log: (line: string) => void): Promis
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = Number(readOr(path.join(lockDir, 'pid'), '0'));
-    if (!holder || !alive(holder)) {
+    if (!holder || !isAlive(holder)) {
       // Either the holder died, or it has not written its pid yet: give it a moment, then take over.
       await sleep(500);
       const again = Number(readOr(path.join(lockDir, 'pid'), '0'));
-      if (!again || !alive(again)) fs.rmSync(lockDir, { recursive: true, force: true });
+      if (!again || !isAlive(again)) fs.rmSync(lockDir, { recursive: true, force: true });
       continue;
     }
     if (!told) log(`vscode-host: waiting for another install (pid ${holder}) to finish`);
@@ -151,15 +152,6 @@ function readOr(file: string, fallback: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch {
     return fallback;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -2,18 +2,9 @@
 // their environment, even after leaving our process group, and endMarked ends them all.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
-import { endMarked, processesWithEnv } from '../../../scripts/lib/proc';
+import { endMarked, isAlive, processesWithEnv } from '../../../scripts/lib/proc';
 
 const MARK = 'CONCURRENCY_LAB_PROC_TEST';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -39,8 +30,8 @@ describe('harness: marked processes', () => {
       const killed = await endMarked(MARK, value, child.pid, 2000);
       assert.deepStrictEqual(killed, [], 'both should end on SIGTERM');
       await exited;
-      await until(() => !alive(grandchild));
-      assert.strictEqual(alive(grandchild), false);
+      await until(() => !isAlive(grandchild));
+      assert.strictEqual(isAlive(grandchild), false);
       assert.deepStrictEqual(processesWithEnv(MARK, value), []);
     } finally {
       for (const pid of [child.pid!, grandchild]) {
