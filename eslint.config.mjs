@@ -21,6 +21,22 @@ function forbid(layer, banned, why) {
   };
 }
 
+/**
+ * Like forbid(), for rooms inside src/runtime: `name` must not import the sibling rooms in
+ * `banned`. Flat config lets a later block replace a rule, so the room's rule repeats the
+ * runtime's own bans (RUNTIME_BANS) and adds its own.
+ */
+function room(name, banned, why) {
+  const base = forbid('runtime', RUNTIME_BANS, RUNTIME_WHY).rules['@typescript-eslint/no-restricted-imports'][1];
+  const own = banned.map((b) => ({ group: [`../${b}`, `../${b}/*`], message: `src/runtime/${name} must not import src/runtime/${b}: ${why}` }));
+  return {
+    files: [`src/runtime/${name}/**/*.ts`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: base.paths, patterns: [...base.patterns, ...own] }] },
+  };
+}
+const RUNTIME_BANS = ['vscode', 'runner', 'cli', 'protocol', 'panel', 'scaffold', 'webview'];
+const RUNTIME_WHY = 'the runtime runs inside snippet processes, outside VS Code';
+
 const NODE_BUILTINS = ['fs', 'path', 'child_process', 'os', 'net', 'worker_threads', 'node:*'];
 
 export default tseslint.config(
@@ -48,7 +64,11 @@ export default tseslint.config(
     },
   },
   forbid('protocol', ['vscode', 'runtime', 'runner', 'cli', 'panel', 'scaffold', 'webview'], 'protocol is shared by the panel and the webview'),
-  forbid('runtime', ['vscode', 'runner', 'cli', 'protocol', 'panel', 'scaffold', 'webview'], 'the runtime runs inside snippet processes, outside VS Code'),
+  forbid('runtime', RUNTIME_BANS, RUNTIME_WHY),
+  // Rooms inside the runtime (docs/runtime.md, "Where things are"): tracing is the floor every
+  // room writes to; transport moves bytes and knows nothing of what they mean.
+  room('tracing', ['transport', 'process', 'pool', 'messaging', 'sync', 'shared'], 'tracing is the floor every room writes to; it must stay free of the rooms above it'),
+  room('transport', ['pool', 'messaging', 'sync', 'shared'], 'transport moves bytes between threads and processes and knows nothing of the primitives built on it'),
   forbid('runner', ['vscode', 'runtime', 'cli', 'protocol', 'panel', 'scaffold', 'webview'], 'the runner is shared with the CLI and tested in plain mocha (cancel with AbortSignal)'),
   forbid('cli', ['vscode', 'runtime', 'protocol', 'panel', 'scaffold', 'webview'], 'the CLI runs outside VS Code'),
   forbid('webview', ['vscode', 'runtime', 'runner', 'cli', 'panel', 'scaffold'], 'the webview is a browser page; talk to the host through src/protocol'),

@@ -7,7 +7,7 @@ import { median } from '../lib/harness.mjs';
 
 const chunk = Array.from({ length: 125_000 }, (_, i) => i * i);
 
-/** The per-element check src/runtime/codec.ts makes before choosing JSON. */
+/** The per-element check src/runtime/transport/codec.ts makes before choosing JSON. */
 function jsonSafeNumbers(arr) {
   for (let i = 0; i < arr.length; i++) if (!(Number.isFinite(arr[i]) && !Object.is(arr[i], -0))) return false;
   return true;

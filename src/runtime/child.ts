@@ -2,7 +2,7 @@
 // same runtime bundle the snippet will import (dist/runtime/index.js), so the snippet's
 // `concurrency-lab` and the bootstrap share one module instance and one identity.
 import { isMainThread } from 'worker_threads';
-import { tracing } from './tracer';
+import { tracing } from './tracing/tracer';
 import { installModuleHooks } from './loader/register';
 
 declare const __non_webpack_require__: NodeJS.Require;

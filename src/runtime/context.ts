@@ -1,9 +1,9 @@
 // getContext('process' | 'thread'): the same API on OS processes or on worker_threads (as
 // Python's multiprocessing.dummy). Queues and Pipes work across both, so they are shared.
 import { MESSAGES, ProcessError } from './errors';
-import { self, type ContextKind } from './identity';
-import { Pool } from './pool';
-import { Process } from './process';
+import { self, type ContextKind } from './process/identity';
+import { Pool } from './pool/pool';
+import { Process } from './process/process';
 
 export interface Context {
   readonly kind: ContextKind;

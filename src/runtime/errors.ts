@@ -79,3 +79,8 @@ export const MESSAGES = {
   badTimeout: (t: unknown) => `timeout must be a non-negative number of milliseconds, got ${String(t)}`,
   parentGone: 'the parent process exited; stopping this child and its descendants',
 } as const;
+
+/** Validates a timeout argument (milliseconds, ≥ 0), as every blocking call does before it waits. */
+export function checkTimeout(ms: unknown): asserts ms is number {
+  if (typeof ms !== 'number' || !(ms >= 0)) throw new ProcessError(MESSAGES.badTimeout(ms));
+}

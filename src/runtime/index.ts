@@ -1,22 +1,22 @@
 // The `concurrency-lab` library that snippets import: Python's multiprocessing for Node.
 // Every call that would block in Python returns a Promise. Documented in docs/runtime.md.
-import { liveChildren } from './children';
+import { liveChildren } from './process/children';
 import { contextFor, resolveKind } from './context';
 import { TimeoutError, Full, Empty, EOFError, BrokenPoolError, ProcessError } from './errors';
-import { bootChild } from './bootstrap';
-import { currentProcess, isMainProcess, parentProcess, type ContextKind, type ProcessInfo } from './identity';
-import { Pipe, Connection } from './pipe';
-import { cpuCount, Pool, defaultChunksize } from './pool';
-import { Process } from './process';
-import { JoinableQueue, Queue } from './queue';
-import { AsyncResult } from './asyncResult';
+import { bootChild } from './process/bootstrap';
+import { currentProcess, isMainProcess, parentProcess, type ContextKind, type ProcessInfo } from './process/identity';
+import { Pipe, Connection } from './messaging/pipe';
+import { cpuCount, Pool, defaultChunksize } from './pool/pool';
+import { Process } from './process/process';
+import { JoinableQueue, Queue } from './messaging/queue';
+import { AsyncResult } from './pool/asyncResult';
 
 export { isMainProcess, currentProcess, parentProcess, cpuCount, Process, Pool, AsyncResult, Queue, JoinableQueue, Pipe, Connection, defaultChunksize };
 export { TimeoutError, Full, Empty, EOFError, BrokenPoolError, ProcessError } from './errors';
 export type { ProcessInfo, ContextKind };
-export type { ProcessOptions } from './process';
-export type { PoolOptions, ApplyOptions } from './pool';
-export type { QueueOptions, PutOptions, GetOptions } from './queue';
+export type { ProcessOptions } from './process/process';
+export type { PoolOptions, ApplyOptions } from './pool/pool';
+export type { QueueOptions, PutOptions, GetOptions } from './messaging/queue';
 
 /** Live children of this process (or thread): Process objects, and pool workers as { name, pid }. */
 export function activeChildren(): Array<Process | { name: string; pid: number; daemon: boolean }> {

@@ -4,9 +4,9 @@
 // process cap; installs the module hooks that make `concurrency-lab` and TypeScript load; and
 // reports a syntax error in the snippet as one file:line:col line.
 import { isMainThread } from 'worker_threads';
-import { tracing } from './tracer';
-import { reportStart, watchChildProcesses } from './captureProcesses';
-import { captureOutput } from './captureOutput';
+import { tracing } from './tracing/tracer';
+import { reportStart, watchChildProcesses } from './tracing/captureProcesses';
+import { captureOutput } from './tracing/captureOutput';
 import { installModuleHooks, reportSyntaxErrors } from './loader/register';
 
 if (tracing) {

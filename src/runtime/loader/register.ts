@@ -6,7 +6,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import Module from 'module';
 import { ESM_HOOKS_ENV } from '../../trace/channel';
-import { emit, flush } from '../tracer';
+import { emit, flush } from '../tracing/tracer';
 import { installCommonJsHooks } from './cjs';
 import { locateSyntaxError } from './syntaxError';
 

@@ -1,6 +1,6 @@
 // AsyncResult on its own (no processes): every way of waiting sees the one outcome.
 import { strict as assert } from 'assert';
-import { AsyncResult } from '../../../src/runtime/asyncResult';
+import { AsyncResult } from '../../../src/runtime/pool/asyncResult';
 import { TimeoutError } from '../../../src/runtime/errors';
 
 describe('runtime AsyncResult', () => {

@@ -1,7 +1,7 @@
 // The frame codec must round-trip every value exactly as structured clone does, whichever of
 // its two encodings (JSON for plain data, V8 for the rest) it picks.
 import { strict as assert } from 'assert';
-import { decodePayload, encodeFrame, LENGTH_BYTES } from '../../../src/runtime/codec';
+import { decodePayload, encodeFrame, LENGTH_BYTES } from '../../../src/runtime/transport/codec';
 
 function roundTrip(v: unknown): { value: unknown; tag: string } {
   const frame = encodeFrame(v);

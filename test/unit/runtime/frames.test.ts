@@ -2,8 +2,8 @@
 // frames far larger than one read, arrive whole and in order.
 import { strict as assert } from 'assert';
 import * as net from 'net';
-import { SocketEndpoint } from '../../../src/runtime/frames';
-import { spinUntil } from '../../../src/runtime/spin';
+import { SocketEndpoint } from '../../../src/runtime/transport/frames';
+import { spinUntil } from '../../../src/runtime/transport/spin';
 
 describe('runtime socket framing', () => {
   it('delivers batched small frames and multi-megabyte frames intact and in order', async () => {

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { MESSAGES, ProcessError } from './errors';
+import { MESSAGES, ProcessError } from '../errors';
 import { mainModule } from './identity';
 
 const exportNamesCache = new Map<string, Set<string> | null>();

@@ -1,7 +1,7 @@
 // The owner-side state of one queue or one direction of a pipe: encoded items in FIFO order,
 // plus the callers waiting to get, put, poll or join. Local and remote callers go through the
 // same methods (remote ones via channels.ts), so blocking, timeouts and EOF behave alike.
-import { EOFError, Empty, Full, MESSAGES, ProcessError } from './errors';
+import { EOFError, Empty, Full, MESSAGES, ProcessError } from '../errors';
 import type { SocketEndpoint } from './frames';
 
 export interface Item {

@@ -3,7 +3,7 @@
 // only `LIMIT` frames), and the parse is cached by the raw stack text, which repeats in loops.
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import type { SourceLocation } from '../trace/events';
+import type { SourceLocation } from '../../trace/events';
 
 /** Frames to format: enough to climb out of the runtime (map → … → submit is ~8 deep). */
 const LIMIT = 12;

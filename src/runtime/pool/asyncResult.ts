@@ -1,7 +1,6 @@
 // AsyncResult: Python's multiprocessing.pool.AsyncResult. The outcome is stored, not held as a
 // rejected Promise, so a task error nobody asks for never becomes an unhandled rejection.
-import { MESSAGES, ProcessError, TimeoutError } from './errors';
-import { checkTimeout } from './process';
+import { checkTimeout, MESSAGES, ProcessError, TimeoutError } from '../errors';
 
 export class AsyncResult<R = unknown> {
   private state: 'pending' | 'ok' | 'error' = 'pending';

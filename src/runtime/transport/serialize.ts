@@ -3,7 +3,7 @@
 // objects survive. Queues and Connections are not plain data: they travel as small handle
 // descriptors and are revived on the other side (see registerHandleType).
 import * as v8 from 'v8';
-import { ERROR_CLASSES, MESSAGES, ProcessError } from './errors';
+import { ERROR_CLASSES, MESSAGES, ProcessError } from '../errors';
 
 /** Objects that travel as a descriptor instead of by value (Queue, Connection). */
 export const TO_HANDLE = Symbol.for('concurrency-lab.toHandle');

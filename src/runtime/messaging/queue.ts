@@ -1,14 +1,13 @@
 // Queue and JoinableQueue: Python's multiprocessing.Queue. Items are cloned at put() (later
 // changes to the object do not travel), FIFO, exactly once, each producer's items in its order.
 // A handle sent to a child (or grandchild) talks to the owner directly (see channels.ts).
-import { threadId } from 'worker_threads';
-import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from './channels';
-import { MESSAGES, ProcessError } from './errors';
-import { Mailbox, type Item } from './mailbox';
-import { checkTimeout } from './process';
-import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
-import { callerLoc } from './callsite';
-import { emit, tracing } from './tracer';
+import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from '../transport/channels';
+import { checkTimeout, MESSAGES, ProcessError } from '../errors';
+import { Mailbox, type Item } from '../transport/mailbox';
+import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from '../transport/serialize';
+import { callerLoc } from '../tracing/callsite';
+import { emit, tracing } from '../tracing/tracer';
+import { newMsgId } from '../tracing/ids';
 
 export interface QueueOptions {
   /** Most items held at once; 0 (default) = unbounded. */
@@ -27,11 +26,6 @@ export interface GetOptions {
   timeout?: number;
 }
 
-let msgCounter = 0;
-/** Unique across the run: pid, thread and a counter. */
-export function newMsgId(): string {
-  return `${process.pid}.${threadId}.${++msgCounter}`;
-}
 
 function checkOpts(o: { timeout?: number } | undefined): number | undefined {
   const t = o?.timeout;

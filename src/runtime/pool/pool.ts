@@ -5,16 +5,16 @@
 import * as os from 'os';
 import { threadId } from 'worker_threads';
 import { AsyncResult } from './asyncResult';
-import { exitCodeOf, spawnChild, type ChildHandle } from './backend';
-import { installExitHook, liveChildren, type ChildRecord } from './children';
-import { BrokenPoolError, MESSAGES, ProcessError } from './errors';
-import { mainModule, nextChildIdentity, self, type ContextKind } from './identity';
+import { exitCodeOf, spawnChild, type ChildHandle } from '../process/backend';
+import { installExitHook, liveChildren, type ChildRecord } from '../process/children';
+import { BrokenPoolError, MESSAGES, ProcessError } from '../errors';
+import { mainModule, nextChildIdentity, self, type ContextKind } from '../process/identity';
 import type { WireTask } from './poolWorker';
-import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from './serialize';
-import { exportNameOf } from './targets';
-import { callerLoc } from './callsite';
+import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from '../transport/serialize';
+import { exportNameOf } from '../process/targets';
+import { callerLoc } from '../tracing/callsite';
 import { packNumbers, unpackNumbers } from './numbers';
-import { defineTemplate, emit, tracing, writeTaskLine, writeTaskLineJson } from './tracer';
+import { defineTemplate, emit, tracing, writeTaskLine, writeTaskLineJson } from '../tracing/tracer';
 
 type Fn = (...args: never[]) => unknown;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;

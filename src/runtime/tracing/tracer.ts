@@ -4,8 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { threadId } from 'worker_threads';
 import { performance } from 'perf_hooks';
-import { TEMPLATE_KIND, TRACE_DIR_ENV, nowMicros, traceFileName } from '../trace/channel';
-import type { TraceEvent } from '../trace/events';
+import { TEMPLATE_KIND, TRACE_DIR_ENV, nowMicros, traceFileName } from '../../trace/channel';
+import type { TraceEvent } from '../../trace/events';
 
 const traceDir = process.env[TRACE_DIR_ENV];
 

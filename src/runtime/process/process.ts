@@ -1,12 +1,12 @@
 // Process: Python's multiprocessing.Process with spawn semantics. The child imports the snippet
 // module again and calls the target by its export name with cloned args.
 import { threadId } from 'worker_threads';
-import { emit, tracing } from './tracer';
+import { emit, tracing } from '../tracing/tracer';
 import { exitCodeOf, spawnChild, type ChildHandle } from './backend';
 import { installExitHook, liveChildren, type ChildRecord } from './children';
-import { MESSAGES, ProcessError } from './errors';
+import { checkTimeout, MESSAGES, ProcessError } from '../errors';
 import { mainModule, nextChildIdentity, self, type ContextKind } from './identity';
-import { encode } from './serialize';
+import { encode } from '../transport/serialize';
 import { exportNameOf } from './targets';
 
 export interface ProcessOptions {
@@ -119,6 +119,3 @@ export class Process {
   }
 }
 
-export function checkTimeout(ms: unknown): asserts ms is number {
-  if (typeof ms !== 'number' || !(ms >= 0)) throw new ProcessError(MESSAGES.badTimeout(ms));
-}

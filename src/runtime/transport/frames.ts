@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import type * as net from 'net';
 import { decodePayload, encodeFrame, LENGTH_BYTES } from './codec';
-import { flush as flushTrace, tracing } from './tracer';
+import { flush as flushTrace, tracing } from '../tracing/tracer';
 import type { MessagePort, Worker } from 'worker_threads';
 
 export interface Endpoint {

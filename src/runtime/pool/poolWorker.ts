@@ -1,15 +1,15 @@
 // The loop inside a pool worker: run the initializer once, then run tasks strictly one after
 // another (a worker is one Python worker: one task at a time), sending each result back as soon
 // as it is known. Results of tasks finished in the same tick leave in one write.
-import type { BootMessage } from './backend';
-import { exitChild } from './children';
-import type { Endpoint } from './frames';
+import type { BootMessage } from '../process/backend';
+import { exitChild } from '../process/children';
+import type { Endpoint } from '../transport/frames';
 import * as v8 from 'v8';
-import { MESSAGES, ProcessError } from './errors';
-import { decode, errorToRecord, findUncloneable, revive } from './serialize';
+import { MESSAGES, ProcessError } from '../errors';
+import { decode, errorToRecord, findUncloneable, revive } from '../transport/serialize';
 import { packNumbers } from './numbers';
-import { findExport, importModule } from './targets';
-import { defineTemplate, emit, flush, lastTs, tracing, writeTaskLine } from './tracer';
+import { findExport, importModule } from '../process/targets';
+import { defineTemplate, emit, flush, lastTs, tracing, writeTaskLine } from '../tracing/tracer';
 
 /** Results a worker holds back while running a long synchronous batch. */
 const RESULTS_PER_MESSAGE = 64;

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import * as fs from 'fs';
 import { threadId } from 'worker_threads';
-import { CONTEXT_ENV } from '../trace/channel';
+import { CONTEXT_ENV } from '../../trace/channel';
 
 export type ContextKind = 'process' | 'thread';
 

@@ -1,15 +1,14 @@
 // Pipe(duplex) → [Connection, Connection], as Python's multiprocessing.Pipe. Each direction is
 // a Mailbox owned by the creating thread: end k reads inbox k and writes the other end's inbox.
 // Closing an end (or the process holding it going away) gives the reader EOFError once drained.
-import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from './channels';
-import { EOFError, MESSAGES, ProcessError } from './errors';
-import { Mailbox, type Item } from './mailbox';
-import { checkTimeout } from './process';
-import { newMsgId } from './queue';
-import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from './serialize';
-import { callerLoc } from './callsite';
-import { emit, tracing } from './tracer';
-import { spinUntil } from './spin';
+import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from '../transport/channels';
+import { checkTimeout, EOFError, MESSAGES, ProcessError } from '../errors';
+import { Mailbox, type Item } from '../transport/mailbox';
+import { newMsgId } from '../tracing/ids';
+import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from '../transport/serialize';
+import { callerLoc } from '../tracing/callsite';
+import { emit, tracing } from '../tracing/tracer';
+import { spinUntil } from '../transport/spin';
 
 export class Connection<T = unknown> {
   /** @internal */ readonly pipeId: string;

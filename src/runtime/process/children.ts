@@ -2,8 +2,8 @@
 // activeChildren() and for Python's exit rule: a process about to exit waits for its non-daemon
 // children and terminates its daemon children. Nothing here outlives its creator.
 import type { ChildHandle } from './backend';
-import type { Endpoint } from './frames';
-import { flush, tracing } from './tracer';
+import type { Endpoint } from '../transport/frames';
+import { flush, tracing } from '../tracing/tracer';
 
 export interface ChildRecord {
   name: string;

@@ -5,7 +5,7 @@
 // unchanged (binary included). Capture stops after a cap so a snippet printing 100 MB does not
 // fill the trace (and the runner's memory) with it.
 import { StringDecoder } from 'string_decoder';
-import { OUTPUT_PREFIX_ENV } from '../trace/channel';
+import { OUTPUT_PREFIX_ENV } from '../../trace/channel';
 import { processName } from './captureProcesses';
 import { emit, flush } from './tracer';
 

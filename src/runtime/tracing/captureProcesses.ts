@@ -4,7 +4,7 @@
 import * as childProcess from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_PROCESSES_ENV, PROCESS_NAME_ENV, RUNNER_PID_ENV, TRACE_DIR_ENV } from '../trace/channel';
+import { MAX_PROCESSES_ENV, PROCESS_NAME_ENV, RUNNER_PID_ENV, TRACE_DIR_ENV } from '../../trace/channel';
 import { emit, flush } from './tracer';
 
 /** The name shown for this process: the runtime's (`Process-1`), else MainProcess for the

@@ -5,13 +5,13 @@ import * as net from 'net';
 import { isMainThread, parentPort, threadId, workerData } from 'worker_threads';
 import { CONTROL_FD, type BootMessage } from './backend';
 import { exitChild, killAllChildren, installExitHook, registerFlushable } from './children';
-import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
+import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
 import { self } from './identity';
-import { decode, userStack } from './serialize';
+import { decode, userStack } from '../transport/serialize';
 import { findExport, importModule } from './targets';
-import { emit, tracing } from './tracer';
-import { runPoolWorker } from './poolWorker';
-import { MESSAGES } from './errors';
+import { emit, tracing } from '../tracing/tracer';
+import { runPoolWorker } from '../pool/poolWorker';
+import { MESSAGES } from '../errors';
 
 function connect(): Promise<{ endpoint: Endpoint; boot: BootMessage }> {
   if (!isMainThread && parentPort) {

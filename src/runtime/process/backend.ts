@@ -5,8 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type * as net from 'net';
 import type { Worker } from 'worker_threads';
-import { PROCESS_NAME_ENV } from '../trace/channel';
-import { PortEndpoint, SocketEndpoint, type Endpoint } from './frames';
+import { PROCESS_NAME_ENV } from '../../trace/channel';
+import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
 import type { ContextKind } from './identity';
 
 /** How long an exited child's control socket may stay open before its exit is reported anyway. */
