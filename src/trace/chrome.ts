@@ -7,11 +7,13 @@
 //   of one track to an overflow track;
 // - messages are short X slices at send and recv joined by a flow `s` -> `f` pair with a fresh
 //   integer id, the same cat and name, written after their slice, `bp: "e"` on the `f`;
+// - waits (blocked time) and holds (a lock held) are X slices on a track of their own next to
+//   the thread's ("· waits", "· holds"): they need not nest with tasks or with each other;
 // - output, process exits, errors and the rest are instants.
 // Every native event rides along in the `args.event` (and `args.end`) of exactly one Chrome
 // event, and the header in a top-level key, so fromChromeTrace gets the native trace back.
 
-import { parseEvent, parseHeader, type MessageEvent, type TaskEndEvent, type TaskStartEvent, type TraceEvent, type TraceHeader } from './events';
+import { parseEvent, parseHeader, type HoldEvent, type MessageEvent, type TaskEndEvent, type TaskStartEvent, type TraceEvent, type TraceHeader, type WaitBeginEvent, type WaitEndEvent } from './events';
 import { TraceModel } from './model';
 
 export interface ChromeEvent {
@@ -149,6 +151,27 @@ export function toChromeTrace(header: TraceHeader, events: readonly TraceEvent[]
     return { name, cat, ph: 'i', s: scope, ts: e.ts, pid: e.pid, tid, args: { ...extra, event: e } };
   };
 
+  // Waits and holds: one X slice per begin/end pair, on a synthetic track beside the thread's.
+  const waitBegins = new Map<string, WaitBeginEvent>();
+  const holdBegins = new Map<string, HoldEvent[]>();
+  const sideTids = new Map<string, number>();
+  const sideTid = (pid: number, tid: number, side: string) => {
+    const k = `${pid}:${tid}:${side}`;
+    let t = sideTids.get(k);
+    if (t === undefined) {
+      t = nextLaneTid++;
+      sideTids.set(k, t);
+      threadNames.set(`${pid}:${t}`, `${threadNames.get(`${pid}:${tid}`) ?? `thread ${tid}`} · ${side}`);
+    }
+    return t;
+  };
+  const pairSlice = (begin: WaitBeginEvent | HoldEvent, end: WaitEndEvent | HoldEvent | undefined, name: string, cat: string, side: string, extra: Record<string, unknown>): ChromeEvent => {
+    const tid = chromeTid(begin.pid, begin.tid);
+    useThread(begin.pid, tid);
+    const stop = end ? end.ts : (model.processes.get(begin.pid)?.end ?? lastTs);
+    return { name, cat, ph: 'X', ts: begin.ts, dur: Math.max(0, stop - begin.ts), pid: begin.pid, tid: sideTid(begin.pid, tid, side), args: { ...extra, event: begin, end } };
+  };
+
   for (const e of events) {
     switch (e.kind) {
       case 'process.start':
@@ -192,12 +215,42 @@ export function toChromeTrace(header: TraceHeader, events: readonly TraceEvent[]
       case 'run.end':
         out.push(instant(e, `run ended (${e.reason})`, 'run', 'g', { exitCode: e.exitCode, signal: e.signal }));
         break;
+      case 'object.create':
+        out.push(instant(e, `new ${model.objectLabel(e.objKind, e.objId)}`, 'object', 't', { objId: e.objId }));
+        break;
+      case 'wait.begin':
+        waitBegins.set(`${e.pid}:${e.tid ?? 0}:${e.waitId}`, e);
+        break;
+      case 'wait.end': {
+        const k = `${e.pid}:${e.tid ?? 0}:${e.waitId}`;
+        const begin = waitBegins.get(k);
+        waitBegins.delete(k);
+        if (begin) out.push(pairSlice(begin, e, `${begin.op} ${model.objectLabel(begin.objKind, begin.objId)}`, 'wait', 'waits', { outcome: e.outcome }));
+        else out.push(instant(e, `wait ${e.waitId} ended (${e.outcome})`, 'wait'));
+        break;
+      }
+      case 'hold.begin': {
+        const k = `${e.pid}:${e.tid ?? 0}:${e.objId}`;
+        const stack = holdBegins.get(k) ?? [];
+        stack.push(e);
+        holdBegins.set(k, stack);
+        break;
+      }
+      case 'hold.end': {
+        const begin = holdBegins.get(`${e.pid}:${e.tid ?? 0}:${e.objId}`)?.pop();
+        if (begin) out.push(pairSlice(begin, e, `holds ${model.objectLabel(begin.objKind, begin.objId)}`, 'hold', 'holds', {}));
+        else out.push(instant(e, `released ${model.objectLabel(e.objKind, e.objId)}`, 'hold'));
+        break;
+      }
       default: {
         const never: never = e;
         return never;
       }
     }
   }
+  // Waits and holds still open at the end of the trace run to their process's end.
+  for (const b of waitBegins.values()) out.push(pairSlice(b, undefined, `${b.op} ${model.objectLabel(b.objKind, b.objId)}`, 'wait', 'waits', { outcome: null }));
+  for (const stack of holdBegins.values()) for (const b of stack) out.push(pairSlice(b, undefined, `holds ${model.objectLabel(b.objKind, b.objId)}`, 'hold', 'holds', {}));
   for (const e of ends.values()) if (!usedEnds.has(e)) out.push(instant(e, `task ${e.taskId} ${e.ok ? 'done' : 'failed'}`, 'task'));
   for (const e of events) if (e.kind === 'task.end' && !ends.has(`${e.poolId}\u0000${e.taskId}`)) out.push(instant(e, 'task end', 'task'));
 

@@ -123,6 +123,96 @@ export interface ErrorEvent extends EventBase {
   stack?: string;
 }
 
+/**
+ * Kinds of objects a process can wait on or hold. Sync objects and shared state are announced by
+ * object.create; queues and pipes are named by their channelId, processes by their pid.
+ */
+export type ObjectKind =
+  | 'lock'
+  | 'rlock'
+  | 'semaphore'
+  | 'boundedSemaphore'
+  | 'event'
+  | 'condition'
+  | 'barrier'
+  | 'value'
+  | 'array'
+  | 'manager'
+  | 'queue'
+  | 'joinableQueue'
+  | 'pipe'
+  | 'process'
+  | 'pool'
+  | 'asyncResult';
+
+export const OBJECT_KINDS: readonly ObjectKind[] = [
+  'lock',
+  'rlock',
+  'semaphore',
+  'boundedSemaphore',
+  'event',
+  'condition',
+  'barrier',
+  'value',
+  'array',
+  'manager',
+  'queue',
+  'joinableQueue',
+  'pipe',
+  'process',
+  'pool',
+  'asyncResult',
+];
+const OBJECT_KIND_SET: ReadonlySet<string> = new Set(OBJECT_KINDS);
+
+/** A synchronization object or shared value was made (where: `loc`). Numbered per kind by the viewer. */
+export interface ObjectCreateEvent extends EventBase {
+  kind: 'object.create';
+  objKind: ObjectKind;
+  /** Unique across the run (e.g. "pid.tid.n"). */
+  objId: string;
+  /** What the user called it, when known (a Manager's registered name, a Barrier's parties…). */
+  detail?: string;
+}
+
+/** How a blocking call ended. `interrupted`: the process or thread ended while it waited. */
+export type WaitOutcome = 'ok' | 'timeout' | 'error' | 'interrupted';
+export const WAIT_OUTCOMES: readonly WaitOutcome[] = ['ok', 'timeout', 'error', 'interrupted'];
+
+/**
+ * A call that actually blocked (one that returns at once records nothing): `op` such as
+ * "Queue.get" or "Lock.acquire", on object `objKind`/`objId`. Paired with wait.end by
+ * pid + tid + waitId.
+ */
+export interface WaitBeginEvent extends EventBase {
+  kind: 'wait.begin';
+  waitId: number;
+  op: string;
+  objKind: ObjectKind;
+  objId: string;
+  /** The call's own timeout, when it has one (ms). */
+  timeoutMs?: number;
+  /** A wait on one known process (Process.join): its pid. */
+  targetPid?: number;
+}
+
+export interface WaitEndEvent extends EventBase {
+  kind: 'wait.end';
+  waitId: number;
+  outcome: WaitOutcome;
+}
+
+/**
+ * A lock (or a semaphore's unit, a condition's lock) was acquired (hold.begin) or released
+ * (hold.end) by this pid + tid. Holds of one object by one thread nest (an RLock's recursion
+ * is one hold); hold.end closes the innermost open hold of that object.
+ */
+export interface HoldEvent extends EventBase {
+  kind: 'hold.begin' | 'hold.end';
+  objKind: ObjectKind;
+  objId: string;
+}
+
 /** Written by the runner once the run is over. */
 export interface RunEndEvent extends EventBase {
   kind: 'run.end';
@@ -146,6 +236,10 @@ export type TraceEvent =
   | MessageEvent
   | OutputEvent
   | ErrorEvent
+  | ObjectCreateEvent
+  | WaitBeginEvent
+  | WaitEndEvent
+  | HoldEvent
   | RunEndEvent;
 
 export type TraceEventKind = TraceEvent['kind'];
@@ -166,6 +260,11 @@ export const EVENT_KINDS: readonly TraceEventKind[] = [
   'message.recv',
   'output',
   'error',
+  'object.create',
+  'wait.begin',
+  'wait.end',
+  'hold.begin',
+  'hold.end',
   'run.end',
 ];
 
@@ -183,6 +282,7 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNumOrNull = (v: unknown) => v === null || isNum(v);
 const isStrOrNull = (v: unknown) => v === null || isStr(v);
+const isObjKind = (v: unknown): v is ObjectKind => isStr(v) && OBJECT_KIND_SET.has(v);
 
 /**
  * Validates one decoded JSON value as a trace event. Every boundary (trace channel, files opened
@@ -220,6 +320,15 @@ export function parseEvent(v: unknown): TraceEvent | undefined {
       return (e.stream === 'stdout' || e.stream === 'stderr') && isStr(e.text) ? e : undefined;
     case 'error':
       return isStr(e.message) ? e : undefined;
+    case 'object.create':
+      return isObjKind(e.objKind) && isStr(e.objId) && (e.detail === undefined || isStr(e.detail)) ? e : undefined;
+    case 'wait.begin':
+      return isNum(e.waitId) && isStr(e.op) && isObjKind(e.objKind) && isStr(e.objId) && (e.timeoutMs === undefined || isNum(e.timeoutMs)) && (e.targetPid === undefined || isNum(e.targetPid)) ? e : undefined;
+    case 'wait.end':
+      return isNum(e.waitId) && WAIT_OUTCOMES.includes(e.outcome) ? e : undefined;
+    case 'hold.begin':
+    case 'hold.end':
+      return isObjKind(e.objKind) && isStr(e.objId) ? e : undefined;
     case 'run.end':
       return isNumOrNull(e.exitCode) && isStrOrNull(e.signal) && isStr(e.reason) ? e : undefined;
     default:

@@ -2,7 +2,7 @@
 // the process tree, task spans and message arrows. Incremental (`add`) so a live run and a loaded
 // file share one code path. Imports only the schema.
 
-import type { ErrorEvent, OutputEvent, RunEndEvent, TraceEvent, ChannelKind } from './events';
+import type { ErrorEvent, OutputEvent, RunEndEvent, TraceEvent, ChannelKind, ObjectKind, SourceLocation, WaitOutcome } from './events';
 
 export interface ProcessInfo {
   pid: number;
@@ -56,6 +56,49 @@ export interface MessageArrow {
   recvTs?: number;
 }
 
+/** A synchronization object or shared value (object.create), numbered per kind in creation order. */
+export interface ObjectInfo {
+  objKind: ObjectKind;
+  objId: string;
+  /** "Lock#1", "Barrier#2": kind and ordinal, for people. */
+  label: string;
+  pid: number;
+  tid?: number;
+  ts: number;
+  loc?: SourceLocation;
+  detail?: string;
+}
+
+/** Time a thread spent blocked in one call (wait.begin → wait.end). */
+export interface WaitSpan {
+  pid: number;
+  tid?: number;
+  waitId: number;
+  op: string;
+  objKind: ObjectKind;
+  objId: string;
+  start: number;
+  end?: number;
+  /** Undefined while it still waits. */
+  outcome?: WaitOutcome;
+  timeoutMs?: number;
+  targetPid?: number;
+  loc?: SourceLocation;
+}
+
+/** Time a thread held a lock or a semaphore unit (hold.begin → hold.end). */
+export interface HoldSpan {
+  pid: number;
+  tid?: number;
+  objKind: ObjectKind;
+  objId: string;
+  start: number;
+  end?: number;
+  /** True when the holder ended without releasing. */
+  interrupted?: boolean;
+  loc?: SourceLocation;
+}
+
 export interface TraceSummary {
   processes: number;
   tasks: number;
@@ -73,6 +116,9 @@ export class TraceModel {
   readonly messages: MessageArrow[] = [];
   readonly outputs: OutputEvent[] = [];
   readonly errors: ErrorEvent[] = [];
+  readonly objects = new Map<string, ObjectInfo>();
+  readonly waits: WaitSpan[] = [];
+  readonly holds: HoldSpan[] = [];
   runEnd?: RunEndEvent;
   firstTs = Infinity;
   lastTs = -Infinity;
@@ -81,6 +127,10 @@ export class TraceModel {
   // a 1M-event trace would otherwise allocate a key string per task and message event.
   private readonly taskIndex = new Map<string, Map<number, TaskSpan>>();
   private readonly messageIndex = new Map<string, Map<string, MessageArrow>>();
+  /** Open waits by "pid:tid:waitId"; open holds by "pid:tid:objId" (a stack: holds nest). */
+  private readonly openWaits = new Map<string, WaitSpan>();
+  private readonly openHolds = new Map<string, HoldSpan[]>();
+  private readonly kindCounts = new Map<ObjectKind, number>();
 
   constructor(events: Iterable<TraceEvent> = []) {
     for (const e of events) this.add(e);
@@ -105,6 +155,7 @@ export class TraceModel {
         p.exitCode = e.exitCode;
         p.signal = e.signal;
         p.end = e.ts;
+        this.interruptOpen(e.pid, undefined, e.ts);
         break;
       }
       case 'thread.start': {
@@ -123,6 +174,7 @@ export class TraceModel {
         }
         t.end = e.ts;
         t.exitCode = e.exitCode;
+        this.interruptOpen(e.pid, e.tid, e.ts);
         break;
       }
       case 'task.submit': {
@@ -182,6 +234,46 @@ export class TraceModel {
       case 'run.end':
         this.runEnd = e;
         break;
+      case 'object.create': {
+        if (this.objects.has(e.objId)) break;
+        const n = (this.kindCounts.get(e.objKind) ?? 0) + 1;
+        this.kindCounts.set(e.objKind, n);
+        this.objects.set(e.objId, { objKind: e.objKind, objId: e.objId, label: `${OBJECT_LABELS[e.objKind]}#${n}`, pid: e.pid, tid: e.tid, ts: e.ts, loc: e.loc, detail: e.detail });
+        break;
+      }
+      case 'wait.begin': {
+        const w: WaitSpan = { pid: e.pid, tid: e.tid, waitId: e.waitId, op: e.op, objKind: e.objKind, objId: e.objId, start: e.ts, timeoutMs: e.timeoutMs, targetPid: e.targetPid, loc: e.loc };
+        this.waits.push(w);
+        this.openWaits.set(`${e.pid}:${e.tid ?? 0}:${e.waitId}`, w);
+        break;
+      }
+      case 'wait.end': {
+        const k = `${e.pid}:${e.tid ?? 0}:${e.waitId}`;
+        const w = this.openWaits.get(k);
+        if (!w) break; // an end without its begin (a trace cut at the front): nothing to draw
+        this.openWaits.delete(k);
+        w.end = e.ts;
+        w.outcome = e.outcome;
+        break;
+      }
+      case 'hold.begin': {
+        const k = `${e.pid}:${e.tid ?? 0}:${e.objId}`;
+        const h: HoldSpan = { pid: e.pid, tid: e.tid, objKind: e.objKind, objId: e.objId, start: e.ts, loc: e.loc };
+        this.holds.push(h);
+        const stack = this.openHolds.get(k);
+        if (stack) stack.push(h);
+        else this.openHolds.set(k, [h]);
+        break;
+      }
+      case 'hold.end': {
+        const k = `${e.pid}:${e.tid ?? 0}:${e.objId}`;
+        const stack = this.openHolds.get(k);
+        const h = stack?.pop();
+        if (!h) break;
+        if (!stack?.length) this.openHolds.delete(k);
+        h.end = e.ts;
+        break;
+      }
       case 'pool.create':
       case 'pool.close':
       case 'pool.terminate':
@@ -218,6 +310,42 @@ export class TraceModel {
       t.fn = fn;
     }
     return t;
+  }
+
+  /** Waits and holds still open in a process (or one of its threads) that ended: they end with it. */
+  private interruptOpen(pid: number, tid: number | undefined, ts: number): void {
+    const prefix = tid === undefined ? `${pid}:` : `${pid}:${tid}:`;
+    for (const [k, w] of this.openWaits) {
+      if (!k.startsWith(prefix)) continue;
+      w.end = ts;
+      w.outcome = 'interrupted';
+      this.openWaits.delete(k);
+    }
+    for (const [k, stack] of this.openHolds) {
+      if (!k.startsWith(prefix)) continue;
+      for (const h of stack) {
+        h.end = ts;
+        h.interrupted = true;
+      }
+      this.openHolds.delete(k);
+    }
+  }
+
+  /** Waits still open (live view, or a run cut short). */
+  openWaitSpans(): WaitSpan[] {
+    return [...this.openWaits.values()];
+  }
+
+  /** Holds still open: who holds which object now. */
+  openHoldSpans(): HoldSpan[] {
+    const out: HoldSpan[] = [];
+    for (const stack of this.openHolds.values()) if (stack.length) out.push(stack[0]);
+    return out;
+  }
+
+  /** "Lock#1" for an object announced by object.create, else a short form of its id. */
+  objectLabel(objKind: ObjectKind, objId: string): string {
+    return this.objects.get(objId)?.label ?? `${OBJECT_LABELS[objKind]} ${objId}`;
   }
 
   /** The main process: the one whose parent is not part of the run. */
@@ -266,6 +394,26 @@ export class TraceModel {
     };
   }
 }
+
+/** Python's class names, for labels such as "Lock#1". */
+export const OBJECT_LABELS: Readonly<Record<ObjectKind, string>> = {
+  lock: 'Lock',
+  rlock: 'RLock',
+  semaphore: 'Semaphore',
+  boundedSemaphore: 'BoundedSemaphore',
+  event: 'Event',
+  condition: 'Condition',
+  barrier: 'Barrier',
+  value: 'Value',
+  array: 'Array',
+  manager: 'Manager',
+  queue: 'Queue',
+  joinableQueue: 'JoinableQueue',
+  pipe: 'Pipe',
+  process: 'Process',
+  pool: 'Pool',
+  asyncResult: 'AsyncResult',
+};
 
 /** "exited 0", "killed by SIGTERM", "running". */
 export function describeProcessState(p: Pick<ProcessInfo, 'exited' | 'exitCode' | 'signal'>): string {

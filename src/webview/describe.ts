@@ -1,5 +1,6 @@
 // Words for events and the events behind a selection: the replay label, "Go to source".
 import type { TraceEvent } from '../trace/events';
+import { OBJECT_LABELS } from '../trace/model';
 import { assertNever } from '../protocol/messages';
 import type { Selection } from './selection';
 import { t } from './strings';
@@ -53,6 +54,16 @@ export function describeEvent(e: TraceEvent): string {
       return t('evError', e.pid, e.message.slice(0, 80));
     case 'run.end':
       return t('evRunEnd', e.reason, e.signal ? t('summaryKilled', e.signal) : t('summaryExit', e.exitCode ?? '?'));
+    case 'object.create':
+      return t('evObjectCreate', e.pid, OBJECT_LABELS[e.objKind]);
+    case 'wait.begin':
+      return t('evWaitBegin', e.pid, e.op);
+    case 'wait.end':
+      return t('evWaitEnd', e.pid, e.outcome);
+    case 'hold.begin':
+      return t('evHoldBegin', e.pid, OBJECT_LABELS[e.objKind]);
+    case 'hold.end':
+      return t('evHoldEnd', e.pid, OBJECT_LABELS[e.objKind]);
     default:
       return assertNever(e);
   }
