@@ -213,6 +213,19 @@ export function writeTaskLine(prefix: Buffer, taskId: number, arg: number, ts: n
   committedEvent();
 }
 
+/**
+ * A line of a template whose only field is `ts` (defineTemplate(event, [])): `[id,ts]`, at now.
+ * For marks written in tight loops (a lock's hold.begin/hold.end). Check `tracing` first.
+ */
+export function writeStampLine(prefix: Buffer): void {
+  used = committed;
+  room(prefix.length + 32);
+  // `[id` without the prefix's comma: writeTs() starts with one.
+  for (let i = 0; i < prefix.length - 1; i++) out[used++] = prefix[i];
+  writeTs(clockMicros());
+  committedEvent();
+}
+
 /** writeTaskLine() with any args summary, given as JSON text (the rare, non-integer case), at now. */
 export function writeTaskLineJson(prefix: Buffer, taskId: number, argJson: string): void {
   startTaskLine(prefix);

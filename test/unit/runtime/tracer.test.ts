@@ -9,6 +9,28 @@ import { TransportDecoder } from '../../../src/trace/compact';
 import { TRACE_DIR_ENV } from '../../../src/trace/channel';
 
 const WRITER = path.join(__dirname, '../../fixtures/tracer/compact-writer.ts');
+const WAITS_WRITER = path.join(__dirname, '../../fixtures/tracer/waits-writer.ts');
+
+/** Runs a writer fixture with tracing on; returns the events of its one transport file, decoded as the runner does. */
+function runWriter(file: string, arg: string): Array<Record<string, unknown>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-tracer-'));
+  try {
+    execFileSync(process.execPath, ['-r', 'sucrase/register/ts', file, arg], { env: { ...process.env, [TRACE_DIR_ENV]: dir }, cwd: path.join(__dirname, '../../..') });
+    const files = fs.readdirSync(dir);
+    assert.equal(files.length, 1);
+    const decoder = new TransportDecoder();
+    const out: Array<Record<string, unknown>> = [];
+    for (const line of fs.readFileSync(path.join(dir, files[0]), 'utf8').split('\n')) {
+      if (!line) continue;
+      const d = decoder.decode(JSON.parse(line));
+      assert.ok(d, `undecodable line ${line}`);
+      if (d !== 'template') out.push(d.event as unknown as Record<string, unknown>);
+    }
+    return out;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('runtime tracer', () => {
   it('writes every integer id, argument and µs timestamp exactly (compact lines, decoded as the runner does)', () => {
@@ -58,5 +80,19 @@ describe('runtime tracer', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('records objects, waits and compact hold lines that decode to valid events', () => {
+    const events = runWriter(WAITS_WRITER, '');
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['object.create', 'hold.begin', 'hold.end', 'hold.begin', 'hold.end', 'hold.begin', 'hold.end', 'wait.begin', 'wait.end'],
+    );
+    const objId = events[0].objId as string;
+    assert.match(objId, /^\d+\.0\.1$/);
+    for (const e of events.slice(1, 7)) assert.deepEqual([e.objKind, e.objId, e.pid], ['lock', objId, events[0].pid]);
+    const ts = events.map((e) => e.ts as number);
+    assert.deepEqual([...ts].sort((a, b) => a - b), ts, 'timestamps in order');
+    assert.deepEqual([events[7].op, events[7].timeoutMs, events[7].loc, events[8].outcome, events[8].waitId], ['Lock.acquire', 250, { file: '/w/x.mjs', line: 9 }, 'timeout', events[7].waitId]);
   });
 });
