@@ -6,22 +6,40 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BENCH_DIR, ROOT, CLI, RUNTIME, killEverything, printTable, python, reapLeftovers, runNode } from './lib/harness.mjs';
+import { BENCH_DIR, ROOT, CLI, RUNTIME, killEverything, median, printTable, python, reapLeftovers, runNode, runPython, startLoad, verdictOf } from './lib/harness.mjs';
 
-// Order: runtime (issue #3), then runner (issue #4), then the panel's (issue #5) if present.
-const SUITES = ['pool-apply', 'pool-map', 'pipe', 'queue', 'process', 'tracing', 'cpu', 'runner-overhead', 'trace-capture', 'ts-start'];
+// Every bench/suites/*.mjs is a suite. These come first, in this order (runtime, issue #3, then
+// runner, issue #4); any other suite file follows by name, then the panel's (issue #5) if present.
+const ORDER = ['pool-apply', 'pool-map', 'pipe', 'queue', 'process', 'tracing', 'cpu', 'runner-overhead', 'trace-capture', 'ts-start'];
+const SUITES = [
+  ...ORDER,
+  ...fs
+    .readdirSync(path.join(BENCH_DIR, 'suites'))
+    .filter((f) => f.endsWith('.mjs'))
+    .map((f) => f.slice(0, -4))
+    .filter((n) => !ORDER.includes(n))
+    .sort(),
+];
 
-const USAGE = `usage: npm run bench -- [--quick] [--list] [NAME...]
-  NAME     run only these suites (default: all): ${SUITES.join(', ')}, webview
-  --quick  small sizes, one round: a smoke run, not numbers to quote
-  --list   print the suite names and exit`;
+const USAGE = `usage: npm run bench -- [--quick] [--load] [--reps N] [--list] [NAME...]
+  NAME      run only these suites (default: all): ${SUITES.join(', ')}, webview
+  --quick   small sizes, one round: a smoke run, not numbers to quote
+  --load    run every measurement beside busy processes (one per core but one): "under load"
+  --reps N  rounds per measurement (default: each suite's own, 5 for most)
+  --list    print the suite names and exit`;
 
 function parseArgs(argv) {
-  const opts = { quick: false, list: false, names: [] };
-  for (const a of argv) {
+  const opts = { quick: false, load: false, reps: undefined, list: false, names: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === '--quick') opts.quick = true;
+    else if (a === '--load') opts.load = true;
     else if (a === '--list') opts.list = true;
-    else if (a === '--help' || a === '-h') {
+    else if (a === '--reps') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) usage(`--reps needs a positive integer, not ${argv[i] ?? 'nothing'}`);
+      opts.reps = n;
+    } else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
     } else if (a.startsWith('-')) usage(`unknown option ${a}`);
@@ -84,14 +102,39 @@ function staleBuildWarnings() {
   return out;
 }
 
-function machine() {
+/**
+ * The machine a table was made on: CPU model and count, load average, versions, and Python's own
+ * Pipe round trip as a speed reference (measured here, quiet, before any --load starts), so tables
+ * from different machines can be compared.
+ */
+async function machineInfo(quick) {
   const cpu = fs
     .readFileSync('/proc/cpuinfo', 'utf8')
     .split('\n')
     .find((l) => l.startsWith('model name'))
     ?.split(':')[1]
     ?.trim();
-  return `${os.availableParallelism()} CPUs (${cpu ?? os.cpus()[0]?.model ?? 'unknown'}), load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}, python ${python() ?? 'absent (Python comparisons skipped)'}`;
+  let pythonPipeUs;
+  if (python()) {
+    try {
+      const rounds = quick ? 1 : 3;
+      const rtts = [];
+      for (let i = 0; i < rounds; i++) {
+        const r = await runPython('mp_pipe.py', ['pingpong', quick ? 2000 : 10_000]);
+        rtts.push((r.ms / r.ops) * 1000);
+      }
+      pythonPipeUs = median(rtts);
+    } catch {
+      pythonPipeUs = undefined;
+    }
+  }
+  return { cpus: os.availableParallelism(), cpu: cpu ?? os.cpus()[0]?.model ?? 'unknown', loadavg: os.loadavg(), node: process.version, python: python(), pythonPipeUs };
+}
+
+/** One line for the table's header: `2 CPUs (AMD EPYC), load 0.12 0.30 0.41, …`. */
+function machineLine(m, loadavg = m.loadavg) {
+  const py = m.python ? `python ${m.python}${m.pythonPipeUs ? `, Python Pipe round trip ${m.pythonPipeUs.toFixed(1)} µs` : ''}` : 'python absent (Python comparisons skipped)';
+  return `${m.cpus} CPUs (${m.cpu}), load ${loadavg.map((l) => l.toFixed(2)).join(' ')}, node ${m.node}, ${py}`;
 }
 
 let command = '';
@@ -109,55 +152,67 @@ async function main() {
 
   const started = new Date();
   console.log(`concurrency-lab benchmarks, ${started.toISOString()}${opts.quick ? ' (QUICK: smoke sizes, do not quote)' : ''}`);
-  console.log(`machine: ${machine()}`);
+  const info = await machineInfo(opts.quick);
+  console.log(`machine: ${machineLine(info)}`);
   const args = process.argv.slice(2).join(' ');
   // bench-head.sh names itself; otherwise say how this process was started.
   command = process.env.CONCURRENCY_LAB_BENCH_COMMAND ?? (process.env.npm_lifecycle_event === 'bench' ? `npm run bench${args ? ` -- ${args}` : ''}` : `node bench/run.mjs${args ? ` ${args}` : ''}`);
   console.log(`command: ${command}`);
   for (const w of staleBuildWarnings()) console.log(`warning: ${w}`);
-
-  const all = [];
-  for (const name of selected) {
-    let title;
-    let rows;
-    const t0 = Date.now();
-    try {
-      if (name === 'webview') {
-        title = 'Webview (issue #5)';
-        if (!webview) {
-          console.log(`\n== ${title}\nnot available yet (no bench/webview.mjs)`);
-          continue;
-        }
-        console.log(`\n== ${title}`);
-        rows = await runWebview(webview, { quick: opts.quick });
-      } else {
-        const suite = await import(pathToFileURL(path.join(BENCH_DIR, 'suites', `${name}.mjs`)).href);
-        title = suite.title;
-        console.log(`\n== ${title}`);
-        rows = await suite.run({ quick: opts.quick });
-      }
-    } catch (e) {
-      rows = [{ what: name, met: 'ERROR', note: String(e?.message ?? e).split('\n')[0], error: true }];
-    }
-    const left = await reapLeftovers();
-    if (left.length) rows.push({ what: `${name}: processes left alive (killed)`, met: 'ERROR', note: left.map((p) => `${p.pid} ${p.cmdline}`).join('; ').slice(0, 300), error: true });
-    printTable(rows);
-    console.log(`(${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    all.push(...rows.map((r) => ({ ...r, suite: name })));
+  const loadCount = opts.load ? Math.max(1, info.cpus - 1) : 0;
+  let stopLoad;
+  if (loadCount) {
+    stopLoad = await startLoad(loadCount);
+    console.log(`load: ${loadCount} busy process(es) beside every measurement`);
   }
 
-  console.log(`\n== Summary (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);
-  printTable(all);
-  const missed = all.filter((r) => r.met === 'NO').length;
-  const errors = all.filter((r) => r.error).length;
-  const met = all.filter((r) => r.met === 'yes').length;
-  const na = all.filter((r) => r.met === 'n/a').length;
-  console.log(`goals met: ${met}, missed: ${missed}, not measured: ${na}, errors: ${errors}`);
+  const ctx = { quick: opts.quick, reps: opts.reps, load: loadCount > 0 };
+  const all = [];
+  try {
+    for (const name of selected) {
+      let title;
+      let rows;
+      const t0 = Date.now();
+      try {
+        if (name === 'webview') {
+          title = 'Webview (issue #5)';
+          if (!webview) {
+            console.log(`\n== ${title}\nnot available yet (no bench/webview.mjs)`);
+            continue;
+          }
+          console.log(`\n== ${title}`);
+          rows = await runWebview(webview, ctx);
+        } else {
+          const suite = await import(pathToFileURL(path.join(BENCH_DIR, 'suites', `${name}.mjs`)).href);
+          title = suite.title;
+          console.log(`\n== ${title}`);
+          rows = await suite.run(ctx);
+        }
+      } catch (e) {
+        rows = [{ what: name, met: 'ERROR', note: String(e?.message ?? e).split('\n')[0], error: true }];
+      }
+      const left = await reapLeftovers();
+      if (left.length) rows.push({ what: `${name}: processes left alive (killed)`, met: 'ERROR', note: left.map((p) => `${p.pid} ${p.cmdline}`).join('; ').slice(0, 300), error: true });
+      printTable(rows);
+      console.log(`(${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      all.push(...rows.map((r) => ({ ...r, suite: name })));
+    }
+  } finally {
+    await stopLoad?.();
+  }
 
-  // Kept for writing bench/RESULTS.md by hand: the latest run's table, machine and command.
+  const loadEnd = os.loadavg();
+  console.log(`\n== Summary (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s${loadCount ? `, under load: ${loadCount} busy process(es)` : ''}; load average at the end ${loadEnd.map((l) => l.toFixed(2)).join(' ')})`);
+  printTable(all);
+  const count = (v) => all.filter((r) => verdictOf(r) === v).length;
+  const errors = all.filter((r) => r.error).length;
+  console.log(`goals met in every rep: ${count('yes')}, missed: ${count('NO')}, not measured or inconclusive: ${count('n/a')}, errors: ${errors}`);
+
+  // Kept for bench/RESULTS.md (printed by bench/tools/results-md.mjs): table, machine, command.
   const outDir = path.join(BENCH_DIR, 'out');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ date: started.toISOString(), machine: machine(), command, rows: all }, null, 2));
+  const saved = { date: started.toISOString(), machine: machineLine(info), machineInfo: { ...info, loadavgEnd: loadEnd }, load: loadCount, quick: opts.quick, command, rows: all };
+  fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(saved, null, 2));
   // A missed goal is a finding, not a failure of the benchmark; an error or a leaked process is.
   return errors ? 1 : 0;
 }

@@ -7,7 +7,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+const { Skip, fmt, formatTable, median, refRow, row, verdictOf } = createRequire(import.meta.url)('./rows.cjs');
+export { Skip, fmt, median, refRow, row, verdictOf };
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ROOT = path.resolve(BENCH_DIR, '..');
@@ -22,17 +26,6 @@ export const TRACE_DIR_ENV = 'CONCURRENCY_LAB_TRACE_DIR';
 const OWNER_ENV = 'CONCURRENCY_LAB_BENCH_OWNER';
 if (!process.env[OWNER_ENV]) process.env[OWNER_ENV] = String(process.pid);
 const owner = process.env[OWNER_ENV];
-
-/** A benchmark line that could not be measured (feature missing, python absent). Not a failure. */
-export class Skip extends Error {}
-
-/** Median of a non-empty list of numbers. */
-export function median(xs) {
-  if (!xs.length) throw new Error('median of nothing');
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 const live = new Set();
 
@@ -170,40 +163,9 @@ export const fixture = (name) => path.join(BENCH_DIR, 'fixtures', name);
 /** Throughput (ops/s) of one result `{ops, ms}`. */
 export const rate = (r) => (r.ops / r.ms) * 1000;
 
-/**
- * One line of the results table. `ours` and `baseline` are medians in `unit`; `higherIsBetter`
- * says which way the ratio ours/baseline must go to meet `goal` (a ratio, e.g. 2 for "≥ 2×" or
- * 1.2 for "≤ 1.2×"). Either value may be a Skip/Error, which becomes the line's note.
- */
-export function row({ what, ours, baseline, unit, higherIsBetter, goal, note, samples }) {
-  const problem = [ours, baseline].find((v) => v instanceof Error);
-  if (problem) {
-    return { what, ours: fmtMaybe(ours, unit), baseline: fmtMaybe(baseline, unit), ratio: '-', goal: goalText(goal, higherIsBetter), met: problem instanceof Skip ? 'n/a' : 'ERROR', note: problem.message, error: !(problem instanceof Skip) };
-  }
-  const ratio = ours / baseline;
-  const met = higherIsBetter ? ratio >= goal : ratio <= goal;
-  return { what, ours: fmt(ours, unit), baseline: fmt(baseline, unit), ratio: `${ratio.toFixed(2)}×`, goal: goalText(goal, higherIsBetter), met: met ? 'yes' : 'NO', note: note ?? (samples ? `median of ${samples}` : ''), ratioValue: ratio };
-}
-
-/** A reference line (no goal): something measured for context, e.g. Node's own IPC. */
-export function refRow({ what, value, unit, note }) {
-  return { what, ours: value instanceof Error ? '-' : fmt(value, unit), baseline: '', ratio: '', goal: 'reference', met: '', note: value instanceof Error ? value.message : (note ?? '') };
-}
-
-function goalText(goal, higherIsBetter) {
-  return `${higherIsBetter ? '≥' : '≤'} ${goal}×`;
-}
-
-function fmtMaybe(v, unit) {
-  return v instanceof Error ? '-' : fmt(v, unit);
-}
-
-/** Human number with its unit: 123456 ops/s -> "123.5k ops/s", 0.0532 ms -> "53.2 µs". */
-export function fmt(v, unit) {
-  if (unit === 'ms') return v < 1 ? `${(v * 1000).toFixed(1)} µs` : v < 1000 ? `${v.toFixed(1)} ms` : `${(v / 1000).toFixed(2)} s`;
-  if (unit === 'x') return `${v.toFixed(2)}×`;
-  const k = v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(1);
-  return `${k} ${unit}`;
+/** Per-rep numbers of one measurement (`f` of each result), or the Skip/Error that stopped it. */
+export function values(results, f) {
+  return results instanceof Error ? results : results.map(f);
 }
 
 /** Median of the results of one measurement, or the Skip/Error that stopped it. */
@@ -213,13 +175,46 @@ export function med(results, f) {
 
 /** Prints rows as an aligned plain-text table (also valid Markdown). */
 export function printTable(rows, out = process.stdout) {
-  const cols = ['what', 'ours', 'baseline', 'ratio', 'goal', 'met', 'note'];
-  const cells = rows.map((r) => cols.map((c) => String(r[c] ?? '')));
-  const width = cols.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (vals) => '| ' + vals.map((v, i) => v.padEnd(width[i])).join(' | ') + ' |';
-  out.write(line(cols) + '\n');
-  out.write('|' + width.map((w) => '-'.repeat(w + 2)).join('|') + '|\n');
-  for (const r of cells) out.write(line(r) + '\n');
+  out.write(formatTable(rows));
+}
+
+/** Busy neighbours started by `--load` (not leftovers while the load runs). */
+const loadProcesses = new Set();
+
+/**
+ * `--load`: starts `n` processes that each keep a core busy, so a whole run measures "under load"
+ * the same way every time. Each runs in its own process group and carries the owner marker, so
+ * Ctrl-C and the final leftover check end them like any other; they also end themselves when the
+ * driver is gone (bench/lib/busy.mjs). Returns stop(), which kills them and waits for their exit.
+ */
+export async function startLoad(n) {
+  const children = [];
+  for (let i = 0; i < n; i++) {
+    const child = spawn(process.execPath, [path.join(BENCH_DIR, 'lib', 'busy.mjs')], { stdio: 'ignore', detached: true });
+    live.add(child);
+    loadProcesses.add(child.pid);
+    children.push(child);
+  }
+  // Spinning before the first measurement starts.
+  await new Promise((r) => setTimeout(r, 200));
+  const dead = children.filter((c) => c.exitCode !== null || c.signalCode !== null);
+  if (dead.length) throw new Error(`--load: ${dead.length} busy process(es) exited at once`);
+  return async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', resolve);
+            killGroup(c);
+          }),
+      ),
+    );
+    for (const c of children) {
+      live.delete(c);
+      loadProcesses.delete(c.pid);
+    }
+  };
 }
 
 /** Live processes (zombies excluded) started from this benchmark run, by the environ marker. */
@@ -227,7 +222,7 @@ export function leftoverProcesses() {
   const found = [];
   const marker = `${OWNER_ENV}=${owner}\u0000`;
   for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name) || name === String(process.pid)) continue;
+    if (!/^\d+$/.test(name) || name === String(process.pid) || loadProcesses.has(Number(name))) continue;
     try {
       if (!(fs.readFileSync(`/proc/${name}/environ`, 'latin1') + '\u0000').includes(marker)) continue;
       const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
