@@ -7,6 +7,8 @@ import * as path from 'path';
 import { randomBytes } from 'crypto';
 import { BUNDLES } from '../bundlePaths';
 import type { TraceEvent, TraceHeader } from '../trace/events';
+import { sortEvents } from '../trace/jsonl';
+import { packEvents } from '../trace/packed';
 
 export interface ReportOptions {
   title: string;
@@ -55,7 +57,9 @@ export function renderReportHtml(o: ReportOptions): string {
   const nonce = randomBytes(16).toString('hex');
   // Nothing leaves the file: scripts and styles only by nonce, fonts and the icon sheet as data: URLs.
   const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src 'nonce-${nonce}' data:`, `font-src data:`, `img-src data:`].join('; ');
-  const data = scriptSafeJson({ title: o.title, header: o.header ?? null, events: o.events });
+  // The trace in its packed form (src/trace/packed.ts), in time order: a fifth of the events' JSON,
+  // which is what the browser's HTML parser and JSON.parse spend their time on when it opens.
+  const data = scriptSafeJson({ title: o.title, header: o.header ?? null, packed: packEvents(sortEvents(o.events)) });
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

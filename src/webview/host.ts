@@ -4,6 +4,7 @@
 import type { TraceEvent, TraceHeader } from '../trace/events';
 import { parseEvents, type FromWebview } from '../protocol/messages';
 import { parseHeader } from '../trace/events';
+import { unpackEvents } from '../trace/packed';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -34,11 +35,12 @@ export function embeddedTrace(): EmbeddedTrace | undefined {
   const el = document.getElementById(EMBEDDED_TRACE_ID);
   if (!el?.textContent) return undefined;
   try {
-    const v = JSON.parse(el.textContent) as { title?: unknown; header?: unknown; events?: unknown };
+    const v = JSON.parse(el.textContent) as { title?: unknown; header?: unknown; events?: unknown; packed?: unknown };
     return {
       title: typeof v.title === 'string' ? v.title : 'Concurrency Lab trace',
       header: v.header ? parseHeader(v.header) : undefined,
-      events: parseEvents(v.events) ?? [],
+      // The report writes the packed form; a plain event array is read too.
+      events: unpackEvents(v.packed)?.events ?? parseEvents(v.events) ?? [],
     };
   } catch {
     return undefined;

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BUNDLES } from '../../../src/bundlePaths';
-import { parseJsonl } from '../../../src/trace/jsonl';
+import { parseJsonl, sortEvents } from '../../../src/trace/jsonl';
+import { unpackEvents } from '../../../src/trace/packed';
 import { chromeTraceProblems } from '../runner/chromeRules';
 import { fixture, survivors } from '../runner/helpers';
 
@@ -271,7 +272,8 @@ describe('concurrency-lab CLI', function () {
     const embedded = /<script type="application\/json" id="concurrency-lab-trace">(.*?)<\/script>/s.exec(text);
     assert.ok(embedded, 'trace embedded');
     const data = JSON.parse(embedded[1]);
-    assert.deepEqual(data.events, parseJsonl(fs.readFileSync(jsonl, 'utf8')).events);
+    // Packed (src/trace/packed.ts) and in time order: every event of the trace, exactly.
+    assert.deepEqual(unpackEvents(data.packed), { events: sortEvents(parseJsonl(fs.readFileSync(jsonl, 'utf8')).events), malformed: 0 });
     assert.match(data.title, /golden-tree\.cjs/);
     // Offline from file://: nothing is loaded from anywhere but the file itself.
     assert.doesNotMatch(text, /\s(src|href)="(?!data:)[^"]*"/);
