@@ -87,6 +87,7 @@ export class App {
   private savedState: ViewerState | undefined;
   private nextRequestId = 1;
   private drag: { x: number; view: Viewport; moved: boolean } | undefined;
+  private canvasH = -1;
 
   constructor(
     mount: HTMLElement,
@@ -363,9 +364,14 @@ export class App {
     }
 
     // Canvas height: what the scroller shows below the sticky axis.
+    // Written only when it changes: a style write per frame would make the next read of a size
+    // (this one, the renderer's) lay the page out again, every frame.
     const visibleH = Math.max(ROW_HEIGHT, this.scroller.clientHeight - AXIS_HEIGHT);
-    this.lanesCanvas.style.height = `${visibleH}px`;
-    this.lanesCell.style.minHeight = `${visibleH}px`;
+    if (visibleH !== this.canvasH) {
+      this.canvasH = visibleH;
+      this.lanesCanvas.style.height = `${visibleH}px`;
+      this.lanesCell.style.minHeight = `${visibleH}px`;
+    }
 
     const extent = this.extent();
     if (!this.userMoved || (this.follow && this.run.live)) this.view = fit(0, store.duration);

@@ -5,6 +5,7 @@
 import type { OutputEvent, ErrorEvent } from '../../trace/events';
 import type { MessageArrow, TaskSpan, TraceModel } from '../../trace/model';
 import { laneKey, rowOf } from './lanes';
+import { prefixCount, prefixMax, type SpanTrack } from './lod';
 import { lowerBound } from './replay';
 
 export type Mark = { ts: number; event: OutputEvent | ErrorEvent };
@@ -25,6 +26,16 @@ export interface LaneItems {
   taskStarts: Float64Array;
   taskEnds: Float64Array;
   markTs: Float64Array;
+  /** The tasks as a span track for level-of-detail drawing (starts/ends above, plus endMax). */
+  taskTrack: SpanTrack;
+  /** Output lines only (errors are drawn on their own, always): times and how many are stderr before each. */
+  outputTs: Float64Array;
+  stderrBefore: Int32Array;
+  errors: ErrorEvent[];
+  errorTs: Float64Array;
+  /** Message ends (sends and receives) in this lane, sorted, and how many are queue ends before each. */
+  messageTs: Float64Array;
+  queueBefore: Int32Array;
 }
 
 export interface TraceIndex {
@@ -35,11 +46,26 @@ export interface TraceIndex {
 }
 
 const EMPTY = new Float64Array(0);
+const EMPTY_COUNTS = new Int32Array(1);
 
 const lane = (m: Map<string, LaneItems>, key: string): LaneItems => {
   let l = m.get(key);
   if (!l) {
-    l = { tasks: [], maxTaskDur: 0, marks: [], taskStarts: EMPTY, taskEnds: EMPTY, markTs: EMPTY };
+    l = {
+      tasks: [],
+      maxTaskDur: 0,
+      marks: [],
+      taskStarts: EMPTY,
+      taskEnds: EMPTY,
+      markTs: EMPTY,
+      taskTrack: { starts: EMPTY, ends: EMPTY, endMax: EMPTY },
+      outputTs: EMPTY,
+      stderrBefore: EMPTY_COUNTS,
+      errors: [],
+      errorTs: EMPTY,
+      messageTs: EMPTY,
+      queueBefore: EMPTY_COUNTS,
+    };
     m.set(key, l);
   }
   return l;
@@ -58,14 +84,50 @@ export function buildIndex(model: TraceModel, now: number): TraceIndex {
     const dur = (t.end ?? now) - t.start;
     if (dur > l.maxTaskDur) l.maxTaskDur = dur;
   }
-  for (const e of model.outputs) lane(lanes, laneKey(e.pid, e.tid)).marks.push({ ts: e.ts, event: e });
-  for (const e of model.errors) lane(lanes, laneKey(e.pid, e.tid)).marks.push({ ts: e.ts, event: e });
+  const outputs = new Map<LaneItems, OutputEvent[]>();
+  for (const e of model.outputs) {
+    const l = lane(lanes, laneKey(e.pid, e.tid));
+    l.marks.push({ ts: e.ts, event: e });
+    let list = outputs.get(l);
+    if (!list) outputs.set(l, (list = []));
+    list.push(e);
+  }
+  for (const e of model.errors) {
+    const l = lane(lanes, laneKey(e.pid, e.tid));
+    l.marks.push({ ts: e.ts, event: e });
+    l.errors.push(e);
+  }
+  // Message ends per lane: [time, 1 for a queue end], gathered flat and sorted per lane below.
+  const ends = new Map<LaneItems, number[]>();
+  const end = (pid: number | undefined, tid: number | undefined, ts: number | undefined, queue: boolean) => {
+    if (pid === undefined || ts === undefined) return;
+    const l = lane(lanes, laneKey(pid, tid));
+    let list = ends.get(l);
+    if (!list) ends.set(l, (list = []));
+    list.push(ts, queue ? 1 : 0);
+  };
+  for (const m of model.messages) {
+    end(m.fromPid, m.fromTid, m.sendTs, m.channel === 'queue');
+    end(m.toPid, m.toTid, m.recvTs, m.channel === 'queue');
+  }
   for (const l of lanes.values()) {
     sortIfNeeded(l.tasks, (t) => t.start!);
     sortIfNeeded(l.marks, (m) => m.ts);
     l.taskStarts = Float64Array.from(l.tasks, (t) => t.start!);
     l.taskEnds = Float64Array.from(l.tasks, (t) => t.end ?? NaN);
+    l.taskTrack = { starts: l.taskStarts, ends: l.taskEnds, endMax: prefixMax(l.taskEnds) };
     l.markTs = Float64Array.from(l.marks, (m) => m.ts);
+    const outs = outputs.get(l) ?? [];
+    sortIfNeeded(outs, (o) => o.ts);
+    l.outputTs = Float64Array.from(outs, (o) => o.ts);
+    l.stderrBefore = prefixCount(outs.length, (i) => outs[i]!.stream === 'stderr');
+    sortIfNeeded(l.errors, (e) => e.ts);
+    l.errorTs = Float64Array.from(l.errors, (e) => e.ts);
+    const flat = ends.get(l) ?? [];
+    const order = Array.from({ length: flat.length / 2 }, (_, i) => i);
+    order.sort((a, b) => flat[2 * a]! - flat[2 * b]!);
+    l.messageTs = Float64Array.from(order, (i) => flat[2 * i]!);
+    l.queueBefore = prefixCount(order.length, (i) => flat[2 * order[i]! + 1] === 1);
   }
   const messages = model.messages.filter((m) => m.sendTs !== undefined || m.recvTs !== undefined);
   sortIfNeeded(messages, messageStart);

@@ -9,9 +9,12 @@ import { AXIS_HEIGHT, LIFE_HEIGHT, LIFE_TOP, MARK_HEIGHT, PICK_SLOP, ROW_HEIGHT,
 import { laneKey, rowOf, visibleRows, type Row } from '../layout/lanes';
 import { isFailure, processStateAt, threadStateAt } from '../layout/replay';
 import { xOf, type Viewport } from '../layout/scale';
-import { distanceToSegment, messageRows, visibleMarks, visibleMessages, visibleTasks, type MessageRows, type TraceIndex } from '../layout/spatial';
+import { lowerBoundIn, walkPoints, walkSpans, xAt, type XScale } from '../layout/lod';
+import { distanceToSegment, messageRows, visibleMarks, visibleMessages, visibleTasks, type LaneItems, type MessageRows, type TraceIndex } from '../layout/spatial';
 import { ticks } from '../layout/ticks';
 import type { Selection } from '../selection';
+import { t } from '../strings';
+import { mix, PixelLayer, type Rgba } from './pixels';
 import type { Theme } from './theme';
 
 export interface FrameInput {
@@ -49,9 +52,87 @@ function fitCanvas(c: HTMLCanvasElement): { w: number; h: number; ctx: CanvasRen
 /** Up to this many rows, dense arrows are de-duplicated with a rows x rows table (256 rows: 1 MB). */
 const MAX_PAIR_TABLE_ROWS = 256;
 
+/**
+ * More arrows than this in view are shown per lane as send/receive ticks instead (drawMessages).
+ * Measured in software rendering (no GPU): 1,000 antialiased lines cost ~3 ms to rasterize,
+ * 5,000 ~11 ms — a frame's budget.
+ */
+export const ARROW_BUDGET = 1500;
+
+/** What the last frame drew; tests read it through `globalThis.__concurrencyLabDrawStats`. */
+export interface DrawStats {
+  /** Task spans drawn one by one. */
+  spans: number;
+  /** Merged runs of spans too narrow to tell apart. */
+  runs: number;
+  /** Output and message ticks (one per pixel column and lane). */
+  ticks: number;
+  /** Message arrows drawn. */
+  arrows: number;
+  /** Messages in the visible time window. */
+  messagesInView: number;
+  /** True when there were too many to draw as arrows (ticks per lane instead). */
+  arrowsAggregated: boolean;
+}
+
+/** Row band kinds: plain, alternate (odd rows), selected. */
+type Band = 0 | 1 | 2;
+
+/**
+ * Every colour the pixel layer fills, blended over each band once per theme: per rect the renderer
+ * only picks a number (a frame fills thousands of rects).
+ */
+class Paints {
+  readonly band: Rgba[];
+  readonly grid: Rgba[];
+  readonly task: Rgba[][];
+  readonly taskOpen: Rgba[][];
+  readonly failure: Rgba[];
+  readonly failureOpen: Rgba[];
+  readonly run: Rgba[];
+  readonly life: Rgba[];
+  readonly lifeDone: Rgba[];
+  readonly stdout: Rgba[];
+  readonly stderr: Rgba[];
+  readonly queue: Rgba[];
+  readonly pipe: Rgba[];
+  readonly selection: Rgba;
+
+  constructor(readonly theme: Theme) {
+    const bands = [theme.background, mixCss(theme.laneAlt, 0.5, theme.background), theme.laneAlt];
+    const over = (css: string, alpha: number) => bands.map((b) => mix(css, alpha, b));
+    this.band = bands.map((b) => mix(b, 1, b));
+    this.grid = over(theme.grid, 0.35);
+    this.task = theme.taskPalette.map((c) => over(c, 0.9));
+    this.taskOpen = theme.taskPalette.map((c) => over(c, 0.6));
+    this.failure = over(theme.failure, 0.9);
+    this.failureOpen = over(theme.failure, 0.6);
+    this.run = over(theme.taskPalette[0]!, 0.8);
+    this.life = over(theme.lifespan, 0.85);
+    this.lifeDone = over(theme.lifespanDone, 0.6);
+    this.stdout = over(theme.stdout, 0.8);
+    this.stderr = over(theme.stderr, 0.8);
+    this.queue = over(theme.queue, 0.9);
+    this.pipe = over(theme.pipe, 0.9);
+    this.selection = mix(theme.selection, 1, theme.background);
+  }
+}
+
+/** mix() as a CSS colour (the alternate band is itself a blend). */
+function mixCss(css: string, alpha: number, under: string): string {
+  const v = mix(css, alpha, under);
+  return `rgb(${v & 255}, ${(v >>> 8) & 255}, ${(v >>> 16) & 255})`;
+}
+
 export class TimelineRenderer {
+  private paints: Paints | undefined;
   /** messageRows() of the last frame's index and row layout; both are replaced, never mutated, when they change. */
   private messageRowsCache: { index: TraceIndex; lanes: ReadonlyMap<string, number>; rows: MessageRows } | undefined;
+  /** What the last frame drew (picking does not pick arrows that were not drawn). */
+  lastStats: DrawStats | undefined;
+  private lastAggregated = false;
+  /** Rectangles go here, then onto the canvas in one putImageData (render/pixels.ts). */
+  private readonly pixels = new PixelLayer();
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -110,14 +191,16 @@ export class TimelineRenderer {
     const th = f.theme;
     const v = f.view;
     const k = w / (v.t1 - v.t0);
-    const X = (abs: number) => (abs - f.origin - v.t0) * k;
+    const scale: XScale = { base: f.origin + v.t0, k };
+    const X = (abs: number) => (abs - scale.base) * k;
     const a0 = f.origin + v.t0;
     const a1 = f.origin + v.t1;
     const limit = f.at ?? Infinity;
     const openEnd = f.at ?? f.now;
+    const stats: DrawStats = { spans: 0, runs: 0, ticks: 0, arrows: 0, messagesInView: 0, arrowsAggregated: false };
 
-    ctx.fillStyle = th.background;
-    ctx.fillRect(0, 0, w, h);
+    const px = this.pixels;
+    px.begin(ctx, w, h, window.devicePixelRatio || 1, th.background);
     ctx.font = th.font;
     ctx.textBaseline = 'middle';
 
@@ -125,44 +208,86 @@ export class TimelineRenderer {
     const selectedPid = f.selection?.kind === 'process' ? f.selection.pid : undefined;
     const selectedTid = f.selection?.kind === 'process' ? f.selection.tid : undefined;
 
-    // Row bands and grid lines first, so everything else draws over them.
+    // Row bands and grid lines first, so everything else draws over them. What is drawn over a
+    // band was blended with it once per theme (Paints) and is filled opaque: the fast path.
+    if (this.paints?.theme !== th) this.paints = new Paints(th);
+    const pt = this.paints;
+    const bandOf = (i: number, r: Row): Band => (r.pid === selectedPid && r.tid === selectedTid ? 2 : i % 2 === 1 ? 1 : 0);
+    const gridXs = ticks(v, w).map((tk) => Math.round(xOf(v, w, tk.t)));
     for (let i = first; i <= last; i++) {
       const y = i * ROW_HEIGHT - f.scrollTop;
-      const r = f.rows[i]!;
-      if (r.pid === selectedPid && r.tid === selectedTid) {
-        ctx.fillStyle = th.laneAlt;
-        ctx.globalAlpha = 1;
-        ctx.fillRect(0, y, w, ROW_HEIGHT);
-        ctx.fillStyle = th.selection;
-        ctx.fillRect(0, y, 2, ROW_HEIGHT);
-      } else if (i % 2 === 1) {
-        ctx.globalAlpha = 0.5;
-        ctx.fillStyle = th.laneAlt;
-        ctx.fillRect(0, y, w, ROW_HEIGHT);
-        ctx.globalAlpha = 1;
-      }
+      const band = bandOf(i, f.rows[i]!);
+      if (band !== 0) px.fill(pt.band[band]!, 0, y, w, ROW_HEIGHT);
+      for (const x of gridXs) px.fill(pt.grid[band]!, x, y, 1, ROW_HEIGHT);
+      if (band === 2) px.fill(pt.selection, 0, y, 2, ROW_HEIGHT);
     }
-    ctx.strokeStyle = th.grid;
-    ctx.globalAlpha = 0.35;
-    ctx.beginPath();
-    for (const tk of ticks(v, w)) {
-      const x = Math.round(xOf(v, w, tk.t)) + 0.5;
-      ctx.moveTo(x, 0);
-      ctx.lineTo(x, h);
-    }
-    ctx.stroke();
-    ctx.globalAlpha = 1;
+    const below = f.rows.length * ROW_HEIGHT - f.scrollTop;
+    if (below < h) for (const x of gridXs) px.fill(pt.grid[0]!, x, below, 1, h - below);
 
+    const labels: { t: TaskSpan; x0: number; x1: number; y: number }[] = [];
+    const sel = f.selection?.kind === 'task' ? f.selection.task : undefined;
+    let selectedBox: { t: TaskSpan; x0: number; x1: number; y: number } | undefined;
     for (let i = first; i <= last; i++) {
       const y = i * ROW_HEIGHT - f.scrollTop;
       const r = f.rows[i]!;
-      this.drawLifespan(ctx, f, r, y, X, w, openEnd);
+      const band = bandOf(i, r);
+      this.drawLifespan(ctx, f, r, y, X, w, openEnd, band);
       const items = f.index.lanes.get(r.kind === 'thread' ? laneKey(r.pid, r.tid) : laneKey(r.pid));
-      // Thread events of a process without thread rows still belong on its lane.
-      if (items) this.drawLaneItems(ctx, f, items, y, X, w, a0, Math.min(a1, limit), openEnd);
+      if (!items) continue;
+      const [from, to] = visibleTasks(items, a0, Math.min(a1, limit));
+      const tasks = items.tasks;
+      walkSpans(
+        items.taskTrack,
+        from,
+        to,
+        scale,
+        openEnd,
+        a0,
+        {
+          span: (j, x0, x1) => {
+            stats.spans++;
+            const t = tasks[j]!;
+            const cx0 = Math.max(x0, -1);
+            const cx1 = Math.min(x1, w + 1);
+            // Colour by task id: neighbouring tasks of the same function stay distinguishable.
+            // A hairline gap at the end keeps back-to-back spans apart.
+            const paint = t.ok === false ? (t.end === undefined ? pt.failureOpen : pt.failure)[band]! : (t.end === undefined ? pt.taskOpen : pt.task)[t.taskId % pt.task.length]![band]!;
+            px.fill(paint, cx0, y + TASK_TOP, Math.max(1, cx1 - cx0 - (cx1 - cx0 > 6 ? 1 : 0)), TASK_HEIGHT);
+            if (t === sel) selectedBox = { t, x0: cx0, x1: cx1, y };
+            else if (cx1 - cx0 > 24 || th.highContrast) labels.push({ t, x0: cx0, x1: cx1, y });
+          },
+          run: (x0, x1) => {
+            stats.runs++;
+            const cx0 = Math.max(x0, -1);
+            px.fill(pt.run[band]!, cx0, y + TASK_TOP, Math.max(1, Math.min(x1, w + 1) - cx0), TASK_HEIGHT);
+          },
+        },
+        sel && sel.pid === r.pid ? tasks.indexOf(sel, from) : -1,
+      );
+      this.laneMarks(items, y, band, scale, a0, Math.min(a1, limit), stats);
+    }
+    const [mFrom, mTo] = visibleMessages(f.index, a0, a1);
+    const aggregated = mTo - mFrom > ARROW_BUDGET;
+    if (aggregated) this.messageTicks(f, scale, a0, a1, limit, first, last, bandOf, stats);
+    px.end(ctx);
+
+    // Over the pixels: what needs lines, shapes and text.
+    for (let i = first; i <= last; i++) this.drawLifespan(ctx, f, f.rows[i]!, i * ROW_HEIGHT - f.scrollTop, X, w, openEnd, undefined);
+    for (const l of labels) this.drawTaskText(ctx, f, l.t, l.x0, l.x1, l.y, false);
+    if (selectedBox) {
+      const { t, x0, x1, y } = selectedBox;
+      ctx.fillStyle = t.ok === false ? th.failure : th.taskPalette[t.taskId % th.taskPalette.length]!;
+      ctx.fillRect(x0, y + TASK_TOP, Math.max(1, x1 - x0), TASK_HEIGHT);
+      this.drawTaskText(ctx, f, t, x0, x1, y, true);
+    }
+    this.selectedMark(ctx, f, scale, a0, a1);
+    for (let i = first; i <= last; i++) {
+      const r = f.rows[i]!;
+      const items = f.index.lanes.get(r.kind === 'thread' ? laneKey(r.pid, r.tid) : laneKey(r.pid));
+      if (items) this.laneErrors(ctx, f, items, i * ROW_HEIGHT - f.scrollTop, X, a0, Math.min(a1, limit));
     }
 
-    this.drawMessages(ctx, f, X, w, h, a0, a1, limit);
+    this.drawMessages(ctx, f, scale, w, h, mFrom, mTo, aggregated, limit, stats);
     if (f.selection?.kind === 'task') this.drawTaskQueueing(ctx, f, f.selection.task, X, limit);
 
     if (f.at !== undefined) {
@@ -174,9 +299,13 @@ export class TimelineRenderer {
       ctx.lineTo(x, h);
       ctx.stroke();
     }
+    this.lastStats = stats;
+    const hook = (globalThis as { __concurrencyLabDrawStats?: DrawStats }).__concurrencyLabDrawStats;
+    if (hook) Object.assign(hook, stats);
   }
 
-  private drawLifespan(ctx: CanvasRenderingContext2D, f: FrameInput, r: Row, y: number, X: (t: number) => number, w: number, openEnd: number): void {
+  /** `bar` (the row's band colour): the lifespan bar (pixels); otherwise the start notch and the end bar or cross (canvas). */
+  private drawLifespan(ctx: CanvasRenderingContext2D, f: FrameInput, r: Row, y: number, X: (t: number) => number, w: number, openEnd: number, bar: Band | undefined): void {
     const th = f.theme;
     const start = r.thread ? r.thread.start : r.process.start;
     const end = r.thread ? r.thread.end : r.process.end;
@@ -187,10 +316,10 @@ export class TimelineRenderer {
     const x0 = Math.max(-2, X(start));
     const x1 = Math.min(w + 2, X(stop));
     if (x1 < -10 || x0 > w + 10) return;
-    ctx.fillStyle = running ? th.lifespan : th.lifespanDone;
-    ctx.globalAlpha = running ? 0.85 : 0.6;
-    ctx.fillRect(x0, y + LIFE_TOP, Math.max(1, x1 - x0), LIFE_HEIGHT);
-    ctx.globalAlpha = 1;
+    if (bar !== undefined) {
+      this.pixels.fill((running ? this.paints!.life : this.paints!.lifeDone)[bar]!, x0, y + LIFE_TOP, Math.max(1, x1 - x0), LIFE_HEIGHT);
+      return;
+    }
     // Start: a small notch; end: a bar, or a cross when the process failed or was killed.
     ctx.fillStyle = th.foreground;
     if (x0 > -2) ctx.fillRect(Math.round(x0), y + LIFE_TOP - 3, 1.5, LIFE_HEIGHT + 6);
@@ -213,82 +342,69 @@ export class TimelineRenderer {
     }
   }
 
-  private drawLaneItems(
-    ctx: CanvasRenderingContext2D,
-    f: FrameInput,
-    items: NonNullable<ReturnType<TraceIndex['lanes']['get']>>,
-    y: number,
-    X: (t: number) => number,
-    w: number,
-    a0: number,
-    a1: number,
-    openEnd: number,
-  ): void {
-    const th = f.theme;
-    const sel = f.selection?.kind === 'task' ? f.selection.task : undefined;
-    const [from, to] = visibleTasks(items, a0, a1);
-    // Sub-pixel tasks are merged into runs so a zoomed-out lane with 100k tasks is a few rects.
-    let runX0 = NaN;
-    let runX1 = NaN;
-    const flushRun = () => {
-      if (runX1 > runX0 || runX1 === runX0) {
-        ctx.fillStyle = th.taskPalette[0]!;
-        ctx.globalAlpha = 0.8;
-        ctx.fillRect(runX0, y + TASK_TOP, Math.max(1, runX1 - runX0), TASK_HEIGHT);
-        ctx.globalAlpha = 1;
-      }
-      runX0 = runX1 = NaN;
-    };
-    const { taskStarts, taskEnds, tasks } = items;
-    const at = f.at ?? Infinity;
-    for (let i = from; i < to; i++) {
-      // Only spans open when the index was built are read from the objects (they may have ended since).
-      let e = taskEnds[i]!;
-      if (Number.isNaN(e)) e = tasks[i]!.end ?? NaN;
-      const end = e <= at ? e : openEnd;
-      if (end < a0) continue;
-      const x0 = X(taskStarts[i]!);
-      const x1 = X(end);
-      if (x1 - x0 < 2 && (sel === undefined || tasks[i] !== sel)) {
-        if (x0 <= runX1 + 1) runX1 = Math.max(runX1, x1);
-        else {
-          if (!Number.isNaN(runX0)) flushRun();
-          runX0 = x0;
-          runX1 = x1;
-        }
-        continue;
-      }
-      if (!Number.isNaN(runX0)) flushRun();
-      const t = tasks[i]!;
-      this.drawTask(ctx, f, t, x0, x1, y, w, t === sel);
-    }
-    if (!Number.isNaN(runX0)) flushRun();
+  /** Output lines: one tick per pixel column (stderr's colour when the column holds any stderr line). */
+  private laneMarks(items: LaneItems, y: number, band: Band, s: XScale, a0: number, a1: number, stats: DrawStats): void {
+    const pt = this.paints!;
+    const ts = items.outputTs;
+    const from = lowerBoundIn(ts, 0, ts.length, a0);
+    const to = lowerBoundIn(ts, from, ts.length, a1 + 1e-9);
+    const before = items.stderrBefore;
+    walkPoints(ts, from, to, s, (x, i, j) => {
+      stats.ticks++;
+      this.pixels.fill((before[j + 1]! - before[i]! > 0 ? pt.stderr : pt.stdout)[band]!, x - 1, y + 1, 2, MARK_HEIGHT);
+    });
+  }
 
-    const [m0, m1] = visibleMarks(items, a0, a1);
-    let lastX = -Infinity;
-    const { markTs } = items;
-    const selectedEvent = f.selection?.kind === 'event' ? f.selection.event : undefined;
-    for (let i = m0; i < m1; i++) {
-      const x = Math.round(X(markTs[i]!));
-      const selected = selectedEvent !== undefined && selectedEvent === items.marks[i]!.event;
-      if (x === lastX && !selected) continue;
-      lastX = x;
-      const e = items.marks[i]!.event;
-      if (e.kind === 'error') {
-        ctx.fillStyle = th.failure;
-        ctx.beginPath();
-        ctx.moveTo(x, y + 1);
-        ctx.lineTo(x + 4, y + 7);
-        ctx.lineTo(x - 4, y + 7);
-        ctx.closePath();
-        ctx.fill();
-      } else {
-        ctx.fillStyle = e.stream === 'stderr' ? th.stderr : th.stdout;
-        ctx.globalAlpha = 0.8;
-        ctx.fillRect(x - 0.5, y + 1, 1.5, MARK_HEIGHT);
-        ctx.globalAlpha = 1;
-      }
-      if (selected) {
+  /** The selected output line's frame (drawn over the ticks). */
+  private selectedMark(ctx: CanvasRenderingContext2D, f: FrameInput, s: XScale, a0: number, a1: number): void {
+    const e = f.selection?.kind === 'event' ? f.selection.event : undefined;
+    if (!e || e.kind !== 'output' || e.ts < a0 || e.ts > a1 || (f.at !== undefined && e.ts > f.at)) return;
+    const row = rowOf(f.lanes, e.pid, e.tid);
+    if (row === undefined) return;
+    const x = Math.round(xAt(s, e.ts));
+    ctx.strokeStyle = f.theme.selection;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x - 4, row * ROW_HEIGHT - f.scrollTop, 8, MARK_HEIGHT + 3);
+    ctx.lineWidth = 1;
+  }
+
+  /** Too many arrows to draw: each lane's message ends as ticks along its bottom edge, one per pixel column. */
+  private messageTicks(f: FrameInput, s: XScale, a0: number, a1: number, limit: number, first: number, last: number, bands: (i: number, r: Row) => Band, stats: DrawStats): void {
+    const pt = this.paints!;
+    for (let i = first; i <= last; i++) {
+      const r = f.rows[i]!;
+      const items = f.index.lanes.get(r.kind === 'thread' ? laneKey(r.pid, r.tid) : laneKey(r.pid));
+      if (!items || items.messageTs.length === 0) continue;
+      const y = i * ROW_HEIGHT - f.scrollTop + ROW_HEIGHT - 3;
+      const band = bands(i, r);
+      const ts = items.messageTs;
+      const m0 = lowerBoundIn(ts, 0, ts.length, a0);
+      const m1 = lowerBoundIn(ts, m0, ts.length, Math.min(a1, limit) + 1e-9);
+      const q = items.queueBefore;
+      walkPoints(ts, m0, m1, s, (x, j, k) => {
+        stats.ticks++;
+        this.pixels.fill((q[k + 1]! - q[j]! > 0 ? pt.queue : pt.pipe)[band]!, x - 1, y, 2, 3);
+      });
+    }
+  }
+
+  /** Errors: few, and each one matters, so every one is drawn (a red triangle at the top of the lane). */
+  private laneErrors(ctx: CanvasRenderingContext2D, f: FrameInput, items: LaneItems, y: number, X: (t: number) => number, a0: number, a1: number): void {
+    if (items.errors.length === 0) return;
+    const th = f.theme;
+    const from = lowerBoundIn(items.errorTs, 0, items.errorTs.length, a0);
+    const to = lowerBoundIn(items.errorTs, from, items.errorTs.length, a1 + 1e-9);
+    const selected = f.selection?.kind === 'event' ? f.selection.event : undefined;
+    for (let i = from; i < to; i++) {
+      const x = Math.round(X(items.errorTs[i]!));
+      ctx.fillStyle = th.failure;
+      ctx.beginPath();
+      ctx.moveTo(x, y + 1);
+      ctx.lineTo(x + 4, y + 7);
+      ctx.lineTo(x - 4, y + 7);
+      ctx.closePath();
+      ctx.fill();
+      if (items.errors[i] === selected) {
         ctx.strokeStyle = th.selection;
         ctx.lineWidth = 2;
         ctx.strokeRect(x - 4, y, 8, MARK_HEIGHT + 3);
@@ -297,16 +413,8 @@ export class TimelineRenderer {
     }
   }
 
-  private drawTask(ctx: CanvasRenderingContext2D, f: FrameInput, t: TaskSpan, x0: number, x1: number, y: number, w: number, selected: boolean): void {
+  private drawTaskText(ctx: CanvasRenderingContext2D, f: FrameInput, t: TaskSpan, cx0: number, cx1: number, y: number, selected: boolean): void {
     const th = f.theme;
-    const cx0 = Math.max(x0, -1);
-    const cx1 = Math.min(x1, w + 1);
-    // Colour by task id: neighbouring tasks of the same function stay distinguishable.
-    const color = t.ok === false ? th.failure : th.taskPalette[t.taskId % th.taskPalette.length]!;
-    ctx.fillStyle = color;
-    ctx.globalAlpha = t.end === undefined ? 0.6 : 0.9;
-    ctx.fillRect(cx0, y + TASK_TOP, Math.max(1, cx1 - cx0), TASK_HEIGHT);
-    ctx.globalAlpha = 1;
     if (selected || th.highContrast) {
       ctx.strokeStyle = selected ? th.selection : th.foreground;
       ctx.lineWidth = selected ? 2 : 1;
@@ -343,10 +451,70 @@ export class TimelineRenderer {
     return rows;
   }
 
-  private drawMessages(ctx: CanvasRenderingContext2D, f: FrameInput, X: (t: number) => number, w: number, h: number, a0: number, a1: number, limit: number): void {
+  /**
+   * Message arrows. Up to ARROW_BUDGET arrows in view, each is drawn; more than that would be a
+   * solid tangle costing a frame of its own, so each lane shows where its messages were sent and
+   * received instead (one tick per pixel column along the lane's bottom edge) with a note to zoom
+   * in; the selected message and the selected process's messages are still drawn as arrows.
+   */
+  private drawMessages(ctx: CanvasRenderingContext2D, f: FrameInput, s: XScale, w: number, h: number, from: number, to: number, aggregated: boolean, limit: number, stats: DrawStats): void {
     const th = f.theme;
-    const [from, to] = visibleMessages(f.index, a0, a1);
-    const dense = to - from > 3000;
+    const X = (abs: number) => (abs - s.base) * s.k;
+    stats.messagesInView = to - from;
+    const selected = f.selection?.kind === 'message' ? f.selection.message : undefined;
+    const selectedPid = f.selection?.kind === 'process' ? f.selection.pid : undefined;
+    const highlighted: MessageArrow[] = [];
+    stats.arrowsAggregated = aggregated;
+    this.lastAggregated = aggregated;
+    if (aggregated) {
+      // The ticks are in the pixel layer already (messageTicks).
+      if (selected) highlighted.push(selected);
+      else if (selectedPid !== undefined) {
+        for (let i = from; i < to && highlighted.length < ARROW_BUDGET; i++) {
+          const m = f.index.messages[i]!;
+          if (m.fromPid === selectedPid || m.toPid === selectedPid) highlighted.push(m);
+        }
+      }
+      const note = t('arrowsAggregated', (to - from).toLocaleString());
+      ctx.font = th.font;
+      const tw = ctx.measureText(note).width;
+      ctx.globalAlpha = 0.85;
+      ctx.fillStyle = th.background;
+      ctx.fillRect(w - tw - 12, 2, tw + 10, 16);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = th.muted;
+      ctx.fillText(note, w - tw - 7, 10);
+    } else {
+      this.drawArrows(ctx, f, X, w, h, from, to, limit, highlighted, stats);
+    }
+    // Highlighted arrows (the selection, or the selected process's messages) on top, thicker.
+    for (const m of highlighted) {
+      const geo = arrowGeometry(f, m, X, limit);
+      if (!geo) continue;
+      stats.arrows++;
+      ctx.strokeStyle = m === selected ? th.selection : m.channel === 'queue' ? th.queue : th.pipe;
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.lineWidth = 2;
+      if (geo.flying) ctx.setLineDash([3, 3]);
+      ctx.beginPath();
+      ctx.moveTo(geo.x0, geo.y0);
+      ctx.lineTo(geo.x1, geo.y1);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      const head = new Path2D();
+      addHead(head, geo.x0, geo.y0, geo.x1, geo.y1);
+      ctx.fill(head);
+      ctx.beginPath();
+      ctx.arc(geo.x0, geo.y0, 2.5, 0, Math.PI * 2);
+      ctx.fill();
+      ctx.lineWidth = 1;
+    }
+  }
+
+  /** Every visible arrow (at most ARROW_BUDGET of them), arrows sharing the same pixels drawn once. */
+  private drawArrows(ctx: CanvasRenderingContext2D, f: FrameInput, X: (t: number) => number, w: number, h: number, from: number, to: number, limit: number, highlighted: MessageArrow[], stats: DrawStats): void {
+    const th = f.theme;
+    const dense = to - from > 300;
     // Per row pair (and per sender for stubs): the last arrow's rounded ends; a Set of keys for
     // very many rows, where that table would be too big.
     const nRows = f.rows.length;
@@ -358,7 +526,6 @@ export class TimelineRenderer {
     const paths: Record<'queue' | 'pipe', Path2D> = { queue: new Path2D(), pipe: new Path2D() };
     const heads: Record<'queue' | 'pipe', Path2D> = { queue: new Path2D(), pipe: new Path2D() };
     const inflight = new Path2D();
-    const highlighted: MessageArrow[] = [];
     const { send, recv, fromRow, toRow } = this.messageRowsFor(f);
     const half = ROW_HEIGHT / 2 - f.scrollTop;
     const stubEnd = Math.min(limit, f.now);
@@ -382,8 +549,8 @@ export class TimelineRenderer {
         continue;
       }
       if (lastSeen) {
-        // Many arrows share the same pixels when zoomed out; draw each distinct one once. Messages
-        // come in time order, so a repeat is the previous arrow between the same two rows.
+        // Arrows that share the same pixels are drawn once. Messages come in time order, so a
+        // repeat is the previous arrow between the same two rows.
         const slot = 2 * (flying ? pairs + r0 : r0 * nRows + r1);
         const rx0 = Math.round(x0);
         const rx1 = Math.round(x1);
@@ -395,6 +562,7 @@ export class TimelineRenderer {
         if (seen.has(key)) continue;
         seen.add(key);
       }
+      stats.arrows++;
       if (flying) {
         inflight.moveTo(x0, y0);
         inflight.lineTo(x1, y1);
@@ -403,7 +571,7 @@ export class TimelineRenderer {
       const p = paths[m.channel];
       p.moveTo(x0, y0);
       p.lineTo(x1, y1);
-      if (!dense && Math.hypot(x1 - x0, y1 - y0) > 10) addHead(heads[m.channel], x0, y0, x1, y1);
+      if (Math.hypot(x1 - x0, y1 - y0) > 10) addHead(heads[m.channel], x0, y0, x1, y1);
     }
     ctx.lineWidth = 1;
     for (const ch of ['queue', 'pipe'] as const) {
@@ -419,26 +587,6 @@ export class TimelineRenderer {
     ctx.stroke(inflight);
     ctx.setLineDash([]);
     ctx.globalAlpha = 1;
-    // Highlighted arrows (the selection, or the selected process's messages) on top, thicker.
-    for (const m of highlighted) {
-      const geo = arrowGeometry(f, m, X, limit)!;
-      ctx.strokeStyle = m === selected ? th.selection : m.channel === 'queue' ? th.queue : th.pipe;
-      ctx.fillStyle = ctx.strokeStyle;
-      ctx.lineWidth = 2;
-      if (geo.flying) ctx.setLineDash([3, 3]);
-      ctx.beginPath();
-      ctx.moveTo(geo.x0, geo.y0);
-      ctx.lineTo(geo.x1, geo.y1);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      const head = new Path2D();
-      addHead(head, geo.x0, geo.y0, geo.x1, geo.y1);
-      ctx.fill(head);
-      ctx.beginPath();
-      ctx.arc(geo.x0, geo.y0, 2.5, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.lineWidth = 1;
-    }
   }
 
   /** For the selected task: a dashed connector from where it was submitted to where it started (its time in the pool's queue). */
@@ -478,10 +626,10 @@ export class TimelineRenderer {
     const a0 = f.origin + v.t0 + (px - PICK_SLOP) / k;
     const a1 = f.origin + v.t0 + (px + PICK_SLOP) / k;
 
-    // Arrows: nearest within the slop.
+    // Arrows: nearest within the slop (when arrows were drawn: not over a lane's message ticks).
     let best: MessageArrow | undefined;
     let bestD = PICK_SLOP;
-    const [from, to] = visibleMessages(f.index, f.origin + v.t0, f.origin + v.t1);
+    const [from, to] = this.lastAggregated ? [0, 0] : visibleMessages(f.index, f.origin + v.t0, f.origin + v.t1);
     for (let i = from; i < to; i++) {
       const m = f.index.messages[i]!;
       const g = arrowGeometry(f, m, X, limit);

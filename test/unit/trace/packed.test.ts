@@ -12,7 +12,7 @@ const TRACES = path.resolve(__dirname, '../../fixtures/traces');
 
 function seeded(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) >>> 0) / 4294967296);
+  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
 }
 
 /** A busy trace: fractional times, out-of-order neighbours, shared locations, nulls and booleans. */
