@@ -10,7 +10,7 @@ import { BENCH_DIR, ROOT, CLI, RUNTIME, killEverything, median, printTable, pyth
 
 // Every bench/suites/*.mjs is a suite. These come first, in this order (runtime, issue #3, then
 // runner, issue #4); any other suite file follows by name, then the panel's (issue #5) if present.
-const ORDER = ['pool-apply', 'pool-map', 'pipe', 'queue', 'process', 'tracing', 'cpu', 'runner-overhead', 'trace-capture', 'ts-start'];
+const ORDER = ['pool-apply', 'pool-map', 'pipe', 'queue', 'manager', 'process', 'tracing', 'cpu', 'runner-overhead', 'trace-capture', 'ts-start'];
 const SUITES = [
   ...ORDER,
   ...fs

@@ -14,10 +14,25 @@ export class Empty extends ProcessError {}
 export class EOFError extends ProcessError {}
 /** A pool worker died while running a task, or the pool cannot start workers. */
 export class BrokenPoolError extends ProcessError {}
+/** A Barrier was reset, aborted, timed out, or a party died: every waiter gets this (Python's threading.BrokenBarrierError). */
+export class BrokenBarrierError extends ProcessError {}
+/** A value outside what the call accepts, e.g. a BoundedSemaphore released more often than acquired (Python's ValueError). */
+export class ValueError extends ProcessError {}
+/** An index outside a SharedArray (Python's IndexError). */
+export class IndexError extends ProcessError {}
+/** A key a managed dict does not have (Python's KeyError; the message is the key, as Python's). */
+export class KeyError extends ProcessError {}
+/** A name a managed Namespace does not have, or a method a manager's object does not expose (Python's AttributeError). */
+export class AttributeError extends ProcessError {}
+/** A number out of the range of a managed array's typecode (Python's array module raises OverflowError). */
+export class OverflowError extends ProcessError {}
+/** A manager connection whose challenge–response failed: the two sides do not share the authkey. */
+export class AuthenticationError extends ProcessError {}
 
 // Names are set on the prototypes, as literals: minified builds rename classes, and a name set
 // on the prototype is in place before the stack header is captured.
-for (const [name, Ctor] of Object.entries({ ProcessError, TimeoutError, Full, Empty, EOFError, BrokenPoolError })) {
+const MANAGER_ERRORS = { KeyError, AttributeError, OverflowError, AuthenticationError };
+for (const [name, Ctor] of Object.entries({ ProcessError, TimeoutError, Full, Empty, EOFError, BrokenPoolError, BrokenBarrierError, ValueError, IndexError, ...MANAGER_ERRORS })) {
   Object.defineProperty(Ctor.prototype, 'name', { value: name, writable: true, configurable: true, enumerable: false });
 }
 
@@ -29,6 +44,10 @@ export const ERROR_CLASSES: Record<string, new (message: string) => Error> = {
   Empty,
   EOFError,
   BrokenPoolError,
+  BrokenBarrierError,
+  ValueError,
+  IndexError,
+  ...MANAGER_ERRORS,
   Error,
   TypeError,
   RangeError,
@@ -78,7 +97,49 @@ export const MESSAGES = {
   badContext: (k: unknown) => `unknown context ${JSON.stringify(k)}: use 'process' or 'thread'`,
   badTimeout: (t: unknown) => `timeout must be a non-negative number of milliseconds, got ${String(t)}`,
   parentGone: 'the parent process exited; stopping this child and its descendants',
+  releasedTooMany: 'semaphore or lock released too many times',
+  boundedReleasedTooMany: 'Semaphore released too many times',
+  notOwnedRLock: 'cannot release un-acquired lock: an RLock is released by the process and thread that acquired it',
+  conditionNotHeld: 'must acquire() condition before using wait() or notify()',
+  barrierBroken: 'the barrier is broken (reset, aborted, timed out, or a party died)',
+  barrierParties: (n: unknown) => `parties must be a positive integer, got ${String(n)}`,
+  semaphoreValue: (n: unknown) => `semaphore initial value must be >= 0, got ${String(n)}`,
+  badTypecode: (t: unknown) => `bad typecode ${JSON.stringify(t)} (must be b, B, h, H, i, I, l, L, q, Q, f or d)`,
+  // Managers (src/runtime/shared/manager)
+  managerGone: (name: string, pid: number) => `the manager ${name} (pid ${pid}) has shut down or exited: its proxies can no longer be used`,
+  managerNotStarted: 'this manager is neither started nor connected: call await manager.start() or await manager.connect() first',
+  managerStartTwice: 'this manager has already been started or connected',
+  managerNotOwner: 'shutdown() stops a manager this process started; a manager you connect()ed to keeps running for its other clients',
+  managerStartFailed: (name: string, why: string) => `the manager ${name} could not start: ${why}`,
+  badAddress: (a: unknown) => `a manager address is { host, port } (port 0-65535; host defaults to '127.0.0.1') or a unix socket path, got ${summarizeForMessage(a)}`,
+  badAuthkey: (k: unknown) => `authkey must be a non-empty string or Uint8Array, got ${typeof k === 'string' ? 'an empty string' : k === null ? 'null' : typeof k}`,
+  cannotListen: (a: { host: string; port: number } | { path: string }, why: string) => `a manager cannot listen on ${'path' in a ? a.path.replace('\0', '@') : `${a.host}:${a.port}`}: ${why}`,
+  managerUnreachable: (where: string, why: string) => `cannot connect to the manager at ${where}: ${why}`,
+  notAManager: (where: string) => `${where} did not answer as a concurrency-lab manager (wrong address or protocol)`,
+  authRejected: (where: string) => `the manager at ${where} refused this client: its authkey differs (digest sent was rejected)`,
+  authServerWrong: (where: string) => `the manager at ${where} does not know the authkey: its answer to our challenge was wrong (digest received was wrong)`,
+  authClosed: (where: string) => `the manager at ${where} closed the connection during authentication (is the authkey the same on both sides?)`,
+  handshakeTimeout: (where: string, ms: number) => `the manager at ${where} did not complete authentication within ${ms} ms`,
+  unknownTypeid: (t: string) => `this manager serves no typeid '${t}'`,
+  badTypeid: (t: unknown) => `a typeid must be a name such as 'get_queue' (letters, digits, _; not a method of the manager), got ${summarizeForMessage(t)}`,
+  unservable: (typeid: string, got: string) => `${typeid}() returned ${got}: a manager serves objects (a Map, an array, an object of data or with methods)`,
+  notExposed: (what: string, m: string) => `'${what}' proxy has no method '${m}'`,
+  noSuchManagedObject: (id: number) => `the manager has no object ${id} (it was made by another manager, or this one restarted)`,
+  unhashable: (t: string) => `unhashable type: '${t}' (a managed dict's keys are strings, numbers, bigints, booleans or null)`,
+  conditionLock: 'Condition(lock): lock must be a Lock or an RLock of the same manager',
+  managedBarrierAction: 'a managed Barrier cannot run an action (the function would have to run in the manager process): call it yourself in the process whose wait() returned 0',
+  otherManager: (what: string) => `${what} belongs to another manager`,
 } as const;
+
+function summarizeForMessage(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null || typeof v !== 'object') return String(v);
+  try {
+    return JSON.stringify(v).slice(0, 80);
+  } catch {
+    return 'an object';
+  }
+}
 
 /** Validates a timeout argument (milliseconds, ≥ 0), as every blocking call does before it waits. */
 export function checkTimeout(ms: unknown): asserts ms is number {

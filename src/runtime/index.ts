@@ -17,6 +17,29 @@ export type { ProcessInfo, ContextKind };
 export type { ProcessOptions } from './process/process';
 export type { PoolOptions, ApplyOptions } from './pool/pool';
 export type { QueueOptions, PutOptions, GetOptions } from './messaging/queue';
+// Managers (Python's SyncManager and BaseManager) and the proxies they hand out.
+export { Manager, BaseManager } from './shared/manager/manager';
+export { KeyError, AttributeError, OverflowError, AuthenticationError, ValueError, IndexError, BrokenBarrierError } from './errors';
+export type { ManagerOptions, Server } from './shared/manager/manager';
+export type { ManagerAddress } from './shared/manager/wire';
+export type {
+  BaseProxy,
+  DictProxy,
+  ListProxy,
+  NamespaceProxy,
+  QueueProxy,
+  JoinableQueueProxy,
+  ValueProxy,
+  ArrayProxy,
+  LockProxy,
+  SemaphoreProxy,
+  EventProxy,
+  ConditionProxy,
+  BarrierProxy,
+  AutoProxy,
+  BlockOptions,
+  DictKey,
+} from './shared/manager/proxies';
 
 /** Live children of this process (or thread): Process objects, and pool workers as { name, pid }. */
 export function activeChildren(): Array<Process | { name: string; pid: number; daemon: boolean }> {

@@ -9,9 +9,10 @@ export type ExampleId =
   | 'queue'
   | 'pipe'
   | 'pipe-duplex'
-  | 'processes-vs-threads';
+  | 'processes-vs-threads'
+  | 'manager';
 
-export type Family = 'process' | 'pool' | 'queue' | 'pipe' | 'threads';
+export type Family = 'process' | 'pool' | 'queue' | 'pipe' | 'threads' | 'shared';
 
 export type Language = 'javascript' | 'typescript';
 
@@ -33,6 +34,7 @@ export const EXAMPLES: readonly ExampleInfo[] = [
   { id: 'pipe', family: 'pipe', title: "Pipe: send ['spam', 42, 'egg']", detail: 'A child sends a list through its end of a Pipe.' },
   { id: 'pipe-duplex', family: 'pipe', title: 'Pipe: duplex talk', detail: 'The child sends a dict, the parent replies with a Set.' },
   { id: 'processes-vs-threads', family: 'threads', title: 'Processes vs threads', detail: "The same Pool workload in the 'process' and the 'thread' context." },
+  { id: 'manager', family: 'shared', title: 'Manager: a shared dict and list', detail: 'A server process holds a dict and a list; children fill them through proxies.' },
 ];
 
 export const EXAMPLE_IDS: readonly ExampleId[] = EXAMPLES.map((e) => e.id);

@@ -97,7 +97,9 @@ export interface TaskEndEvent extends EventBase {
   error?: string;
 }
 
-export type ChannelKind = 'queue' | 'pipe';
+/** What carried a message: a Queue, a Pipe, or a manager call and its reply (caller ↔ manager process). */
+export type ChannelKind = 'queue' | 'pipe' | 'manager';
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['queue', 'pipe', 'manager'];
 
 export interface MessageEvent extends EventBase {
   kind: 'message.send' | 'message.recv';
@@ -315,7 +317,7 @@ export function parseEvent(v: unknown): TraceEvent | undefined {
       return isStr(e.poolId) && isNum(e.taskId) && typeof e.ok === 'boolean' ? e : undefined;
     case 'message.send':
     case 'message.recv':
-      return (e.channel === 'queue' || e.channel === 'pipe') && isStr(e.channelId) && isStr(e.msgId) ? e : undefined;
+      return CHANNEL_KINDS.includes(e.channel) && isStr(e.channelId) && isStr(e.msgId) ? e : undefined;
     case 'output':
       return (e.stream === 'stdout' || e.stream === 'stderr') && isStr(e.text) ? e : undefined;
     case 'error':

@@ -10,7 +10,7 @@ import { installExitHook, liveChildren, type ChildRecord } from '../process/chil
 import { BrokenPoolError, MESSAGES, ProcessError } from '../errors';
 import { mainModule, nextChildIdentity, self, type ContextKind } from '../process/identity';
 import type { WireTask } from './poolWorker';
-import { encode, errorFromRecord, prepare, revive, summarizeArgs, type ErrorRecord } from '../transport/serialize';
+import { encode, errorFromRecord, prepare, summarizeArgs, unwrapPrepared, type ErrorRecord } from '../transport/serialize';
 import { exportNameOf } from '../process/targets';
 import { callerLoc } from '../tracing/callsite';
 import { packNumbers, unpackNumbers } from './numbers';
@@ -59,7 +59,9 @@ function label(t: Task): string {
 }
 
 function summarizeTask(t: Task): string {
-  const a = revive(t.a) as unknown[];
+  // Not revive(): it would turn the handles inside the task (queues, manager proxies) into live
+  // objects in place, and the task would then travel without them.
+  const a = unwrapPrepared(t.a)[0] as unknown[];
   return t.m === 0 ? summarizeArgs(a) : a.length === 1 ? summarizeArgs(t.m === 2 ? (a[0] as unknown[]) : [a[0]]) : `(${a.length} items)`;
 }
 

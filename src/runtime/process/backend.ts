@@ -33,7 +33,7 @@ export interface ChildHandle {
 /** The message that tells a fresh child what to run. */
 export interface BootMessage {
   t: 'boot';
-  role: 'process' | 'worker';
+  role: 'process' | 'worker' | 'manager';
   context: ContextKind;
   module: string;
   name: string;

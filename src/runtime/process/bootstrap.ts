@@ -11,6 +11,7 @@ import { decode, userStack } from '../transport/serialize';
 import { findExport, importModule } from './targets';
 import { emit, tracing } from '../tracing/tracer';
 import { runPoolWorker } from '../pool/poolWorker';
+import { runManagerServer } from '../shared/manager/serverMain';
 import { MESSAGES } from '../errors';
 
 function connect(): Promise<{ endpoint: Endpoint; boot: BootMessage }> {
@@ -45,6 +46,7 @@ export async function bootChild(): Promise<void> {
     process.exit(1);
   });
   if (boot.role === 'worker') return runPoolWorker(boot, endpoint);
+  if (boot.role === 'manager') return runManagerServer(boot, endpoint);
   endpoint.onMessage(() => undefined);
   let code = 0;
   try {

@@ -24,6 +24,16 @@ export interface Endpoint {
 
 const HEADER = LENGTH_BYTES;
 
+/**
+ * For a socket whose peer is not one of our own processes (a manager's network clients): the
+ * largest payload accepted. A bigger, empty or undecodable frame closes the connection at once
+ * and is reported to onBadFrame. Without limits, the peer is trusted (our own processes).
+ */
+export interface FrameLimits {
+  maxFrameBytes: number;
+  onBadFrame(reason: string): void;
+}
+
 /** Endpoints with sends queued for the end of this tick (see flushAllEndpoints). */
 const scheduledEndpoints = new Set<SocketEndpoint>();
 
@@ -58,7 +68,10 @@ export class SocketEndpoint implements Endpoint {
   };
   private readonly flushCb = () => this.flush();
 
-  constructor(readonly socket: net.Socket) {
+  constructor(
+    readonly socket: net.Socket,
+    private readonly limits?: FrameLimits,
+  ) {
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', () => this.handleClose());
     socket.on('close', () => this.handleClose());
@@ -149,11 +162,14 @@ export class SocketEndpoint implements Endpoint {
       this.parts = [];
       this.partBytes = 0;
     }
+    if (this.limits && this.closed) return;
     let off = 0;
     while (buf.length - off >= HEADER) {
       const len = buf.readUInt32BE(off);
+      if (this.limits && !this.withinLimits(len)) return;
       if (buf.length - off - HEADER < len) break;
-      const msg = decodePayload(buf, off + HEADER, off + HEADER + len) as Record<string, unknown>;
+      const msg = this.limits ? this.decodeUntrusted(buf, off + HEADER, len) : (decodePayload(buf, off + HEADER, off + HEADER + len) as Record<string, unknown>);
+      if (msg === undefined) return;
       off += HEADER + len;
       delivering++;
       try {
@@ -168,6 +184,32 @@ export class SocketEndpoint implements Endpoint {
       this.partBytes = rest.length;
       this.need = rest.length >= HEADER ? HEADER + rest.readUInt32BE(0) : HEADER;
     }
+  }
+
+  /** An untrusted peer's announced frame length: too big (or empty) ends the connection now. */
+  private withinLimits(len: number): boolean {
+    const limits = this.limits as FrameLimits;
+    if (len > 0 && len <= limits.maxFrameBytes) return true;
+    this.rejectPeer(len === 0 ? 'an empty frame' : `a frame of ${len} bytes (the limit is ${limits.maxFrameBytes})`);
+    return false;
+  }
+
+  /** An untrusted peer's payload, or undefined (and the connection ended) when it cannot be decoded. */
+  private decodeUntrusted(buf: Buffer, start: number, len: number): Record<string, unknown> | undefined {
+    try {
+      return decodePayload(buf, start, start + len) as Record<string, unknown>;
+    } catch {
+      this.rejectPeer('a frame that does not decode');
+      return undefined;
+    }
+  }
+
+  private rejectPeer(reason: string): void {
+    this.parts = [];
+    this.partBytes = 0;
+    this.handleClose();
+    this.socket.destroy();
+    this.limits?.onBadFrame(reason);
   }
 
   private handleClose(): void {

@@ -154,6 +154,20 @@ export function revive(v: unknown): unknown {
   return v;
 }
 
+/**
+ * For a process that stores values for others without using them (a manager's server): the value
+ * prepare() made, with its wrapper taken off (handles inside stay descriptors), and whether it
+ * had handles. wrapStored() puts a wrapper back on a stored value sent onwards, so the process
+ * that finally receives it revives the handles.
+ */
+export function unwrapPrepared(v: unknown): [value: unknown, hadHandles: boolean] {
+  if (typeof v === 'object' && v !== null && WRAP_KEY in v) return [(v as Record<string, unknown>)[WRAP_KEY], true];
+  return [v, false];
+}
+export function wrapStored(v: unknown): unknown {
+  return isPrimitive(v) ? v : { [WRAP_KEY]: v };
+}
+
 /** A private copy of `v`, as the receiving side of a message would get (Queue/Pipe items stored in the owner). */
 export function cloneValue(v: unknown, where: string): unknown {
   if (isPrimitive(v)) return v;
@@ -224,6 +238,8 @@ function describe(v: unknown, depth: number): string {
   if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as Uint8Array).length ?? v.byteLength})`;
   const o = v as Record<string, unknown>;
   if (isHandle(o)) return o[TO_HANDLE]().type;
+  const d = o[HANDLE_KEY] as HandleDescriptor | undefined;
+  if (d && typeof d === 'object') return String(d.type);
   const keys = Object.keys(o);
   return depth > 0 && keys.length <= 4 ? `{${keys.map((k) => `${k}: ${describe(o[k], depth - 1)}`).join(', ')}}` : `{${keys.length} keys}`;
 }

@@ -14,6 +14,8 @@ export interface Theme {
   stderr: string;
   queue: string;
   pipe: string;
+  /** Manager calls and replies (arrows between a caller and its manager process). */
+  manager: string;
   selection: string;
   cursor: string;
   taskPalette: string[];
@@ -45,6 +47,7 @@ export function readTheme(el: HTMLElement = document.body): Theme {
     stderr: cssVar(s, '--vscode-charts-red', '#f14c4c'),
     queue: cssVar(s, '--vscode-charts-orange', '#d18616'),
     pipe: cssVar(s, '--vscode-charts-purple', '#b180d7'),
+    manager: cssVar(s, '--vscode-terminal-ansiCyan', '#11a8cd'),
     selection: cssVar(s, '--vscode-focusBorder', '#007fd4'),
     cursor: cssVar(s, '--vscode-editorCursor-foreground', fg),
     taskPalette: [

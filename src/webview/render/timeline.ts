@@ -3,7 +3,7 @@
 // touched (per-lane binary search), and items narrower than a pixel are merged, so a frame costs
 // about the same for 1k and 1M events. Picking (what is under the mouse) uses the same geometry.
 
-import type { TraceEvent } from '../../trace/events';
+import { CHANNEL_KINDS, type ChannelKind, type TraceEvent } from '../../trace/events';
 import type { MessageArrow, TaskSpan } from '../../trace/model';
 import { AXIS_HEIGHT, LIFE_HEIGHT, LIFE_TOP, MARK_HEIGHT, PICK_SLOP, ROW_HEIGHT, TASK_HEIGHT, TASK_TOP } from '../layout/geometry';
 import { laneKey, rowOf, visibleRows, type Row } from '../layout/lanes';
@@ -492,7 +492,7 @@ export class TimelineRenderer {
       const geo = arrowGeometry(f, m, X, limit);
       if (!geo) continue;
       stats.arrows++;
-      ctx.strokeStyle = m === selected ? th.selection : m.channel === 'queue' ? th.queue : th.pipe;
+      ctx.strokeStyle = m === selected ? th.selection : th[m.channel];
       ctx.fillStyle = ctx.strokeStyle;
       ctx.lineWidth = 2;
       if (geo.flying) ctx.setLineDash([3, 3]);
@@ -523,8 +523,8 @@ export class TimelineRenderer {
     const seen = dense && !lastSeen ? new Set<number>() : undefined;
     const selected = f.selection?.kind === 'message' ? f.selection.message : undefined;
     const selectedPid = f.selection?.kind === 'process' ? f.selection.pid : undefined;
-    const paths: Record<'queue' | 'pipe', Path2D> = { queue: new Path2D(), pipe: new Path2D() };
-    const heads: Record<'queue' | 'pipe', Path2D> = { queue: new Path2D(), pipe: new Path2D() };
+    const paths: Record<ChannelKind, Path2D> = { queue: new Path2D(), pipe: new Path2D(), manager: new Path2D() };
+    const heads: Record<ChannelKind, Path2D> = { queue: new Path2D(), pipe: new Path2D(), manager: new Path2D() };
     const inflight = new Path2D();
     const { send, recv, fromRow, toRow } = this.messageRowsFor(f);
     const half = ROW_HEIGHT / 2 - f.scrollTop;
@@ -574,8 +574,8 @@ export class TimelineRenderer {
       if (Math.hypot(x1 - x0, y1 - y0) > 10) addHead(heads[m.channel], x0, y0, x1, y1);
     }
     ctx.lineWidth = 1;
-    for (const ch of ['queue', 'pipe'] as const) {
-      ctx.strokeStyle = ch === 'queue' ? th.queue : th.pipe;
+    for (const ch of CHANNEL_KINDS) {
+      ctx.strokeStyle = th[ch];
       ctx.fillStyle = ctx.strokeStyle;
       ctx.globalAlpha = selectedPid !== undefined || selected ? 0.35 : 0.85;
       ctx.stroke(paths[ch]);

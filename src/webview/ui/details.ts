@@ -1,12 +1,12 @@
 // The details pane: what the selection is and what happened to it. Built with textContent only —
 // every string here may come from a user's program.
 
-import type { SourceLocation, TraceEvent } from '../../trace/events';
+import type { ChannelKind, SourceLocation, TraceEvent } from '../../trace/events';
 import type { MessageArrow, TaskSpan, TraceModel } from '../../trace/model';
 import { processStateAt, isFailure } from '../layout/replay';
 import { formatDuration, formatOffset } from '../layout/ticks';
 import type { Selection } from '../selection';
-import { t } from '../strings';
+import { t, type StringKey } from '../strings';
 import { describeState } from './tree';
 import { selectionEvents } from '../describe';
 
@@ -48,7 +48,8 @@ function kv(parent: HTMLElement, pairs: [string, string][]): void {
   parent.appendChild(dl);
 }
 
-const channelWord = (m: MessageArrow) => (m.channel === 'queue' ? 'queue' : 'pipe');
+const CHANNEL_WORDS: Record<ChannelKind, StringKey> = { queue: 'channelQueue', pipe: 'channelPipe', manager: 'channelManager' };
+const channelWord = (m: MessageArrow) => t(CHANNEL_WORDS[m.channel]);
 
 export function messageLine(m: MessageArrow, origin: number): string {
   const from = m.fromPid !== undefined ? `pid ${m.fromPid}` : '?';

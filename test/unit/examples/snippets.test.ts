@@ -18,6 +18,7 @@ const PROCESSES: Record<string, number> = {
   'cl-queue': 3,
   'cl-pipe': 2,
   'cl-pipe-duplex': 2,
+  'cl-manager': 3,
 };
 
 describe('snippets run under the runner', function () {

@@ -219,6 +219,34 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel) => void> = {
     assert.strictEqual(new Set(inThreads.map((t) => t.tid)).size, 3);
     assert.ok(inThreads.every((t) => t.tid !== undefined && t.tid > 0), 'thread-context tasks carry no thread id');
   },
+
+  manager(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const children = model.children(main.pid);
+    // The manager is a child process of main, named as Python names it; 1 + 4 children use it.
+    const managers = children.filter((c) => c.name === 'SyncManager-1');
+    assert.strictEqual(managers.length, 1, `children: ${children.map((c) => c.name).join(', ')}`);
+    const manager = managers[0]!;
+    const users = children.filter((c) => c !== manager);
+    assert.strictEqual(users.length, 5);
+    assert.deepStrictEqual(linesOf(model, main.pid), [
+      "d: Map(3) { 1 => '1', '2' => 2, 0.25 => null }",
+      'l: 9, 8, 7, 6, 5, 4, 3, 2, 1, 0',
+      'count: 40 (4 workers x 10 locked increments)',
+      `workers: ${users.slice(1).map((u) => u.name).sort().join(', ')}`,
+    ]);
+    // Every proxy call is an arrow to the manager and its reply an arrow back: from main and from
+    // every child, and nothing on that channel that does not touch the manager.
+    const calls = model.messages.filter((m) => m.channel === 'manager');
+    for (const m of calls) assert.ok((m.fromPid === manager.pid) !== (m.toPid === manager.pid), `manager message ${m.msgId} does not go to or from the manager`);
+    for (const p of [main, ...users]) {
+      assert.ok(calls.some((m) => m.fromPid === p.pid && m.toPid === manager.pid), `${p.name} made no call to the manager`);
+      assert.ok(calls.some((m) => m.fromPid === manager.pid && m.toPid === p.pid), `${p.name} got no reply from the manager`);
+    }
+    // 4 workers x (append + 10 x (acquire, get, set, release)) + f's 4 calls: at least that many calls.
+    assert.ok(calls.filter((m) => m.toPid === manager.pid).length >= 4 * 41 + 4);
+  },
 };
 
 /** Asserts that a run of the example has the structure the seed describes. */

@@ -9,8 +9,8 @@ import { EXAMPLES, EXAMPLE_IDS, LANGUAGES, examplesBase, examplesOf, templatePat
 const ROOT = path.resolve(__dirname, '../../..');
 
 describe('example catalogue', () => {
-  it('has exactly the ids issue #6 names, in the seed order', () => {
-    assert.deepStrictEqual(EXAMPLE_IDS, ['process', 'pool-apply-async', 'pool-apply', 'pool-map', 'queue', 'pipe', 'pipe-duplex', 'processes-vs-threads']);
+  it('has exactly the ids issues #6 and #10 name, in the seed order', () => {
+    assert.deepStrictEqual(EXAMPLE_IDS, ['process', 'pool-apply-async', 'pool-apply', 'pool-map', 'queue', 'pipe', 'pipe-duplex', 'processes-vs-threads', 'manager']);
   });
 
   it('writes into the first workspace folder, or global storage when no folder is open', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { TraceModel, describeProcessState } from '../../../src/trace/model';
 import { parseJsonl, serializeJsonl, makeHeader } from '../../../src/trace/jsonl';
-import type { TraceEvent } from '../../../src/trace/events';
+import { parseEvent, type TraceEvent } from '../../../src/trace/events';
 
 const events: TraceEvent[] = [
   { kind: 'process.start', ts: 1000, pid: 10, ppid: 1, name: 'MainProcess' },
@@ -36,6 +36,26 @@ describe('TraceModel', () => {
     assert.equal(m.messages[0].fromPid, 10);
     assert.equal(m.messages[0].toPid, 11);
     assert.equal(m.summary().duration, 800);
+  });
+
+  it('a manager call and its reply are two arrows between the caller and the manager process (channel manager)', () => {
+    const call: TraceEvent[] = [
+      { kind: 'message.send', ts: 2000, pid: 10, channel: 'manager', channelId: '10.0.1', msgId: '10.0.5', summary: "dict.set('k', 1)" },
+      { kind: 'message.recv', ts: 2010, pid: 13, channel: 'manager', channelId: '10.0.1', msgId: '10.0.5', summary: "dict.set('k', 1)" },
+      { kind: 'message.send', ts: 2020, pid: 13, channel: 'manager', channelId: '10.0.1', msgId: '13.0.1', summary: 'done' },
+      { kind: 'message.recv', ts: 2030, pid: 10, channel: 'manager', channelId: '10.0.1', msgId: '13.0.1' },
+    ];
+    for (const e of call) assert.deepEqual(parseEvent(JSON.parse(JSON.stringify(e))), e);
+    assert.equal(parseEvent({ ...call[0], channel: 'carrier pigeon' }), undefined, 'an unknown channel kind is refused');
+    const m = new TraceModel([...events, ...call]);
+    const arrows = m.messages.filter((a) => a.channel === 'manager');
+    assert.deepEqual(
+      arrows.map((a) => [a.fromPid, a.toPid]),
+      [
+        [10, 13],
+        [13, 10],
+      ],
+    );
   });
 
   it('round-trips through the native format and skips malformed lines', () => {
