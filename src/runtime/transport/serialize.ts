@@ -258,7 +258,8 @@ export function summarizeArgs(args: readonly unknown[], max = 60): string {
 
 /** Rebuilds an error that crossed a boundary: same class when known, same name, message and the child's stack. */
 export function errorFromRecord(rec: ErrorRecord): Error {
-  const Ctor = ERROR_CLASSES[rec.name] ?? Error;
+  // Own names only: a name such as "constructor" must not pick something off Object.prototype.
+  const Ctor = (Object.prototype.hasOwnProperty.call(ERROR_CLASSES, rec.name) ? ERROR_CLASSES[rec.name] : undefined) ?? Error;
   const err = new Ctor(rec.message);
   if (err.name !== rec.name) Object.defineProperty(err, 'name', { value: rec.name, writable: true, configurable: true, enumerable: false });
   if (rec.stack) err.stack = rec.stack;

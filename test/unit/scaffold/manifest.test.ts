@@ -69,7 +69,7 @@ describe('package.json contributions', () => {
 });
 
 describe('snippets', () => {
-  const PREFIXES = ['cl-process', 'cl-pool', 'cl-pool-map', 'cl-queue', 'cl-pipe', 'cl-pipe-duplex'];
+  const PREFIXES = ['cl-process', 'cl-pool', 'cl-pool-map', 'cl-queue', 'cl-pipe', 'cl-pipe-duplex', 'cl-manager'];
   it('are contributed for JavaScript and TypeScript', () => {
     assert.deepStrictEqual(
       pkg.contributes.snippets.map((s: { language: string }) => s.language).sort(),
@@ -78,7 +78,7 @@ describe('snippets', () => {
   });
   for (const { language, path: rel } of pkg.contributes.snippets as { language: string; path: string }[]) {
     const snippets: Record<string, Snippet> = read(rel);
-    it(`${language}: has the six prefixes, each a file template with a description`, () => {
+    it(`${language}: has every prefix, each a file template with a description`, () => {
       assert.deepStrictEqual(Object.values(snippets).map((s) => s.prefix).sort(), [...PREFIXES].sort());
       for (const [name, s] of Object.entries(snippets)) {
         assert.strictEqual(s.isFileTemplate, true, name);
@@ -145,10 +145,10 @@ describe('walkthrough', () => {
     assert.ok(validate(walkthroughs), JSON.stringify(validate.errors, null, 1));
   });
 
-  it('follows the seed: processes vs threads, Process, Pool, map, Queue, Pipe', () => {
+  it('follows the seed: processes vs threads, Process, Pool, map, Queue, Pipe, more ways to share data', () => {
     assert.deepStrictEqual(
       walkthroughs[0].steps.map((s: { id: string }) => s.id),
-      ['processesVsThreads', 'process', 'pool', 'poolMap', 'queue', 'pipe'],
+      ['processesVsThreads', 'process', 'pool', 'poolMap', 'queue', 'pipe', 'sharedData'],
     );
   });
 
