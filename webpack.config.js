@@ -57,7 +57,11 @@ module.exports = (_env, argv) => {
       externals: { vscode: 'commonjs vscode-is-not-available-in-the-runtime' },
       module: { rules: [tsRule('src/runtime/tsconfig.json')] },
       // dist/runtime/types/: the public API's declarations (BUNDLES.runtimeTypes), for scaffolded examples.
-      plugins: [new RuntimeDeclarationsPlugin(path.resolve(__dirname, 'src/runtime/tsconfig.decl.json'))],
+      // dist/python/: the Python tracer (BUNDLES.pythonTracer), plain files run by Python itself.
+      plugins: [
+        new RuntimeDeclarationsPlugin(path.resolve(__dirname, 'src/runtime/tsconfig.decl.json')),
+        new CopyPlugin({ patterns: [{ from: 'src/python', to: path.join(dist, 'python'), globOptions: { ignore: ['**/__pycache__/**', '**/*.pyc'] } }] }),
+      ],
     },
     {
       ...common,

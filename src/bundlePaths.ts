@@ -16,6 +16,9 @@ export const BUNDLES = {
   /** Declarations of the runtime's public API (not a webpack entry: written by the runtime config's
    * RuntimeDeclarationsPlugin); scaffolded examples' tsconfig.json maps `concurrency-lab` here. */
   runtimeTypes: 'dist/runtime/types/runtime/index.d.ts',
+  /** The Python tracer (src/python, copied): `sitecustomize.py` beside the `concurrency_lab_tracer`
+   *  package; the runner puts its folder first on PYTHONPATH for .py runs (src/runner/python.ts). */
+  pythonTracer: 'dist/python/sitecustomize.py',
   webview: 'dist/webview/main.js',
   codiconCss: 'dist/webview/codicon.css',
 } as const;

@@ -24,6 +24,8 @@ export function vsixProblems(files: string[], repoRoot: string): string[] {
   const required = new Set<string>(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', ...Object.values(BUNDLES)]);
   for (const rel of manifestReferences(manifest)) required.add(rel);
   for (const nls of fs.readdirSync(repoRoot).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f))) required.add(nls);
+  // The Python tracer is plain files, all of them needed (BUNDLES names only its entry).
+  for (const rel of listTree(repoRoot, 'dist/python')) if (rel.endsWith('.py')) required.add(rel);
   for (const dir of SHIPPED_FOLDERS) {
     for (const rel of listTree(repoRoot, dir)) required.add(rel);
   }

@@ -16,7 +16,8 @@ export const USAGE = `Usage:
   concurrency-lab report IN.jsonl OUT.html
   concurrency-lab --help | --version
 
-Run a .js, .mjs, .cjs, .ts or .mts snippet with its whole process tree traced.
+Run a .js, .mjs, .cjs, .ts, .mts or .cts snippet, or a Python script (.py), with its whole
+process tree traced.
 
 Options for run:
   --trace OUT            write the trace: OUT.jsonl (native) or OUT.json (Chrome Trace Event
@@ -26,6 +27,7 @@ Options for run:
   --context process|thread
                          default context for getContext() (default process)
   --prefix, --no-prefix  prefix each output line with its process (default: when stdout is a terminal)
+  --python PATH          Python 3.8+ interpreter for a .py file (default: python3, then python)
   -- ARGS...             arguments for the snippet (process.argv.slice(2))
 
 Exit code: the snippet's main process's; 128 + signal number when a signal ended it; 124 on
@@ -43,6 +45,7 @@ export type Command =
       maxProcesses?: number;
       context?: 'process' | 'thread';
       prefix?: boolean;
+      python?: string;
     }
   | { kind: 'export'; input: string; output: string }
   | { kind: 'report'; input: string; output: string };
@@ -54,6 +57,7 @@ const RUN_OPTIONS = {
   context: { type: 'string' },
   prefix: { type: 'boolean' },
   'no-prefix': { type: 'boolean' },
+  python: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -112,6 +116,10 @@ function parseRun(argv: string[]): Command {
     cmd.context = values.context;
   }
   if (values.prefix && values['no-prefix']) throw new UsageError('--prefix and --no-prefix contradict each other');
+  if (values.python !== undefined) {
+    if (!values.python.trim()) throw new UsageError('--python: expected the path of a Python interpreter');
+    cmd.python = values.python;
+  }
   if (values.prefix) cmd.prefix = true;
   if (values['no-prefix']) cmd.prefix = false;
   return cmd;

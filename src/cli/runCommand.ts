@@ -25,6 +25,7 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     timeoutMs: cmd.timeoutMs,
     maxProcesses: cmd.maxProcesses,
     context: cmd.context,
+    pythonPath: cmd.python,
     outputPrefix: prefix ? (io.isTTY ? 'color' : 'plain') : undefined,
     // Piped or redirected input reaches the snippet; a terminal cannot (the run is a background
     // process group, which the terminal would stop on its first read).

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const SNIPPET_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
+export const SNIPPET_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts', '.py'] as const;
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 
 /** Thrown by startRun when it refuses to start; `message` is one line meant for the user. */
@@ -20,6 +20,8 @@ export interface SnippetInfo {
   typescript: boolean;
   /** Loaded as an ES module (by extension, or the nearest package.json's "type"). */
   esm: boolean;
+  /** A Python script (.py), run by a Python interpreter with the Python tracer. */
+  python: boolean;
 }
 
 export function checkSnippet(file: string): SnippetInfo {
@@ -45,7 +47,7 @@ export function checkSnippet(file: string): SnippetInfo {
   }
   const typescript = TS_EXTENSIONS.has(ext);
   const esm = ext === '.mjs' || ext === '.mts' || ((ext === '.js' || ext === '.ts') && packageType(path.dirname(file)) === 'module');
-  return { file, source, typescript, esm };
+  return { file, source, typescript, esm, python: ext === '.py' };
 }
 
 /** The "type" of the nearest package.json, as Node resolves it. */
@@ -73,6 +75,7 @@ const IMPORTS_RUNTIME = /\b(?:from|import|require)\s*\(?\s*(['"])concurrency-lab
  *  snippet whose children the runtime will start by importing it (it imports `concurrency-lab`;
  *  a mere mention in a comment does not count). Others skip the ~30 ms the loader thread costs. */
 export function needsEsmHooks(s: SnippetInfo): boolean {
+  if (s.python) return false;
   // An ES module in TypeScript needs the load hook to be compiled at all. A CommonJS one is
   // compiled by the in-thread require hook, unless the runtime will import() it in its children.
   if (s.typescript && s.esm) return true;

@@ -16,6 +16,7 @@ import { makeHeader } from '../trace/jsonl';
 import { TraceModel } from '../trace/model';
 import { RunInputError, checkSnippet, needsEsmHooks } from './input';
 import { defaultNodePath, findExtensionRoot, quoteNodeOption } from './paths';
+import { pythonEnv, resolvePython } from './python';
 import { HAS_PROC, isLive, killTree, runProcesses, signal } from './procs';
 import { TraceTailer } from './tail';
 import type { RunHandle, RunOptions, RunResult, RunSummary } from './types';
@@ -51,9 +52,11 @@ export class Run implements RunHandle {
   private readonly started = new Map<number, number>();
   private readonly exited = new Set<number>();
   private spawnError: Error | undefined;
+  /** The executable started: Node, or the Python interpreter of a .py run. */
+  private readonly command: string;
   readonly done: Promise<RunResult>;
 
-  constructor(private readonly options: RunOptions) {
+  constructor(options: RunOptions) {
     const file = path.resolve(options.file);
     const snippet = checkSnippet(file);
     const root = options.extensionRoot ?? findExtensionRoot();
@@ -62,6 +65,9 @@ export class Run implements RunHandle {
     if (!fs.existsSync(preload)) throw new RunInputError(`the Concurrency Lab runtime is not built (${preload} is missing): run npm run build`);
     this.maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     if (!Number.isInteger(this.maxProcesses) || this.maxProcesses < 1) throw new RunInputError(`maxProcesses must be a positive integer, not ${this.maxProcesses}`);
+    // Before anything is made (a temporary folder), so a missing interpreter is just its one line.
+    const python = snippet.python ? resolvePython(options.pythonPath) : undefined;
+    if (python && !fs.existsSync(path.join(root, BUNDLES.pythonTracer))) throw new RunInputError(`the Concurrency Lab Python tracer is not built (${path.join(root, BUNDLES.pythonTracer)} is missing): run npm run build`);
     const args = options.args ?? [];
     const context = options.context ?? 'process';
     this.header = makeHeader({ ts: now(), file, argv: args, context });
@@ -81,16 +87,28 @@ export class Run implements RunHandle {
     env[RUNNER_PID_ENV] = String(process.pid);
     if (options.outputPrefix) env[OUTPUT_PREFIX_ENV] = options.outputPrefix;
     else delete env[OUTPUT_PREFIX_ENV];
-    // Without ESM hooks the preload goes in with --require, which leaves Node's choice of loader
-    // for the entry alone (the CommonJS one for .js/.cjs, cheapest). With them, --import: that
-    // sends every entry through the ES module loader and so through the hooks (.mts, .ts).
-    const hooks = needsEsmHooks(snippet);
-    if (hooks) env[ESM_HOOKS_ENV] = '1';
-    else delete env[ESM_HOOKS_ENV];
-    const preloadOption = hooks ? `--import ${quoteNodeOption(pathToFileURL(preload).href)}` : `--require ${quoteNodeOption(preload)}`;
-    env.NODE_OPTIONS = [env.NODE_OPTIONS, preloadOption].filter(Boolean).join(' ');
+    let command: string;
+    let argv: string[];
+    if (python) {
+      // The same trace variables; the Python tracer (a sitecustomize) reads them in every process.
+      command = python.executable;
+      pythonEnv(env, root);
+      argv = [file, ...args];
+    } else {
+      // Without ESM hooks the preload goes in with --require, which leaves Node's choice of loader
+      // for the entry alone (the CommonJS one for .js/.cjs, cheapest). With them, --import: that
+      // sends every entry through the ES module loader and so through the hooks (.mts, .ts).
+      const hooks = needsEsmHooks(snippet);
+      if (hooks) env[ESM_HOOKS_ENV] = '1';
+      else delete env[ESM_HOOKS_ENV];
+      const preloadOption = hooks ? `--import ${quoteNodeOption(pathToFileURL(preload).href)}` : `--require ${quoteNodeOption(preload)}`;
+      env.NODE_OPTIONS = [env.NODE_OPTIONS, preloadOption].filter(Boolean).join(' ');
+      command = options.nodePath ?? defaultNodePath();
+      argv = [...(options.execArgv ?? []), file, ...args];
+    }
+    this.command = command;
 
-    this.child = spawn(options.nodePath ?? defaultNodePath(), [...(options.execArgv ?? []), file, ...args], {
+    this.child = spawn(command, argv, {
       cwd: options.cwd ?? path.dirname(file),
       env,
       // Own process group: the whole tree can be signalled at once, and a terminal's Ctrl-C
@@ -255,7 +273,7 @@ export class Run implements RunHandle {
 
     const mainPid = this.child.pid ?? 0;
     const tail: TraceEvent[] = [];
-    if (this.spawnError) tail.push({ kind: 'error', ts: main.ts, pid: mainPid, code: 'SPAWN', message: `could not start ${this.options.nodePath ?? defaultNodePath()}: ${this.spawnError.message}` });
+    if (this.spawnError) tail.push({ kind: 'error', ts: main.ts, pid: mainPid, code: 'SPAWN', message: `could not start ${this.command}: ${this.spawnError.message}` });
     if (this.child.pid !== undefined) tail.push({ kind: 'process.exit', ts: main.ts, pid: mainPid, exitCode: main.code, signal: main.signal });
     // Processes whose parent died before them: nobody observed their exit.
     const end = now();

@@ -6,7 +6,7 @@ import type { TraceEvent, TraceHeader } from '../trace/events';
 export type RunContext = 'process' | 'thread';
 
 export interface RunOptions {
-  /** Absolute path of the snippet: .js, .mjs, .cjs, .ts or .mts. */
+  /** Absolute path of the snippet: .js, .mjs, .cjs, .ts, .mts, .cts or .py. */
   file: string;
   /** Arguments after the file (process.argv.slice(2) in the snippet). */
   args?: string[];
@@ -20,6 +20,9 @@ export interface RunOptions {
   /** Node executable (default process.execPath, or `node` on PATH when running inside Electron). */
   nodePath?: string;
   execArgv?: string[];
+  /** Python interpreter for a .py file (the concurrencyLab.pythonPath setting, the Python
+   *  extension's selection, or the CLI's --python); default python3, then python, on PATH. */
+  pythonPath?: string;
   env?: Record<string, string | undefined>;
   /** Aborting stops the whole tree (SIGTERM, then SIGKILL after a grace period). */
   signal?: AbortSignal;

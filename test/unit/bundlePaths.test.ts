@@ -23,12 +23,20 @@ describe('bundle paths', () => {
     for (const [name, rel] of Object.entries(BUNDLES)) {
       if (rel.endsWith('.css')) continue; // copied asset, not an entry
       if (rel.endsWith('.d.ts')) continue; // declarations, written by the runtime config's plugin (checked below)
+      if (rel.endsWith('.py')) continue; // the Python tracer, copied from src/python (checked below)
       assert.ok(outputs.has(rel), `BUNDLES.${name} = ${rel} is not produced by webpack (outputs: ${[...outputs].join(', ')})`);
     }
   });
 
   it('the runtime declarations exist after a build', () => {
     assert.ok(fs.existsSync(path.join(root, BUNDLES.runtimeTypes)), `${BUNDLES.runtimeTypes} is missing: run npm run build first`);
+  });
+
+  it('the Python tracer is copied whole into dist/python', () => {
+    const src = path.join(root, 'src/python');
+    const files = (fs.readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.py'));
+    assert.ok(files.includes('sitecustomize.py'));
+    for (const f of files) assert.ok(fs.existsSync(path.join(path.dirname(path.join(root, BUNDLES.pythonTracer)), f)), `dist/python/${f} is missing: run npm run build`);
   });
 
   it('the runtime and CLI bundles never pull in vscode (they run outside VS Code)', () => {

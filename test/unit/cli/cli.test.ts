@@ -96,7 +96,7 @@ describe('concurrency-lab CLI', function () {
     const cases: [string, RegExp][] = [
       [path.join(tmp, 'nope.mjs'), /nope\.mjs: no such file/],
       [tmp, /is a directory/],
-      [write('script.py', 'print(1)\n'), /cannot run "\.py" files \(supported: \.js, \.mjs/],
+      [write('script.rb', 'puts 1\n'), /cannot run "\.rb" files \(supported: \.js, \.mjs.*\.py\)/],
     ];
     // Root reads any file whatever its mode, so as root an unreadable file is a symlink loop.
     const unreadable = path.join(tmp, 'locked.mjs');

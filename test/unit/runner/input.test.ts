@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { needsEsmHooks, type SnippetInfo } from '../../../src/runner/input';
 
-const snippet = (source: string, esm = true, typescript = false): SnippetInfo => ({ file: '/x/s.mjs', source, esm, typescript });
+const snippet = (source: string, esm = true, typescript = false): SnippetInfo => ({ file: '/x/s.mjs', source, esm, typescript, python: false });
 
 describe('needsEsmHooks', () => {
   it('is true for ES modules importing concurrency-lab, however they import it', () => {
@@ -28,7 +28,7 @@ describe('needsEsmHooks', () => {
     try {
       fs.writeFileSync(path.join(dir, 'helper.mjs'), "export { Pool } from 'concurrency-lab';\n");
       fs.writeFileSync(path.join(dir, 'plain.mjs'), 'export const x = 1;\n');
-      const main = (src: string) => ({ file: path.join(dir, 'main.mjs'), source: src, esm: true, typescript: false });
+      const main = (src: string) => ({ file: path.join(dir, 'main.mjs'), source: src, esm: true, typescript: false, python: false });
       assert.ok(needsEsmHooks(main("import { Pool } from './helper.mjs';")));
       assert.ok(!needsEsmHooks(main("import { x } from './plain.mjs';\nimport './missing.mjs';")));
     } finally {

@@ -1,0 +1,147 @@
+# The trace writer: appends this process's events, one JSON object per line, to
+# <dir>/<pid>-0.jsonl (the transport of src/trace/channel.ts: one file per process, which the
+# runner tails and merges on `ts`). Events of other threads carry `tid`. Times are µs since the
+# Unix epoch, the clock the Node side uses too. Safe across fork: the child gets its own file.
+import json
+import os
+import sys
+import time
+import _thread
+
+TRACE_DIR_ENV = 'CONCURRENCY_LAB_TRACE_DIR'
+MAX_PROCESSES_ENV = 'CONCURRENCY_LAB_MAX_PROCESSES'
+RUNNER_PID_ENV = 'CONCURRENCY_LAB_RUNNER_PID'
+OUTPUT_PREFIX_ENV = 'CONCURRENCY_LAB_OUTPUT_PREFIX'
+
+_dir = os.environ.get(TRACE_DIR_ENV) or ''
+_lock = _thread.allocate_lock()
+_fd = -1
+_fd_pid = -1
+_main_ident = _thread.get_ident()
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'), default=repr).encode
+
+#: This process's name in the trace (MainProcess, Process-1, PoolWorker-2…); set when its
+#: process.start is written.
+name = ''
+#: Whether process.start was written for this pid (a multiprocessing child writes it only once
+#: its Process object is known, in BaseProcess._bootstrap).
+started = False
+#: Callbacks run in a fork child before anything else (each module resets its own state).
+_fork_child_hooks = []
+#: Callbacks run before a fork and at exit, to write what is pending (partial output lines).
+_flush_hooks = []
+
+
+def enabled():
+    return bool(_dir)
+
+
+def now():
+    """Now in whole µs since the Unix epoch."""
+    return time.time_ns() // 1000
+
+
+def _open():
+    global _fd, _fd_pid
+    pid = os.getpid()
+    if _fd_pid != pid:
+        _fd = os.open(os.path.join(_dir, '%d-0.jsonl' % pid), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        _fd_pid = pid
+    return _fd
+
+
+def write_line(data):
+    """Appends one encoded line. A line is one write(), so a SIGKILL never leaves half of one."""
+    with _lock:
+        try:
+            os.write(_open(), data)
+        except OSError:
+            pass  # the run's folder is gone (the runner ended): never break the script
+
+
+def emit(event, own_thread=True):
+    """Writes one event (a dict with `kind`); completes ts, pid and (for an event of this
+    thread, not of another process) tid in place."""
+    if 'ts' not in event:
+        event['ts'] = now()
+    if 'pid' not in event:
+        event['pid'] = os.getpid()
+    if own_thread and 'tid' not in event:
+        ident = _thread.get_ident()
+        if ident != _main_ident:
+            event['tid'] = thread_id(ident)
+    write_line((_dumps(event) + '\n').encode('utf-8', 'replace'))
+
+
+_thread_ids = {}
+
+
+def thread_id(ident=None):
+    """The trace's tid of a thread: its native id (0 for the main thread)."""
+    if ident is None:
+        ident = _thread.get_ident()
+    if ident == _main_ident:
+        return 0
+    tid = _thread_ids.get(ident)
+    if tid is None:
+        tid = _thread_ids[ident] = _thread.get_native_id() if ident == _thread.get_ident() else ident
+    return tid
+
+
+def script_name():
+    argv = getattr(sys, 'argv', None) or ['python']
+    return os.path.basename(argv[0]) or 'python'
+
+
+def report_start(process_name, ppid):
+    global name, started
+    name = process_name
+    started = True
+    emit({'kind': 'process.start', 'ppid': ppid, 'name': process_name})
+
+
+def run_flush_hooks():
+    for hook in _flush_hooks:
+        try:
+            hook()
+        except Exception:
+            pass
+
+
+def _before_fork():
+    run_flush_hooks()
+    _lock.acquire()
+
+
+def _after_fork_parent():
+    _lock.release()
+
+
+def _after_fork_child():
+    global _lock, _main_ident, started, name
+    _lock = _thread.allocate_lock()
+    _main_ident = _thread.get_ident()
+    _thread_ids.clear()
+    started = False
+    for hook in _fork_child_hooks:
+        try:
+            hook()
+        except Exception:
+            pass
+
+
+def install():
+    os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_parent, after_in_child=_after_fork_child)
+    # os._exit skips atexit: what is pending is written first (a multiprocessing fork child
+    # always leaves through it).
+    real_exit = os._exit
+
+    def _exit(code):
+        run_flush_hooks()
+        real_exit(code)
+
+    _exit.__wrapped__ = real_exit
+    os._exit = _exit
+    import atexit
+
+    atexit.register(run_flush_hooks)
