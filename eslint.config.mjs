@@ -67,8 +67,13 @@ export default tseslint.config(
   forbid('runtime', RUNTIME_BANS, RUNTIME_WHY),
   // Rooms inside the runtime (docs/runtime.md, "Where things are"): tracing is the floor every
   // room writes to; transport moves bytes and knows nothing of what they mean.
-  room('tracing', ['transport', 'process', 'pool', 'messaging', 'sync', 'shared'], 'tracing is the floor every room writes to; it must stay free of the rooms above it'),
-  room('transport', ['pool', 'messaging', 'sync', 'shared'], 'transport moves bytes between threads and processes and knows nothing of the primitives built on it'),
+  room('tracing', ['transport', 'process', 'pool', 'messaging', 'sync', 'shared', 'memory'], 'tracing is the floor every room writes to; it must stay free of the rooms above it'),
+  room('transport', ['pool', 'messaging', 'sync', 'shared', 'memory'], 'transport moves bytes between threads and processes and knows nothing of the primitives built on it'),
+  // memory/ (shared bytes, typecodes, Value/SharedArray) and sync/ (locks, semaphores, event,
+  // condition, barrier) are primitives: they sit on transport and tracing, never on the pool,
+  // messaging or managers built beside them.
+  room('memory', ['pool', 'messaging', 'shared'], 'shared memory is a primitive below pools, queues and managers'),
+  room('sync', ['pool', 'messaging', 'shared'], 'locks are primitives below pools, queues and managers'),
   forbid('runner', ['vscode', 'runtime', 'cli', 'protocol', 'panel', 'scaffold', 'webview'], 'the runner is shared with the CLI and tested in plain mocha (cancel with AbortSignal)'),
   forbid('cli', ['vscode', 'runtime', 'protocol', 'panel', 'scaffold', 'webview'], 'the CLI runs outside VS Code'),
   forbid('webview', ['vscode', 'runtime', 'runner', 'cli', 'panel', 'scaffold'], 'the webview is a browser page; talk to the host through src/protocol'),

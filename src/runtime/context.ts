@@ -4,11 +4,64 @@ import { MESSAGES, ProcessError } from './errors';
 import { self, type ContextKind } from './process/identity';
 import { Pool } from './pool/pool';
 import { Process } from './process/process';
+import { RawArray, SharedArray } from './memory/array';
+import { RawValue, Value } from './memory/value';
+import { Barrier } from './sync/barrier';
+import { Condition } from './sync/condition';
+import { Event } from './sync/event';
+import { Lock, RLock } from './sync/lock';
+import { BoundedSemaphore, Semaphore } from './sync/semaphore';
 
-export interface Context {
+/** The shared-memory classes, bound to one context: their memory is a SharedArrayBuffer ('thread') or shared with other processes. */
+export interface SharedClasses {
+  readonly Value: typeof Value;
+  readonly RawValue: typeof RawValue;
+  readonly SharedArray: typeof SharedArray;
+  readonly RawArray: typeof RawArray;
+  readonly Lock: typeof Lock;
+  readonly RLock: typeof RLock;
+  readonly Semaphore: typeof Semaphore;
+  readonly BoundedSemaphore: typeof BoundedSemaphore;
+  readonly Event: typeof Event;
+  readonly Condition: typeof Condition;
+  readonly Barrier: typeof Barrier;
+}
+
+export interface Context extends SharedClasses {
   readonly kind: ContextKind;
   readonly Process: typeof Process;
   readonly Pool: typeof Pool;
+}
+
+/** Subclasses of the shared classes that allocate in `kind`'s memory (SharedHandle reads contextKind). */
+function sharedClasses(kind: ContextKind): SharedClasses {
+  const bind = <C extends abstract new (...args: never[]) => object>(Base: C): C => {
+    const Bound = class extends (Base as unknown as new (...args: unknown[]) => object) {
+      static contextKind: ContextKind | undefined = kind;
+    };
+    Object.defineProperty(Bound, 'name', { value: Base.name });
+    return Bound as unknown as C;
+  };
+  const V = bind(Value);
+  const A = bind(SharedArray);
+  return {
+    Value: V,
+    // Functions, not arrows: RawValue(...) and new RawValue(...) both work, as at top level.
+    RawValue: function RawValue(typecode: string, initial?: number | bigint) {
+      return new V(typecode, initial, { lock: false });
+    } as typeof RawValue,
+    SharedArray: A,
+    RawArray: function RawArray(typecode: string, sizeOrInitial: number | Iterable<number>) {
+      return new A(typecode, sizeOrInitial, { lock: false });
+    } as typeof RawArray,
+    Lock: bind(Lock),
+    RLock: bind(RLock),
+    Semaphore: bind(Semaphore),
+    BoundedSemaphore: bind(BoundedSemaphore),
+    Event: bind(Event),
+    Condition: bind(Condition),
+    Barrier: bind(Barrier),
+  };
 }
 
 function makeContext(kind: ContextKind): Context {
@@ -20,7 +73,7 @@ function makeContext(kind: ContextKind): Context {
   }
   Object.defineProperty(ContextProcess, 'name', { value: 'Process' });
   Object.defineProperty(ContextPool, 'name', { value: 'Pool' });
-  return { kind, Process: ContextProcess, Pool: ContextPool };
+  return { kind, Process: ContextProcess, Pool: ContextPool, ...sharedClasses(kind) };
 }
 
 const contexts: Partial<Record<ContextKind, Context>> = {};

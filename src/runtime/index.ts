@@ -10,6 +10,7 @@ import { cpuCount, Pool, defaultChunksize } from './pool/pool';
 import { Process } from './process/process';
 import { JoinableQueue, Queue } from './messaging/queue';
 import { AsyncResult } from './pool/asyncResult';
+import { withLock } from './sync/withLock';
 
 export { isMainProcess, currentProcess, parentProcess, cpuCount, Process, Pool, AsyncResult, Queue, JoinableQueue, Pipe, Connection, defaultChunksize };
 export { TimeoutError, Full, Empty, EOFError, BrokenPoolError, ProcessError } from './errors';
@@ -41,6 +42,20 @@ export type {
   DictKey,
 } from './shared/manager/proxies';
 
+// Shared memory (Python's Value/Array, sharedctypes) and the synchronization primitives.
+export { Value, RawValue } from './memory/value';
+export { SharedArray, RawArray } from './memory/array';
+export { Lock, RLock } from './sync/lock';
+export { Semaphore, BoundedSemaphore } from './sync/semaphore';
+export { Event } from './sync/event';
+export { Condition } from './sync/condition';
+export { Barrier } from './sync/barrier';
+export { withLock } from './sync/withLock';
+export type { ValueOptions } from './memory/value';
+export type { AcquireOptions } from './sync/lock';
+export type { BarrierOptions } from './sync/barrier';
+export type { Acquirable, HasLock } from './sync/withLock';
+
 /** Live children of this process (or thread): Process objects, and pool workers as { name, pid }. */
 export function activeChildren(): Array<Process | { name: string; pid: number; daemon: boolean }> {
   return [...liveChildren].map((c) => c.view as Process);
@@ -63,6 +78,18 @@ export function getContext(kind?: ContextKind) {
     activeChildren,
     cpuCount,
     getContext,
+    Value: ctx.Value,
+    RawValue: ctx.RawValue,
+    SharedArray: ctx.SharedArray,
+    RawArray: ctx.RawArray,
+    Lock: ctx.Lock,
+    RLock: ctx.RLock,
+    Semaphore: ctx.Semaphore,
+    BoundedSemaphore: ctx.BoundedSemaphore,
+    Event: ctx.Event,
+    Condition: ctx.Condition,
+    Barrier: ctx.Barrier,
+    withLock,
     TimeoutError,
     Full,
     Empty,

@@ -10,7 +10,7 @@ import { installExitHook, liveChildren, type ChildRecord } from '../process/chil
 import { BrokenPoolError, MESSAGES, ProcessError } from '../errors';
 import { mainModule, nextChildIdentity, self, type ContextKind } from '../process/identity';
 import type { WireTask } from './poolWorker';
-import { encode, errorFromRecord, prepare, summarizeArgs, unwrapPrepared, type ErrorRecord } from '../transport/serialize';
+import { encodeInherited, errorFromRecord, prepare, summarizeArgs, unwrapPrepared, type ErrorRecord } from '../transport/serialize';
 import { exportNameOf } from '../process/targets';
 import { callerLoc } from '../tracing/callsite';
 import { packNumbers, unpackNumbers } from './numbers';
@@ -146,7 +146,7 @@ export class Pool {
     this.processes = n;
     this.context = (new.target as typeof Pool).contextKind ?? self.defaultContext;
     this.initializer = opts.initializer ? exportNameOf(opts.initializer, 'initializer') : undefined;
-    this.initargs = encode(opts.initargs ?? [], `an initarg of ${this.initializer ?? 'the initializer'}`);
+    this.initargs = encodeInherited(opts.initargs ?? [], `an initarg of ${this.initializer ?? 'the initializer'}`, this.context);
     const module = mainModule();
     if (!module) throw new ProcessError(MESSAGES.noMainModule);
     this.module = module;

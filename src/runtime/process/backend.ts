@@ -7,6 +7,7 @@ import type * as net from 'net';
 import type { Worker } from 'worker_threads';
 import { PROCESS_NAME_ENV } from '../../trace/channel';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
+import { sharedBuffersToInherit } from '../transport/sharedBuffers';
 import type { ContextKind } from './identity';
 
 /** How long an exited child's control socket may stay open before its exit is reported anyway. */
@@ -127,7 +128,9 @@ class ThreadChild implements ChildHandle {
 export function spawnChild(boot: BootMessage): ChildHandle {
   if (boot.context === 'thread') {
     const { Worker } = require('worker_threads') as typeof import('worker_threads');
-    const worker = new Worker(CHILD_SCRIPT, { workerData: boot, stdout: false, stderr: false });
+    // Thread-context shared objects name their SharedArrayBuffers; the new thread inherits them all.
+    const shared = sharedBuffersToInherit();
+    const worker = new Worker(CHILD_SCRIPT, { workerData: shared ? { ...boot, sharedBuffers: shared } : boot, stdout: false, stderr: false });
     return new ThreadChild(worker);
   }
   // Like fork() (same node, same execArgv: loaders, --import), but without Node's IPC channel:

@@ -8,6 +8,7 @@ import { exitChild, killAllChildren, installExitHook, registerFlushable } from '
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
 import { self } from './identity';
 import { decode, userStack } from '../transport/serialize';
+import { inheritSharedBuffers } from '../transport/sharedBuffers';
 import { findExport, importModule } from './targets';
 import { emit, tracing } from '../tracing/tracer';
 import { runPoolWorker } from '../pool/poolWorker';
@@ -17,6 +18,7 @@ import { MESSAGES } from '../errors';
 function connect(): Promise<{ endpoint: Endpoint; boot: BootMessage }> {
   if (!isMainThread && parentPort) {
     const endpoint = new PortEndpoint(parentPort);
+    inheritSharedBuffers((workerData as { sharedBuffers?: unknown }).sharedBuffers);
     return Promise.resolve({ endpoint, boot: workerData as BootMessage });
   }
   const endpoint = new SocketEndpoint(new net.Socket({ fd: CONTROL_FD, readable: true, writable: true }));

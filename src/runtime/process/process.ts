@@ -6,7 +6,7 @@ import { exitCodeOf, spawnChild, type ChildHandle } from './backend';
 import { installExitHook, liveChildren, type ChildRecord } from './children';
 import { checkTimeout, MESSAGES, ProcessError } from '../errors';
 import { mainModule, nextChildIdentity, self, type ContextKind } from './identity';
-import { encode } from '../transport/serialize';
+import { encodeInherited } from '../transport/serialize';
 import { exportNameOf } from './targets';
 
 export interface ProcessOptions {
@@ -53,7 +53,7 @@ export class Process {
   start(): void {
     if (this.handle) throw new ProcessError(MESSAGES.startTwice);
     const fn = exportNameOf(this.target, 'target');
-    const args = encode(this.args, `an argument of ${fn}`);
+    const args = encodeInherited(this.args, `an argument of ${fn}`, this.context);
     const module = mainModule() as string;
     const handle = spawnChild({
       t: 'boot',

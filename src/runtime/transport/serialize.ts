@@ -121,6 +121,28 @@ export function encode(v: unknown, where: string): Buffer {
   }
 }
 
+/**
+ * Where the value being encoded is going when it is inherited by a new child (Process args, Pool
+ * initargs): shared memory and locks may travel only then, as Python's "should only be shared
+ * between processes through inheritance". undefined while encoding anything else.
+ */
+let inheritingTo: 'process' | 'thread' | undefined;
+
+export function inheritanceTarget(): 'process' | 'thread' | undefined {
+  return inheritingTo;
+}
+
+/** encode() for what a new child inherits: lets shared objects (Value, Lock…) travel. */
+export function encodeInherited(v: unknown, where: string, context: 'process' | 'thread'): Buffer {
+  const before = inheritingTo;
+  inheritingTo = context;
+  try {
+    return encode(v, where);
+  } finally {
+    inheritingTo = before;
+  }
+}
+
 export function decode(buf: Uint8Array): unknown {
   const v = v8.deserialize(buf);
   if (typeof v === 'object' && v !== null && WRAP_KEY in v) return reviveHandles((v as Record<string, unknown>)[WRAP_KEY]);
@@ -174,6 +196,8 @@ export function cloneValue(v: unknown, where: string): unknown {
   try {
     return structuredClone(v);
   } catch (err) {
+    // A shared object (Value, Lock…) inside says why it cannot go: Python's inheritance advice.
+    if (handlesInUse) replaceHandles(v, new Set());
     throw new ProcessError(MESSAGES.uncloneable(where, findUncloneable(v) ?? String((err as Error).message)));
   }
 }

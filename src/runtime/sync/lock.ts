@@ -1,0 +1,167 @@
+// Lock and RLock over one shared word each (Python's multiprocessing.Lock / RLock): the word is
+// 0 when free, else the holder's token (owner.ts). Taking a free lock is one compare-and-swap,
+// releasing it one store; a waiters count next to it lets release() skip the wake-up call
+// when nobody sleeps. A waiter sleeps on the word (never blocking the event loop) and wakes
+// every POLL_MS to check the holder still exists: a lock whose holder was killed is freed, so
+// the others go on (as a manager's lock is) instead of hanging forever as Python's would.
+import { checkTimeout, MESSAGES, ProcessError, ValueError } from '../errors';
+import { adopt, registerShared, SharedHandle } from '../memory/handle';
+import type { Words } from '../memory/words';
+import { ME, now, ownerAlive, POLL_MS } from './owner';
+
+/** acquire()'s options, as Python's acquire(block=True, timeout=None); timeout in ms. */
+export interface AcquireOptions {
+  block?: boolean;
+  timeout?: number | null;
+}
+
+const OWNER = 0;
+const WAITERS = 1;
+const COUNT = 2;
+/** Bytes of a lock: owner, waiters, recursion count (RLock). */
+export const LOCK_BYTES = 12;
+
+/** The deadline of an acquire: Infinity without a timeout; undefined when it must not block. */
+export function deadlineOf(opts: AcquireOptions | undefined): number | undefined {
+  if (opts === undefined || opts === null) return Infinity;
+  if (typeof opts !== 'object') throw new ProcessError(`acquire() takes options { block, timeout }, got ${typeof opts}`);
+  if (opts.block === false) return undefined;
+  if (opts.timeout === undefined || opts.timeout === null) return Infinity;
+  checkTimeout(opts.timeout);
+  return now() + opts.timeout;
+}
+
+/**
+ * Takes the lock word `w[OWNER]` for `me`, sleeping while another holds it, until `deadline`.
+ * A holder whose process is gone is evicted (the word is reset), so waiters never hang on it.
+ */
+export async function takeWord(w: Words, me: number, deadline: number): Promise<boolean> {
+  w.add(WAITERS, 1);
+  try {
+    for (;;) {
+      const cur = w.load(OWNER);
+      if (cur === 0) {
+        if (w.cas(OWNER, 0, me) === 0) return true;
+        continue;
+      }
+      const left = deadline - now();
+      if (left <= 0) return false;
+      const r = await w.wait(OWNER, cur, Math.min(left, POLL_MS));
+      if (r === 'timed-out' && w.load(OWNER) === cur && !ownerAlive(cur)) {
+        // The holder was killed while holding it: free the lock for the waiters.
+        if (w.cas(OWNER, cur, 0) === cur) {
+          w.store(COUNT, 0);
+          w.notify(OWNER);
+        }
+      }
+    }
+  } finally {
+    w.add(WAITERS, -1);
+  }
+}
+
+/** Frees the lock word and wakes one sleeper, if any sleeps. */
+export function freeWord(w: Words): void {
+  w.store(OWNER, 0);
+  if (w.load(WAITERS) > 0) w.notify(OWNER, 1);
+}
+
+/** Python's multiprocessing.Lock: not recursive; any process or thread may release it. */
+export class Lock extends SharedHandle {
+  protected readonly pythonName: string = 'Lock';
+  protected readonly _k: string = 'Lock';
+  /** @internal */ readonly _w: Words;
+
+  constructor() {
+    super(LOCK_BYTES);
+    this._w = this._segment.words;
+  }
+
+  /** Takes the lock: true once held; false without blocking (`block: false`) or after `timeout` ms. */
+  acquire(options?: AcquireOptions): Promise<boolean> {
+    const w = this._w;
+    if (w.cas(OWNER, 0, ME) === 0) return Promise.resolve(true);
+    const deadline = deadlineOf(options);
+    if (deadline === undefined) return Promise.resolve(false);
+    return takeWord(w, ME, deadline);
+  }
+
+  /** Frees the lock (synchronous, as in Python); releasing an unlocked lock is a ValueError. */
+  release(): void {
+    if (this._w.load(OWNER) === 0) throw new ValueError(MESSAGES.releasedTooMany);
+    freeWord(this._w);
+  }
+
+  /** Whether some process or thread holds it. */
+  locked(): boolean {
+    return this._w.load(OWNER) !== 0;
+  }
+
+  /** @internal for Condition: held by this thread. */
+  _isMine(): boolean {
+    return this._w.load(OWNER) === ME;
+  }
+  /** @internal for Condition.wait: release completely, return what to restore. */
+  _releaseSave(): number {
+    freeWord(this._w);
+    return 1;
+  }
+  /** @internal */
+  async _acquireRestore(_saved: number): Promise<void> {
+    if (this._w.cas(OWNER, 0, ME) !== 0) await takeWord(this._w, ME, Infinity);
+  }
+
+  override toString(): string {
+    return `<${this.pythonName}(owner=${this.locked() ? 'held' : 'None'})>`;
+  }
+}
+
+/** Python's multiprocessing.RLock: the holder may take it again; it is free after as many releases. */
+export class RLock extends Lock {
+  protected override readonly pythonName: string = 'RLock';
+  protected override readonly _k: string = 'RLock';
+
+  override acquire(options?: AcquireOptions): Promise<boolean> {
+    const w = this._w;
+    const cur = w.cas(OWNER, 0, ME);
+    if (cur === 0) {
+      w.store(COUNT, 1);
+      return Promise.resolve(true);
+    }
+    if (cur === ME) {
+      w.store(COUNT, w.load(COUNT) + 1);
+      return Promise.resolve(true);
+    }
+    const deadline = deadlineOf(options);
+    if (deadline === undefined) return Promise.resolve(false);
+    return takeWord(w, ME, deadline).then((ok) => {
+      if (ok) w.store(COUNT, 1);
+      return ok;
+    });
+  }
+
+  /** Releases one level; only the process and thread that hold it may (else ProcessError, as Python's AssertionError). */
+  override release(): void {
+    const w = this._w;
+    if (w.load(OWNER) !== ME) throw new ProcessError(MESSAGES.notOwnedRLock);
+    const n = w.load(COUNT) - 1;
+    w.store(COUNT, n);
+    if (n === 0) freeWord(w);
+  }
+
+  /** @internal */
+  override _releaseSave(): number {
+    const n = this._w.load(COUNT);
+    this._w.store(COUNT, 0);
+    freeWord(this._w);
+    return n;
+  }
+  /** @internal */
+  override async _acquireRestore(saved: number): Promise<void> {
+    if (this._w.cas(OWNER, 0, ME) !== 0) await takeWord(this._w, ME, Infinity);
+    this._w.store(COUNT, saved);
+  }
+}
+
+registerShared('Lock', (d, seg) => adopt(seg, d.id, () => new Lock()));
+registerShared('RLock', (d, seg) => adopt(seg, d.id, () => new RLock()));
