@@ -27,7 +27,6 @@ function sizeOf(sizeOrInitial: unknown): { length: number; items: ArrayLike<unkn
 }
 
 // The Proxy (HANDLER) serves numeric keys: this tells TypeScript that arr[i] is an element.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface SharedArray<T extends number | bigint = number> {
   [index: number]: T;
 }
