@@ -139,7 +139,7 @@ function live(rate) {
           done = true;
           const frames = window.__concurrencyLabFrames;
           window.__concurrencyLabFrames = undefined;
-          const rows = document.querySelectorAll('[data-pid]').length;
+          const rows = Number(document.querySelector('.tree')?.dataset.rows ?? 0);
           resolve({ frames, gaps, rows });
         }, 300);
       }

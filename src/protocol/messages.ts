@@ -197,6 +197,8 @@ export interface ViewerState {
   selectedPid?: number;
   /** Replay cursor (event index) or undefined when showing the whole trace. */
   cursor?: number;
+  /** The timeline's share (0..1) of the height it splits with the details pane. */
+  split?: number;
 }
 
 export function parseViewerState(v: unknown): ViewerState | undefined {
@@ -209,6 +211,7 @@ export function parseViewerState(v: unknown): ViewerState | undefined {
   }
   if (isInt(v.selectedPid)) out.selectedPid = v.selectedPid;
   if (isInt(v.cursor) && v.cursor >= 0) out.cursor = v.cursor;
+  if (typeof v.split === 'number' && v.split > 0 && v.split < 1) out.split = v.split;
   return out;
 }
 

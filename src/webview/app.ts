@@ -17,7 +17,10 @@ import { TraceStore } from './store';
 import { t, type StringKey } from './strings';
 import { renderDetails } from './ui/details';
 import { TreeView } from './ui/tree';
-import { makeSplitter } from './ui/splitter';
+import { clampSplit, DEFAULT_SPLIT, makeHeightSplitter, makeSplitter } from './ui/splitter';
+import { SearchBox } from './ui/search';
+import { hitSpan, type SearchHit } from './search';
+import { rowOf } from './layout/lanes';
 import { describeEvent, selectionEvents } from './describe';
 import type { Host } from './host';
 
@@ -57,6 +60,10 @@ export class App {
   private readonly scrubber: HTMLInputElement;
   private readonly emptyEl: HTMLElement;
   private readonly buttons = new Map<ButtonId, ToolbarButton>();
+  private readonly search: SearchBox;
+  private readonly heightSplit: { el: HTMLElement; set(split: number): void };
+  /** The timeline's share of the height it splits with the details (webview state). */
+  private split = DEFAULT_SPLIT;
   private theme: Theme;
 
   private title = '';
@@ -128,6 +135,8 @@ export class App {
       this.addButton(g3, 'exportJsonl', 'save', 'exportJsonl', () => this.host.post({ type: 'export', requestId: this.nextRequestId++, format: 'jsonl' }));
       this.addButton(g3, 'exportChrome', 'export', 'exportChrome', () => this.host.post({ type: 'export', requestId: this.nextRequestId++, format: 'chrome' }));
     }
+    this.search = new SearchBox({ model: () => this.store.model, origin: () => this.store.origin, choose: (h) => this.reveal(h) });
+    toolbar.appendChild(this.search.input);
     this.titleEl = el('span', 'title');
     toolbar.appendChild(this.titleEl);
 
@@ -202,9 +211,19 @@ export class App {
     this.detailsEl.setAttribute('role', 'region');
     this.detailsEl.setAttribute('aria-label', t('details'));
 
-    this.root.append(toolbar, this.summaryEl, this.noticeEl, this.main, this.emptyEl, replay, this.detailsEl);
+    this.heightSplit = makeHeightSplitter(this.root, this.main, this.detailsEl, (split) => {
+      this.split = split;
+      this.saveState();
+      this.requestFrame();
+    });
+    if (this.savedState?.split !== undefined) {
+      this.split = clampSplit(this.savedState.split);
+      this.heightSplit.set(this.split);
+    }
 
-    this.tree = new TreeView(treeEl, { select: (pid, tid) => this.select({ kind: 'process', pid, ...(tid !== undefined ? { tid } : {}) }) });
+    this.root.append(toolbar, this.search.results, this.summaryEl, this.noticeEl, this.main, this.emptyEl, replay, this.heightSplit.el, this.detailsEl);
+
+    this.tree = new TreeView(treeEl, { select: (pid, tid) => this.select({ kind: 'process', pid, ...(tid !== undefined ? { tid } : {}) }) }, this.scroller);
     this.renderer = new TimelineRenderer(this.lanesCanvas, axisCanvas);
     this.theme = readTheme();
 
@@ -343,8 +362,6 @@ export class App {
       const selectedProcess = this.selection?.kind === 'process' ? this.selection : undefined;
       this.tree.update(this.rows, at, store.origin, store.model.lastTs, selectedProcess);
       this.lanesCell.style.height = `${this.rows.length * ROW_HEIGHT}px`;
-      // The tree area is only as tall as its rows, so a small run leaves the room to the details.
-      this.main.style.maxHeight = `${Math.max(6 * ROW_HEIGHT, this.rows.length * ROW_HEIGHT) + AXIS_HEIGHT + 2}px`;
       this.updateChrome(events.length);
       if (this.domSelection !== this.selection || this.domVersion !== store.version || this.domCursor !== this.cursor || this.playSpeed > 0) {
         renderDetails(this.detailsEl, this.selection, {
@@ -372,6 +389,7 @@ export class App {
       this.lanesCanvas.style.height = `${visibleH}px`;
       this.lanesCell.style.minHeight = `${visibleH}px`;
     }
+    this.tree.viewport(this.scroller.scrollTop, visibleH);
 
     const extent = this.extent();
     if (!this.userMoved || (this.follow && this.run.live)) this.view = fit(0, store.duration);
@@ -385,6 +403,7 @@ export class App {
       // The stable readiness signal tests and benchmarks wait for (conventions.md).
       this.root.dataset.ready = 'true';
       document.documentElement.dataset.ready = 'true';
+      this.search.refresh();
     }
     if (this.playSpeed > 0 && this.reducedMotion()) {
       // No smooth motion: show the run a few times a second instead of every frame.
@@ -541,6 +560,7 @@ export class App {
     if (this.userMoved) state.view = this.view;
     if (this.selection?.kind === 'process') state.selectedPid = this.selection.pid;
     if (this.cursor !== undefined) state.cursor = this.cursor;
+    if (this.split !== DEFAULT_SPLIT) state.split = this.split;
     this.host.setState(state);
   }
 
@@ -548,6 +568,28 @@ export class App {
     if (!this.host.connected || !this.selection) return;
     const loc = selectionEvents(this.selection, this.store.sorted()).find((e) => e.loc)?.loc;
     if (loc) this.host.post({ type: 'openSource', loc });
+  }
+
+  /** A search result was chosen: select it, scroll its lane into view and zoom to its time. */
+  private reveal(h: SearchHit): void {
+    if (h.kind === 'process') this.select({ kind: 'process', pid: h.process.pid });
+    else if (h.kind === 'task') this.select({ kind: 'task', task: h.task });
+    else this.select({ kind: 'message', message: h.message });
+    // The run as a whole, not a replay position, holds every hit.
+    this.stopPlay();
+    this.cursor = undefined;
+    const span = hitSpan(h);
+    const row = rowOf(this.lanes, span.pid, span.tid);
+    if (row !== undefined) this.tree.reveal(row);
+    if (span.start !== undefined) {
+      const origin = this.store.origin;
+      const a = span.start - origin;
+      const b = (span.end ?? span.start) - origin;
+      // The item in the middle third of the view, at least 1 ms wide (an instant needs context).
+      const w = Math.max(1000, (b - a) * 3);
+      const mid = (a + b) / 2;
+      this.moved(clampView({ t0: mid - w / 2, t1: mid + w / 2 }, this.extent()));
+    } else this.requestFrame();
   }
 
   // ---- zoom, pan, keyboard ---------------------------------------------------------------

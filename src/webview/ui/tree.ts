@@ -1,8 +1,13 @@
-// The process tree: one DOM row per process (and thread), in the same order and height as the
-// timeline lanes. Rows are keyed and updated in place, so a live run does not rebuild the list.
+// The process tree: one row per process (and thread), in the same order and height as the
+// timeline lanes. Virtualized: only the rows in the scroller's visible band (plus a margin) are in
+// the DOM, absolutely placed at their index, so a run with hundreds of processes costs a layout of
+// a few dozen rows, not of all of them. Rows are keyed and updated in place (a live run does not
+// rebuild the list) and written only when their text changed.
 // DOM contract used by other tests: role=treeitem rows with data-pid and data-ppid (processes);
-// thread rows carry data-thread-pid and data-tid instead, so `[data-pid]` counts processes.
+// thread rows carry data-thread-pid and data-tid instead, so `[data-pid]` counts the processes
+// in view (all of them when they fit); the tree element's data-rows holds the total.
 
+import { ROW_HEIGHT } from '../layout/geometry';
 import { formatDuration, formatOffset } from '../layout/ticks';
 import { rowKey, type Row } from '../layout/lanes';
 import { processStateAt, threadStateAt, isFailure, type ProcessState } from '../layout/replay';
@@ -29,61 +34,140 @@ interface RowEl {
   dur: HTMLElement;
   icon: HTMLElement;
   sig: string;
+  /** Row index it is placed at. */
+  index: number;
 }
 
 export interface TreeCallbacks {
   select(pid: number, tid: number | undefined): void;
 }
 
+/** Rows kept in the DOM above and below the visible band, so short scrolls need no new rows. */
+const OVERSCAN = 12;
+
+interface RowInput {
+  at: number | undefined;
+  origin: number;
+  now: number;
+  selected: { pid: number; tid?: number } | undefined;
+}
+
 export class TreeView {
+  /** Rows in the DOM now, by key. */
   private readonly rows = new Map<string, RowEl>();
+  private all: readonly Row[] = [];
   private order: string[] = [];
+  private input: RowInput = { at: undefined, origin: 0, now: 0, selected: undefined };
   private focusedKey: string | undefined;
+  private band: [number, number] = [0, -1];
+  private scrollTop = 0;
+  private height = 0;
+  private widths = '';
 
   constructor(
     readonly el: HTMLElement,
     private readonly cb: TreeCallbacks,
+    /** The element that scrolls the tree (the shared tree + timeline scroller). */
+    private readonly scroller: HTMLElement,
   ) {
     el.setAttribute('role', 'tree');
     el.setAttribute('aria-label', t('tree'));
     el.addEventListener('click', (ev) => {
       const row = (ev.target as HTMLElement).closest<HTMLElement>('[role="treeitem"]');
-      if (row) this.activate(row);
+      if (!row) return;
+      // Keys continue from the clicked row.
+      if (document.activeElement !== row) row.focus({ preventScroll: true });
+      this.activate(row);
     });
     el.addEventListener('keydown', (ev) => this.onKey(ev));
   }
 
   /**
-   * Brings the DOM in line with `rows`. `at` is the replay time (undefined: latest state), `origin`
-   * the trace start, `now` the end used for running processes' duration.
+   * New rows or states. `at` is the replay time (undefined: latest state), `origin` the trace
+   * start, `now` the end used for running processes' duration.
    */
   update(rows: readonly Row[], at: number | undefined, origin: number, now: number, selected: { pid: number; tid?: number } | undefined): void {
-    const keys = rows.map(rowKey);
-    const keep = new Set(keys);
+    this.all = rows;
+    this.order = rows.map(rowKey);
+    this.input = { at, origin, now, selected };
+    this.el.style.height = `${rows.length * ROW_HEIGHT}px`;
+    this.el.dataset.rows = String(rows.length);
+    this.sizeColumns();
+    this.band = [0, -1];
+    this.render();
+  }
+
+  /** The scroller moved or resized: bring the rows in view into the DOM (cheap when none changed). */
+  viewport(scrollTop: number, height: number): void {
+    this.scrollTop = scrollTop;
+    this.height = height;
+    this.render();
+  }
+
+  /**
+   * The start and duration columns are as wide as their longest value (in ch of tabular digits),
+   * so no value is cut ("+3.9 …"); the header uses the same widths.
+   */
+  private sizeColumns(): void {
+    let start = 5;
+    let dur = 5;
+    const { origin, now } = this.input;
+    for (const r of this.all) {
+      const s = r.thread ? r.thread.start : r.process.start;
+      const e = (r.thread ? r.thread.end : r.process.end) ?? now;
+      start = Math.max(start, formatOffset(s - origin).length);
+      dur = Math.max(dur, formatDuration(e - s).length);
+    }
+    const widths = `${start}|${dur}`;
+    if (widths === this.widths) return;
+    this.widths = widths;
+    const host = this.el.parentElement ?? this.el;
+    host.style.setProperty('--start-ch', String(start));
+    host.style.setProperty('--dur-ch', String(dur));
+  }
+
+  private render(): void {
+    const n = this.all.length;
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(n - 1, Math.ceil((this.scrollTop + Math.max(this.height, ROW_HEIGHT)) / ROW_HEIGHT) + OVERSCAN);
+    if (first === this.band[0] && last === this.band[1]) return;
+    this.band = [first, last];
+    // The focused row stays in the DOM even when scrolled away, so keyboard focus is not lost.
+    const focusIndex = this.focusedKey !== undefined ? this.order.indexOf(this.focusedKey) : -1;
+    const want = new Set<string>();
+    for (let i = first; i <= last; i++) want.add(this.order[i]!);
+    if (focusIndex >= 0) want.add(this.order[focusIndex]!);
     for (const [k, r] of this.rows) {
-      if (!keep.has(k)) {
+      if (!want.has(k)) {
         r.el.remove();
         this.rows.delete(k);
       }
     }
-    let prev: HTMLElement | null = null;
-    rows.forEach((r, i) => {
-      const k = keys[i]!;
+    const place = (i: number) => {
+      const r = this.all[i]!;
+      const k = this.order[i]!;
       let re = this.rows.get(k);
       if (!re) {
         re = this.createRow(r);
         this.rows.set(k, re);
+        this.el.appendChild(re.el);
       }
-      this.fill(re, r, at, origin, now, selected);
-      // Keep DOM order equal to row order (insert only when out of place).
-      const want = prev ? prev.nextElementSibling : this.el.firstElementChild;
-      if (want !== re.el) this.el.insertBefore(re.el, want);
-      prev = re.el;
-    });
-    this.order = keys;
+      if (re.index !== i) {
+        re.index = i;
+        re.el.style.top = `${i * ROW_HEIGHT}px`;
+        re.el.classList.toggle('odd', i % 2 === 1);
+      }
+      this.fill(re, r, this.input.at, this.input.origin, this.input.now, this.input.selected);
+    };
+    for (let i = first; i <= last; i++) place(i);
+    if (focusIndex >= 0 && (focusIndex < first || focusIndex > last)) place(focusIndex);
     // Exactly one row is in the tab order (roving tabindex).
-    const focusKey = this.focusedKey && this.rows.has(this.focusedKey) ? this.focusedKey : keys[0];
-    for (const [k, r] of this.rows) r.el.tabIndex = k === focusKey ? 0 : -1;
+    const focusKey = focusIndex >= 0 ? this.focusedKey : this.order[first];
+    for (const [k, r] of this.rows) {
+      // By attribute: a div without one already reports tabIndex -1, yet is not focusable.
+      const ti = k === focusKey ? '0' : '-1';
+      if (r.el.getAttribute('tabindex') !== ti) r.el.setAttribute('tabindex', ti);
+    }
   }
 
   private createRow(r: Row): RowEl {
@@ -118,7 +202,7 @@ export class TreeView {
     const state = cell('state');
     const start = cell('start');
     const dur = cell('dur');
-    return { el, name: label, state, start, dur, icon, sig: '' };
+    return { el, name: label, state, start, dur, icon, sig: '', index: -1 };
   }
 
   private fill(re: RowEl, r: Row, at: number | undefined, origin: number, now: number, selected: { pid: number; tid?: number } | undefined): void {
@@ -162,8 +246,11 @@ export class TreeView {
     if (!cur) return;
     const i = this.order.findIndex((k) => this.rows.get(k)?.el === cur);
     let next = i;
+    const page = Math.max(1, Math.floor(this.height / ROW_HEIGHT) - 1);
     if (ev.key === 'ArrowDown') next = Math.min(this.order.length - 1, i + 1);
     else if (ev.key === 'ArrowUp') next = Math.max(0, i - 1);
+    else if (ev.key === 'PageDown') next = Math.min(this.order.length - 1, i + page);
+    else if (ev.key === 'PageUp') next = Math.max(0, i - page);
     else if (ev.key === 'Home') next = 0;
     else if (ev.key === 'End') next = this.order.length - 1;
     else if (ev.key === 'Enter' || ev.key === ' ') {
@@ -172,10 +259,28 @@ export class TreeView {
       return;
     } else return;
     ev.preventDefault();
+    if (next < 0) return;
+    this.reveal(next);
     const target = this.rows.get(this.order[next]!)?.el;
     if (target) {
-      target.focus();
+      target.focus({ preventScroll: true });
       this.activate(target);
     }
+  }
+
+  /** Scrolls row `i` into view and puts it in the DOM now (a virtualized row may not be there yet). */
+  reveal(i: number): void {
+    const top = i * ROW_HEIGHT;
+    const sc = this.scroller;
+    // The sticky header row covers the top of the scroller.
+    const header = this.el.offsetTop;
+    if (top < sc.scrollTop) sc.scrollTop = top;
+    else if (top + ROW_HEIGHT > sc.scrollTop + sc.clientHeight - header) sc.scrollTop = top + ROW_HEIGHT - (sc.clientHeight - header);
+    this.viewport(sc.scrollTop, sc.clientHeight);
+  }
+
+  /** Index of a row by key (process "pid" or thread "pid:tid"); -1 when it has none. */
+  indexOf(key: string): number {
+    return this.order.indexOf(key);
   }
 }
