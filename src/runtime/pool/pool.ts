@@ -13,7 +13,7 @@ import type { WireTask } from './poolWorker';
 import { encodeInherited, errorFromRecord, prepare, summarizeArgs, unwrapPrepared, type ErrorRecord } from '../transport/serialize';
 import { exportNameOf } from '../process/targets';
 import { callerLoc } from '../tracing/callsite';
-import { packNumbers, unpackNumbers } from './numbers';
+import { copyResults, packRange, unpackNumbers } from './numbers';
 import { defineTemplate, emit, tracing, writeTaskLine, writeTaskLineJson } from '../tracing/tracer';
 
 type Fn = (...args: never[]) => unknown;
@@ -213,8 +213,8 @@ export class Pool {
           const task = slot.inflight.shift();
           if (!task) break;
           this.outstanding--;
-          // A chunk's results come packed when they are all numbers (numbers.ts).
-          if (ok) task.sink.settle(true, task.m !== 0 && v instanceof Float64Array ? unpackNumbers(v) : v);
+          // A chunk's results may come packed (numbers.ts): its sink reads them in place.
+          if (ok) task.sink.settle(true, v);
           else task.sink.settle(false, errorFromRecord(v as ErrorRecord));
         }
         if (slot.inflight.length === 0) slot.idleSince = ++this.idleClock;
@@ -423,29 +423,39 @@ export class Pool {
     return this.applyAsync(fn, args).get();
   }
 
-  private mapChunks(fn: Fn, iterable: Iterable<unknown>, chunksize: number | undefined, star: boolean, onChunk: (index: number, ok: boolean, v: unknown) => void): number {
+  /**
+   * Submits `iterable` in chunks; onChunk gets each chunk's index, its start in the input and its
+   * results (a plain array, or a Float64Array when they were all numbers: see numbers.ts) or error.
+   * Returns the number of chunks and of items.
+   */
+  private mapChunks(fn: Fn, iterable: Iterable<unknown>, chunksize: number | undefined, star: boolean, onChunk: (index: number, start: number, ok: boolean, v: unknown) => void): [chunks: number, items: number] {
     this.checkRunning();
     const name = exportNameOf(fn, 'the task function');
-    const items = Array.from(iterable);
+    // Read synchronously below, before the caller can change it: no copy needed.
+    const items: ArrayLike<unknown> = Array.isArray(iterable) ? iterable : Array.from(iterable);
     if (chunksize !== undefined && chunksize !== null && (!Number.isInteger(chunksize) || chunksize < 1)) throw new ProcessError(MESSAGES.chunksize(chunksize));
     const size = chunksize ?? defaultChunksize(items.length, this.processes);
-    const chunks: unknown[][] = [];
-    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     // Check every chunk before submitting any, so a bad item fails the whole call up front.
-    const prepared = chunks.map((c) => (star ? undefined : packNumbers(c)) ?? prepare(c, `an item passed to ${name}`));
-    prepared.forEach((c, i) => this.submit(name, c, star ? 2 : 1, { settle: (ok, v) => onChunk(i, ok, v) }));
-    return chunks.length;
+    const prepared: unknown[] = [];
+    for (let i = 0; i < items.length; i += size) {
+      const end = Math.min(items.length, i + size);
+      prepared.push((star ? undefined : packRange(items, i, end)) ?? prepare(Array.prototype.slice.call(items, i, end), `an item passed to ${name}`));
+    }
+    prepared.forEach((c, i) => this.submit(name, c, star ? 2 : 1, { settle: (ok, v) => onChunk(i, i * size, ok, v) }));
+    return [prepared.length, items.length];
   }
 
   private mapAsyncImpl<R>(fn: Fn, iterable: Iterable<unknown>, chunksize: number | undefined, star: boolean, options: ApplyOptions<R[]>): AsyncResult<R[]> {
     const result = new AsyncResult<R[]>(options.callback, options.errorCallback);
-    const parts: R[][] = [];
+    let out: R[] = [];
     let left = 0;
-    const n = this.mapChunks(fn, iterable, chunksize, star, (i, ok, v) => {
+    const [n, total] = this.mapChunks(fn, iterable, chunksize, star, (_i, start, ok, v) => {
       if (!ok) return result.settle(false, v);
-      parts[i] = v as R[];
-      if (--left === 0) result.settle(true, concatParts(parts));
+      // Each chunk's results go straight to their place in the one result array.
+      copyResults(v as ArrayLike<unknown>, out, start);
+      if (--left === 0) result.settle(true, out);
     });
+    out = new Array<R>(total);
     left = n;
     if (n === 0) result.settle(true, []);
     return result;
@@ -481,8 +491,8 @@ export class Pool {
     const settled: Array<{ ok: boolean; v: unknown } | undefined> = [];
     const completion: number[] = [];
     let wake: (() => void) | undefined;
-    const total = this.mapChunks(fn, iterable, chunksize, false, (i, ok, v) => {
-      settled[i] = { ok, v };
+    const [total] = this.mapChunks(fn, iterable, chunksize, false, (i, _start, ok, v) => {
+      settled[i] = { ok, v: ok && v instanceof Float64Array ? unpackNumbers(v) : v };
       completion.push(i);
       wake?.();
     });
@@ -560,18 +570,6 @@ export class Pool {
     if (this.slots.size === 0) return Promise.resolve();
     return new Promise<void>((r) => this.exitWaiters.push(r));
   }
-}
-
-/** parts.flat(), several times faster for a few large arrays. */
-function concatParts<R>(parts: R[][]): R[] {
-  // Array.prototype.concat copies packed arrays in bulk; the argument count must stay small.
-  if (parts.length <= 64) return ([] as R[]).concat(...parts);
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Array<R>(n);
-  let k = 0;
-  for (const p of parts) for (let i = 0; i < p.length; i++) out[k++] = p[i];
-  return out;
 }
 
 function describeExit(code: number | null, signal: string | null): string {

@@ -7,7 +7,7 @@ import type { Endpoint } from '../transport/frames';
 import * as v8 from 'v8';
 import { MESSAGES, ProcessError } from '../errors';
 import { decode, errorToRecord, findUncloneable, revive } from '../transport/serialize';
-import { packNumbers } from './numbers';
+import { mapIntoNumbers, packNumbers, PACK_MIN, unpackNumbers } from './numbers';
 import { findExport, importModule } from '../process/targets';
 import { defineTemplate, emit, flush, lastTs, tracing, writeTaskLine } from '../tracing/tracer';
 
@@ -130,10 +130,10 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
         justEnded = true;
       } else emit({ kind: 'task.end', poolId, taskId: task.id, ok, error: String((value as Error)?.message ?? value) });
     }
-    if (results.length >= RESULTS_PER_MESSAGE) {
-      // A long synchronous run of tiny tasks: let the pool have these now (and send more work)
-      // while this worker goes on, instead of idling at the end of the run. (After task.end:
-      // sendResults() writes the trace first.)
+    if (results.length >= RESULTS_PER_MESSAGE || (task.m !== 0 && (task.a as ArrayLike<unknown>).length >= PACK_MIN)) {
+      // A long synchronous run of tiny tasks, or a long map chunk: let the pool have these now
+      // (and send more work) while this worker goes on, instead of idling at the end of the run.
+      // (After task.end: sendResults() writes the trace first.)
       sendResults();
       void endpoint.drain();
     }
@@ -165,16 +165,31 @@ export async function runPoolWorker(boot: BootMessage, endpoint: Endpoint): Prom
           // A map chunk: the per-item loop is the whole cost of tiny tasks, so the star/plain
           // choice is made once and only objects are checked for a `then`.
           const n = args.length;
-          const out: unknown[] = [];
           const star = task.m === 2;
-          for (let i = 0; i < n; i++) {
-            let r = star ? fn(...(args[i] as unknown[])) : fn(args[i]);
-            if (typeof r === 'object' || typeof r === 'function') {
+          let out: unknown[] = [];
+          let i = 0;
+          if (!star && (args as unknown) instanceof Float64Array) {
+            // Packed numbers in, and as long as the results are numbers, packed numbers out.
+            const run = mapIntoNumbers(fn as (x: number) => unknown, args as unknown as Float64Array);
+            if (run.done === n) result = run.out;
+            else {
+              out = unpackNumbers(run.out.subarray(0, run.done));
+              let r = run.stray;
               if (isThenable(r)) r = await r;
+              out.push(r);
+              i = run.done + 1;
             }
-            out.push(r);
           }
-          result = packNumbers(out) ?? out;
+          if (result === undefined) {
+            for (; i < n; i++) {
+              let r = star ? fn(...(args[i] as unknown[])) : fn(args[i]);
+              if (typeof r === 'object' || typeof r === 'function') {
+                if (isThenable(r)) r = await r;
+              }
+              out.push(r);
+            }
+            result = packNumbers(out) ?? out;
+          }
         }
         finish(task, true, result);
       } catch (err) {

@@ -199,6 +199,7 @@ for (const context of ['process', 'thread'] as const) {
       assert.equal(j.waitTimeout, false);
       assert.equal(j.chunks, 13, "Python's rule: ceil(100 / (2 workers * 4))");
       assert.deepEqual(j.packedMap, { exact: true, plainArray: true, mixedLast: 9, mixedExact: true });
+      assert.deepEqual(j.mapChunks, { order: true, fromGen: true, mixed: true, error: 'RangeError: no 2999', imap: true });
     });
 
     it("errors thrown in a child keep their name, message and the child's stack", async () => {
