@@ -7,8 +7,23 @@ from . import core
 def install():
     if not core.enabled():
         return
-    from . import output, processes
+    from . import messages, output, processes
+    from .hooks import when_imported
 
     core.install()
     output.install()
     processes.install()
+    messages.install()
+    when_imported('multiprocessing.pool', _lazy('pool', 'patch'))
+    when_imported('multiprocessing.queues', _lazy('messages', 'patch_queues'))
+    when_imported('multiprocessing.connection', _lazy('messages', 'patch_connection'))
+    when_imported('threading', _lazy('threads', 'patch'))
+
+
+def _lazy(module, function):
+    def run(target):
+        import importlib
+
+        getattr(importlib.import_module('.' + module, __name__), function)(target)
+
+    return run

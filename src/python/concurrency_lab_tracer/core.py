@@ -67,25 +67,14 @@ def emit(event, own_thread=True):
     if 'pid' not in event:
         event['pid'] = os.getpid()
     if own_thread and 'tid' not in event:
-        ident = _thread.get_ident()
-        if ident != _main_ident:
-            event['tid'] = thread_id(ident)
+        if _thread.get_ident() != _main_ident:
+            event['tid'] = _thread.get_native_id()
     write_line((_dumps(event) + '\n').encode('utf-8', 'replace'))
 
 
-_thread_ids = {}
-
-
-def thread_id(ident=None):
-    """The trace's tid of a thread: its native id (0 for the main thread)."""
-    if ident is None:
-        ident = _thread.get_ident()
-    if ident == _main_ident:
-        return 0
-    tid = _thread_ids.get(ident)
-    if tid is None:
-        tid = _thread_ids[ident] = _thread.get_native_id() if ident == _thread.get_ident() else ident
-    return tid
+def thread_id():
+    """The trace's tid of the calling thread: its native id, 0 for the main thread."""
+    return 0 if _thread.get_ident() == _main_ident else _thread.get_native_id()
 
 
 def script_name():
@@ -121,7 +110,6 @@ def _after_fork_child():
     global _lock, _main_ident, started, name
     _lock = _thread.allocate_lock()
     _main_ident = _thread.get_ident()
-    _thread_ids.clear()
     started = False
     for hook in _fork_child_hooks:
         try:

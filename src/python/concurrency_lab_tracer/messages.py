@@ -1,0 +1,180 @@
+# Messages: a Queue/SimpleQueue/JoinableQueue put → get, and a Pipe connection's send → recv, as
+# message.send / message.recv with one msgId, so the panel draws an arrow from sender to
+# receiver. The id travels with the object: what goes into the channel is the tuple
+# (_MARK, msgId, obj), which the receiving side unwraps before returning — the receiver gets
+# exactly the object that was sent (pickled once, as before). Only the user's queues and pipes
+# are traced: multiprocessing's own (a Pool's task queues, a Queue's inner pipe) are left alone,
+# which is decided where they are made. A queue's or pipe's channelId travels with it to spawn
+# children (its pickled state carries a tag; a Connection is rebuilt with it).
+import itertools
+import os
+
+from . import core
+from .calls import short, user_created, user_loc
+from .hooks import wrap
+
+_MARK = '\x00concurrency-lab-msg'
+_TAG = '\x00concurrency-lab-chan:'
+_queues = itertools.count(1)
+_pipes = itertools.count(1)
+_msgs = itertools.count(1)
+
+
+def _fork_child():
+    global _queues, _pipes, _msgs
+    _queues = itertools.count(1)
+    _pipes = itertools.count(1)
+    _msgs = itertools.count(1)
+
+
+def _send(channel, chan, obj):
+    """The envelope for obj, and the event to write once it is really in the channel."""
+    msg_id = '%d.%d.%d' % (os.getpid(), core.thread_id(), next(_msgs))
+    event = {'kind': 'message.send', 'ts': core.now(), 'channel': channel, 'channelId': chan, 'msgId': msg_id, 'summary': short(obj)}
+    loc = user_loc(3)
+    if loc:
+        event['loc'] = loc
+    return (_MARK, msg_id, obj), event
+
+
+def _received(channel, chan, got):
+    if type(got) is tuple and len(got) == 3 and got[0] == _MARK:
+        core.emit({'kind': 'message.recv', 'channel': channel, 'channelId': chan, 'msgId': got[1], 'summary': short(got[2])})
+        return got[2]
+    return got
+
+
+# ---- queues ----
+
+def _tag_state(getstate):
+    def __getstate__(self):
+        state = getstate(self)
+        chan = self._cl_chan
+        return state + (_TAG + chan,) if chan else state
+
+    return __getstate__
+
+
+def _untag_state(setstate):
+    def __setstate__(self, state):
+        chan = None
+        if state and isinstance(state[-1], str) and state[-1].startswith(_TAG):
+            chan = state[-1][len(_TAG):]
+            state = state[:-1]
+        setstate(self, state)
+        self._cl_chan = chan
+
+    return __setstate__
+
+
+def _queue_init(init):
+    def __init__(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        if user_created():
+            self._cl_chan = 'q%d:%d' % (os.getpid(), next(_queues))
+
+    return __init__
+
+
+def _put(put):
+    def put_(self, obj, *args, **kwargs):
+        chan = self._cl_chan
+        if not chan:
+            return put(self, obj, *args, **kwargs)
+        envelope, event = _send('queue', chan, obj)
+        result = put(self, envelope, *args, **kwargs)
+        core.emit(event)
+        return result
+
+    return put_
+
+
+def _get(get):
+    def get_(self, *args, **kwargs):
+        got = get(self, *args, **kwargs)
+        chan = self._cl_chan
+        return _received('queue', chan, got) if chan else got
+
+    return get_
+
+
+def patch_queues(module):
+    for klass in (module.Queue, module.SimpleQueue):
+        klass._cl_chan = None
+        wrap(klass, '__init__', _queue_init)
+        wrap(klass, '__getstate__', _tag_state)
+        wrap(klass, '__setstate__', _untag_state)
+        wrap(klass, 'put', _put)
+        wrap(klass, 'get', _get)
+    # JoinableQueue: its own put, and its __init__ calls Queue's from inside multiprocessing
+    # (the tag in its state is handled by Queue's __getstate__/__setstate__, which it calls).
+    wrap(module.JoinableQueue, '__init__', _queue_init)
+    wrap(module.JoinableQueue, 'put', _put)
+
+
+# ---- pipes ----
+
+def _rebuild(rebuild, args, chan):
+    conn = rebuild(*args)
+    conn._cl_chan = chan
+    return conn
+
+
+def patch_connection(module):
+    base = module._ConnectionBase
+    base._cl_chan = None
+
+    def make_pipe(pipe):
+        def Pipe(duplex=True):
+            ends = pipe(duplex)
+            if user_created():
+                chan = 'p%d:%d' % (os.getpid(), next(_pipes))
+                for end in ends:
+                    end._cl_chan = chan
+            return ends
+
+        return Pipe
+
+    def make_send(send):
+        def send_(self, obj):
+            chan = self._cl_chan
+            if not chan:
+                return send(self, obj)
+            envelope, event = _send('pipe', chan, obj)
+            send(self, envelope)
+            core.emit(event)
+
+        return send_
+
+    def make_recv(recv):
+        def recv_(self):
+            got = recv(self)
+            chan = self._cl_chan
+            return _received('pipe', chan, got) if chan else got
+
+        return recv_
+
+    wrap(module, 'Pipe', make_pipe)
+    wrap(base, 'send', make_send)
+    wrap(base, 'recv', make_recv)
+    # A connection pickled for a spawn child keeps its channel.
+    from multiprocessing import reduction
+
+    reducers = reduction.ForkingPickler._extra_reducers
+    for klass, reduce in list(reducers.items()):
+        if isinstance(klass, type) and issubclass(klass, base) and not getattr(reduce, '__concurrency_lab__', False):
+            reducers[klass] = _tagged_reducer(reduce)
+
+
+def _tagged_reducer(reduce):
+    def reduce_connection(conn):
+        rebuild, args = reduce(conn)[:2]
+        chan = conn._cl_chan
+        return (_rebuild, (rebuild, args, chan)) if chan else (rebuild, args)
+
+    reduce_connection.__concurrency_lab__ = True
+    return reduce_connection
+
+
+def install():
+    core._fork_child_hooks.append(_fork_child)

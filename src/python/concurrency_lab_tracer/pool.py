@@ -1,0 +1,133 @@
+# Pool tasks: pool.create/close/terminate/join, and for each task task.submit (in the pool's
+# process), task.start and task.end (in the worker that ran it: its pid, or its tid in a
+# ThreadPool). A task travels to its worker as _Task(func): the worker calls it exactly as it
+# would have called func, so results, errors and callbacks are untouched; _Task writes
+# task.start before the function runs (a worker killed mid-task still shows it) and task.end
+# after, with the error's message when it raised. A map's chunk is one task, as in Node.
+import itertools
+import os
+
+from . import core
+from .calls import args_summary, fn_name, user_loc
+from .hooks import wrap
+
+_pool_counter = itertools.count(1)
+
+
+class _Task:
+    __slots__ = ('func', 'pool_id', 'task_id')
+
+    def __init__(self, func, pool_id, task_id):
+        self.func = func
+        self.pool_id = pool_id
+        self.task_id = task_id
+
+    def __reduce__(self):
+        return (_Task, (self.func, self.pool_id, self.task_id))
+
+    def __call__(self, *args, **kwargs):
+        fn, summary = describe(self.func, args, kwargs)
+        core.emit({'kind': 'task.start', 'poolId': self.pool_id, 'taskId': self.task_id, 'fn': fn, 'args': summary})
+        try:
+            result = self.func(*args, **kwargs)
+        except BaseException as err:
+            core.emit({'kind': 'task.end', 'poolId': self.pool_id, 'taskId': self.task_id, 'ok': False, 'error': '%s: %s' % (type(err).__name__, err)})
+            raise
+        core.emit({'kind': 'task.end', 'poolId': self.pool_id, 'taskId': self.task_id, 'ok': True})
+        return result
+
+
+def describe(func, args, kwargs=None):
+    """The function and arguments a task shows: a map chunk (mapstar/starmapstar(fn, chunk)) is
+    its function and its number of items, or its one call."""
+    name = getattr(func, '__name__', '')
+    if name in ('mapstar', 'starmapstar') and len(args) == 1 and isinstance(args[0], tuple) and len(args[0]) == 2:
+        inner, chunk = args[0]
+        if len(chunk) == 1:  # a chunk of one (map's default for short lists) is that call
+            item = chunk[0]
+            return fn_name(inner), args_summary(tuple(item) if name == 'starmapstar' else (item,))
+        return fn_name(inner), '(%d items)' % len(chunk)
+    return fn_name(func), args_summary(args, kwargs)
+
+
+def _pool_id():
+    tid = core.thread_id()
+    n = next(_pool_counter)
+    return '%d.%d:%d' % (os.getpid(), tid, n) if tid else '%d:%d' % (os.getpid(), n)
+
+
+def _submit(pool, func, args, kwargs, loc, own_thread=True):
+    task_id = next(pool._cl_tasks)
+    fn, summary = describe(func, args, kwargs)
+    event = {'kind': 'task.submit', 'poolId': pool._cl_id, 'taskId': task_id, 'fn': fn, 'args': summary}
+    if loc:
+        event['loc'] = loc
+    core.emit(event, own_thread=own_thread)
+    return _Task(func, pool._cl_id, task_id)
+
+
+def patch(module):
+    Pool = module.Pool
+
+    def make_init(init):
+        def __init__(self, *args, **kwargs):
+            self._cl_id = _pool_id()
+            self._cl_tasks = itertools.count(0)
+            ts = core.now()
+            loc = user_loc()
+            init(self, *args, **kwargs)
+            event = {'kind': 'pool.create', 'ts': ts, 'poolId': self._cl_id, 'processes': self._processes}
+            if loc:
+                event['loc'] = loc
+            core.emit(event)
+
+        return __init__
+
+    def make_apply_async(apply_async):
+        def apply_async_(self, func, args=(), kwds={}, *rest, **kw):
+            if getattr(self, '_cl_id', None) is None or self._state != module.RUN:
+                return apply_async(self, func, args, kwds, *rest, **kw)
+            task = _submit(self, func, tuple(args), kwds, user_loc())
+            return apply_async(self, task, args, kwds, *rest, **kw)
+
+        return apply_async_
+
+    def make_generation(generation):
+        # map, map_async, starmap, imap, imap_unordered: their tasks come from this generator,
+        # which the pool's task thread consumes; the call site is known only here, at the call.
+        def _guarded_task_generation(self, result_job, func, iterable):
+            tasks = generation(self, result_job, func, iterable)
+            if getattr(self, '_cl_id', None) is None:
+                return tasks
+            loc = user_loc()
+            pool = self
+
+            def traced():
+                for job, i, f, args, kwds in tasks:
+                    yield (job, i, _submit(pool, f, args, kwds, loc, own_thread=False), args, kwds)
+
+            return traced()
+
+        return _guarded_task_generation
+
+    def state_event(kind, after=False):
+        def make(method):
+            def wrapper(self, *args, **kwargs):
+                pool_id = getattr(self, '_cl_id', None)
+                if pool_id is not None and not after:
+                    core.emit({'kind': kind, 'poolId': pool_id})
+                result = method(self, *args, **kwargs)
+                if pool_id is not None and after:
+                    core.emit({'kind': kind, 'poolId': pool_id})
+                return result
+
+            return wrapper
+
+        return make
+
+    wrap(Pool, '__init__', make_init)
+    wrap(Pool, 'apply_async', make_apply_async)
+    wrap(Pool, '_guarded_task_generation', make_generation)
+    wrap(Pool, 'close', state_event('pool.close'))
+    wrap(Pool, 'terminate', state_event('pool.terminate'))
+    wrap(Pool, 'join', state_event('pool.join', after=True))
