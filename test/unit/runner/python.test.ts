@@ -86,10 +86,12 @@ describe('runner: Python (.py)', function () {
   it('stop() ends the whole tree, a SIGTERM-ignoring child included', async () => {
     let out = '';
     const h = runPy('forever-tree.py', { onOutput: (_s, c) => (out += c.toString()) });
-    await waitFor(() => /stubborn ready/.test(out) && /sleeper ready/.test(out));
+    try {
+      await waitFor(() => /stubborn ready/.test(out) && /sleeper ready/.test(out) && starts(h.events).length === 3);
+    } finally {
+      await h.stop();
+    }
     const pids = starts(h.events).map((e) => e.pid);
-    assert.equal(pids.length, 3);
-    await h.stop();
     assert.deepEqual(survivors(pids), []);
     const r = await h.done;
     assert.equal(r.summary.reason, 'stopped');
