@@ -1,9 +1,9 @@
 // Reading and writing trace files by extension: `.jsonl` native, `.json` Chrome Trace Event Format.
 import * as fs from 'fs';
 import * as path from 'path';
-import { fromChromeTrace, toChromeTrace } from '../trace/chrome';
+import { CHROME_MAX_DEPTH, fromChromeTrace, toChromeTrace } from '../trace/chrome';
 import type { TraceEvent, TraceHeader } from '../trace/events';
-import { parseJsonl } from '../trace/jsonl';
+import { jsonDeeperThan, jsonErrorReason, makeHeader, nothingUsable, parseJsonl } from '../trace/jsonl';
 
 /** A problem with a file the user named: one line, exit 2. */
 export class InputError extends Error {
@@ -35,21 +35,28 @@ function readText(file: string): string {
 export function readTrace(file: string): LoadedTrace {
   const text = readText(file);
   if (isChrome(file)) {
+    // A Chrome trace nests five levels; megabytes of "[[[[" would keep JSON.parse busy for seconds.
+    if (jsonDeeperThan(text, CHROME_MAX_DEPTH)) throw new InputError(`${file}: not a Chrome trace (JSON nested deeper than ${CHROME_MAX_DEPTH} levels)`);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new InputError(`${file}: not valid JSON (${(err as Error).message})`);
+      throw new InputError(`${file}: ${jsonErrorReason(err)}`);
     }
+    let t: LoadedTrace;
     try {
-      return fromChromeTrace(json);
+      t = fromChromeTrace(json);
     } catch (err) {
       throw new InputError(`${file}: ${(err as Error).message}`);
     }
+    if (t.events.length === 0) throw new InputError(`${file}: no trace events found (${t.malformed} skipped as not valid events)`);
+    return t;
   }
   const parsed = parseJsonl(text);
-  if (!parsed.header) throw new InputError(`${file}: not a Concurrency Lab trace (no trace.header line)`);
-  return { header: parsed.header, events: parsed.events, malformed: parsed.malformed };
+  const empty = nothingUsable(parsed);
+  if (empty) throw new InputError(`${file}: not a Concurrency Lab trace: ${empty}`);
+  // A header cut short (or lost) still leaves the events: open them with a header made up from the first.
+  return { header: parsed.header ?? makeHeader({ ts: parsed.events[0]!.ts }), events: parsed.events, malformed: parsed.malformed };
 }
 
 /** The native format, written in chunks: a big trace is never one giant string in memory. An

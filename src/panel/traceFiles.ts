@@ -3,9 +3,9 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { fromChromeTrace, toChromeTrace } from '../trace/chrome';
+import { CHROME_MAX_DEPTH, fromChromeTrace, toChromeTrace } from '../trace/chrome';
 import type { TraceEvent, TraceHeader } from '../trace/events';
-import { makeHeader, parseJsonl, serializeJsonl, sortEvents } from '../trace/jsonl';
+import { jsonDeeperThan, jsonErrorReason, makeHeader, nothingUsable, parseJsonl, serializeJsonl, sortEvents } from '../trace/jsonl';
 
 export interface TraceFile {
   header: TraceHeader | undefined;
@@ -37,19 +37,24 @@ export async function readTraceFile(file: string): Promise<TraceFile> {
   }
   if (format === 'jsonl') {
     const parsed = parseJsonl(text);
-    if (parsed.events.length === 0 && !parsed.header) throw new TraceFileError(`${path.basename(file)}: no trace events found`);
+    const empty = nothingUsable(parsed);
+    if (empty) throw new TraceFileError(`${path.basename(file)}: ${empty}`);
     return { header: parsed.header, events: sortEvents(parsed.events), malformed: parsed.malformed };
   }
+  // A Chrome trace nests five levels; megabytes of "[[[[" would keep JSON.parse busy for seconds.
+  if (jsonDeeperThan(text, CHROME_MAX_DEPTH)) throw new TraceFileError(`${path.basename(file)}: not a Chrome trace (JSON nested deeper than ${CHROME_MAX_DEPTH} levels)`);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new TraceFileError(`${path.basename(file)}: not valid JSON (${(e as Error).message})`);
+    throw new TraceFileError(`${path.basename(file)}: ${jsonErrorReason(e)}`);
   }
   try {
     const t = fromChromeTrace(json);
+    if (t.events.length === 0) throw new TraceFileError(`${path.basename(file)}: no trace events found (${t.malformed} skipped as not valid events)`);
     return { header: t.header, events: sortEvents(t.events), malformed: t.malformed };
   } catch (e) {
+    if (e instanceof TraceFileError) throw e;
     throw new TraceFileError(`${path.basename(file)}: ${(e as Error).message}`);
   }
 }

@@ -33,9 +33,26 @@ function readAsset(root: string, rel: string): Buffer {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** JSON that is safe inside a <script> element: no "</script", no "<!--". */
+/**
+ * JSON that is safe inside a <script> element: no "</script", no "<!--". Inside a script element
+ * the HTML parser leaves its text state only at "</" or "<!", so those are the only "<" to escape
+ * (as \u003c, which JSON.parse reads back as "<"). A loop over indexOf rather than a global
+ * replace: a hostile trace with millions of "<" would otherwise cost seconds (one match each).
+ */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = JSON.stringify(value);
+  const parts: string[] = [];
+  let last = 0;
+  for (let i = json.indexOf('<'); i >= 0; i = json.indexOf('<', i + 1)) {
+    const next = json.charCodeAt(i + 1);
+    if (next === 0x2f /* / */ || next === 0x21 /* ! */) {
+      parts.push(json.slice(last, i));
+      last = i + 1;
+    }
+  }
+  if (last === 0) return json;
+  parts.push(json.slice(last));
+  return parts.join('\\u003c');
 }
 
 export function renderReportHtml(o: ReportOptions): string {

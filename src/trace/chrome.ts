@@ -277,6 +277,9 @@ export class ChromeTraceError extends Error {
 }
 
 /** The native trace back from a Chrome trace that toChromeTrace wrote. */
+/** Deepest JSON nesting accepted in a Chrome trace file (it needs about six): checked before parsing. */
+export const CHROME_MAX_DEPTH = 32;
+
 export function fromChromeTrace(json: unknown): { header: TraceHeader; events: TraceEvent[]; malformed: number } {
   if (typeof json !== 'object' || json === null || !Array.isArray((json as ChromeTrace).traceEvents)) {
     throw new ChromeTraceError('not a Chrome trace (expected an object with a traceEvents array)');

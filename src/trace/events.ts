@@ -281,6 +281,43 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** Times, pids and tids: whole or fractional µs since the epoch / ids, never negative or beyond 2^53. */
+const isTime = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
+const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isOptStr = (v: unknown) => v === undefined || typeof v === 'string';
+const isOptNum = (v: unknown) => v === undefined || isNum(v);
+/** Deepest nesting any event field may have: `loc` is one level; anything deeper is hostile or garbage. */
+export const MAX_FIELD_DEPTH = 8;
+
+function tooDeep(v: unknown, depth: number): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (depth >= MAX_FIELD_DEPTH) return true;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && tooDeep((v as Record<string, unknown>)[k], depth + 1)) return true;
+  return false;
+}
+
+/** `loc` as the schema has it (a file path and 1-based line and column), or absent. */
+function isOptLoc(v: unknown): boolean {
+  if (v === undefined) return true;
+  if (!isObject(v) || typeof v.file !== 'string' || !isNum(v.line)) return false;
+  return v.column === undefined || isNum(v.column);
+}
+
+/**
+ * The fields any event may carry, checked once for every kind: a trace is untrusted input (a file
+ * opened from anywhere), and the viewer, the exporters and the report rely on these types. Unknown
+ * fields are allowed (and ignored) as long as they are plain data of bounded depth, so writing the
+ * event again (export, report) cannot overflow the stack.
+ */
+function commonFieldsOk(v: Record<string, unknown>): boolean {
+  if (!isTime(v.ts) || !isId(v.pid)) return false;
+  if (v.tid !== undefined && !isId(v.tid)) return false;
+  if (!isOptLoc(v.loc)) return false;
+  if (!isOptStr(v.args) || !isOptStr(v.summary) || !isOptStr(v.error) || !isOptStr(v.code) || !isOptStr(v.stack) || !isOptStr(v.detail)) return false;
+  if (!isOptNum(v.parentTid) || !isOptNum(v.malformed)) return false;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && tooDeep(v[k], 1)) return false;
+  return true;
+}
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNumOrNull = (v: unknown) => v === null || isNum(v);
 const isStrOrNull = (v: unknown) => v === null || isStr(v);
@@ -292,8 +329,7 @@ const isObjKind = (v: unknown): v is ObjectKind => isStr(v) && OBJECT_KIND_SET.h
  * the types. Returns undefined for anything malformed or of an unknown kind.
  */
 export function parseEvent(v: unknown): TraceEvent | undefined {
-  if (!isObject(v) || !isStr(v.kind) || !KIND_SET.has(v.kind) || !isNum(v.ts) || !isNum(v.pid)) return undefined;
-  if (v.tid !== undefined && !isNum(v.tid)) return undefined;
+  if (!isObject(v) || !isStr(v.kind) || !KIND_SET.has(v.kind) || !commonFieldsOk(v)) return undefined;
   const e = v as unknown as TraceEvent;
   switch (e.kind) {
     case 'process.start':

@@ -49,7 +49,7 @@ export function describeEvent(e: TraceEvent): string {
     case 'message.recv':
       return t('evRecv', e.pid, e.summary ?? e.msgId, `${e.channel} ${e.channelId}`);
     case 'output':
-      return `pid ${e.pid} ${e.stream}: ${e.text.trimEnd().slice(0, 80)}`;
+      return `pid ${e.pid} ${e.stream}: ${e.text.slice(0, 200).trimEnd().slice(0, 80)}`;
     case 'error':
       return t('evError', e.pid, e.message.slice(0, 80));
     case 'run.end':

@@ -40,7 +40,7 @@ describe('panel: trace files', () => {
     const cases: [string, string | undefined, RegExp][] = [
       ['missing.jsonl', undefined, /missing\.jsonl: no such file$/],
       ['notes.txt', 'hello', /^notes\.txt: not a trace file \(expected \.jsonl or \.json\)$/],
-      ['empty.jsonl', 'garbage\n', /^empty\.jsonl: no trace events found$/],
+      ['empty.jsonl', 'garbage\n', /^empty\.jsonl: no trace events found \(1 line skipped: 1 not JSON\)$/],
       ['bad.json', '{nope', /^bad\.json: not valid JSON/],
       ['other.json', '{"traceEvents": []}', /^other\.json: .*concurrencyLab/],
     ];
