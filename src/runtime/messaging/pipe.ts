@@ -9,6 +9,7 @@ import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, sum
 import { callerLoc } from '../tracing/callsite';
 import { emit, tracing } from '../tracing/tracer';
 import { spinUntil } from '../transport/spin';
+import { traceWait } from '../tracing/waits';
 
 export class Connection<T = unknown> {
   /** @internal */ readonly pipeId: string;
@@ -77,15 +78,21 @@ export class Connection<T = unknown> {
     let item: Item | undefined;
     if (box) {
       if (!box.answersNow()) spinUntil(box.feeder, () => box.answersNow());
-      item = await box.get(true, undefined);
-    }
-    else {
-      item = await (this.client as Client).recv(this.inbox);
+      const r = box.get(true, undefined);
+      item = await (tracing && r instanceof Promise ? this.traced(r) : r);
+    } else {
+      const r = (this.client as Client).recv(this.inbox);
+      item = await (tracing && r instanceof Promise ? this.traced(r) : r);
       if (!item) throw new EOFError(MESSAGES.eof);
     }
     const value = item.v as T;
     if (tracing && item.id) emit({ kind: 'message.recv', channel: 'pipe', channelId: this.pipeId, msgId: item.id, summary: summarize(value) });
     return value;
+  }
+
+  /** recv() blocked on an empty pipe: a wait until it returns. */
+  private traced<R>(pending: Promise<R>): Promise<R> {
+    return traceWait(pending, 'Connection.recv', 'pipe', this.pipeId, { loc: callerLoc(this.recv) });
   }
 
   /** Whether recv() would not block, waiting up to `timeoutMs` (default 0: answer now). */

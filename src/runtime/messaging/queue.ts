@@ -8,6 +8,8 @@ import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, sum
 import { callerLoc } from '../tracing/callsite';
 import { emit, tracing } from '../tracing/tracer';
 import { newMsgId } from '../tracing/ids';
+import { DeferredWait, traceWait } from '../tracing/waits';
+import type { ObjectKind } from '../../trace/events';
 
 export interface QueueOptions {
   /** Most items held at once; 0 (default) = unbounded. */
@@ -77,7 +79,7 @@ export class Queue<T = unknown> {
     let res: Promise<void> | undefined;
     if (this.box) {
       const r = this.box.put({ v: cloneValue(item, 'a queue item'), id }, block, timeout);
-      res = r === true ? undefined : r;
+      res = r === true ? undefined : tracing && block ? traceWait(r, 'Queue.put', this.objKind(), this.id, { loc: callerLoc(this.put), timeoutMs: timeout }) : r;
     } else {
       const client = this.client as Client;
       // Serialized right here (a clone error throws now). Unbounded: never blocks, so it need
@@ -88,7 +90,7 @@ export class Queue<T = unknown> {
       if (timeout !== undefined) op.o = timeout;
       try {
         if (this.maxsize === 0) client.post(op);
-        else res = client.request(op).then(() => undefined);
+        else res = client.request(op, tracing && block ? this.deferredWait('Queue.put', this.put, timeout) : undefined).then(() => undefined);
       } catch (err) {
         if (err instanceof ProcessError) throw err;
         throw new ProcessError(MESSAGES.uncloneable('a queue item', findUncloneable(item) ?? String((err as Error).message)));
@@ -104,11 +106,22 @@ export class Queue<T = unknown> {
     let item: Item;
     if (this.box) {
       this.box.consumers.add('local');
-      item = await this.box.get(block, timeout);
-    } else item = await (this.client as Client).getItem(this.id, block, timeout);
+      const r = this.box.get(block, timeout);
+      item = await (tracing && block && r instanceof Promise ? traceWait(r, 'Queue.get', this.objKind(), this.id, { loc: callerLoc(this.get), timeoutMs: timeout }) : r);
+    } else item = await (this.client as Client).getItem(this.id, block, timeout, tracing && block ? () => this.deferredWait('Queue.get', this.get, timeout) : undefined);
     const value = item.v as T;
     if (tracing && item.id) emit({ kind: 'message.recv', channel: 'queue', channelId: this.id, msgId: item.id, summary: summarize(value) });
     return value;
+  }
+
+  /** @internal the kind in the trace */
+  protected objKind(): ObjectKind {
+    return 'queue';
+  }
+
+  /** @internal a wait of a request to the owner, begun if the owner parks it (`cutoff`: the API method, for `loc`) */
+  protected deferredWait(op: string, cutoff: (...a: never[]) => unknown, timeoutMs?: number): DeferredWait {
+    return new DeferredWait(op, this.objKind(), this.id, { loc: callerLoc(cutoff), timeoutMs });
   }
 
   putNowait(item: T): Promise<void> {
@@ -156,8 +169,17 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
 
   /** Resolves when every item put so far has been marked done. */
   join(): Promise<void> {
-    if (this.box) return this.box.join();
-    return (this.client as Client).request({ t: 'join', b: this.id }).then(() => undefined);
+    if (this.box) {
+      const wait = tracing && this.box.joinWouldWait();
+      const r = this.box.join();
+      return wait ? traceWait(r, 'JoinableQueue.join', 'joinableQueue', this.id, { loc: callerLoc(this.join) }) : r;
+    }
+    return (this.client as Client).request({ t: 'join', b: this.id }, tracing ? this.deferredWait('JoinableQueue.join', this.join) : undefined).then(() => undefined);
+  }
+
+  /** @internal */
+  protected override objKind(): ObjectKind {
+    return 'joinableQueue';
   }
 }
 

@@ -15,6 +15,7 @@ import { exportNameOf } from '../process/targets';
 import { callerLoc } from '../tracing/callsite';
 import { copyResults, packRange, unpackNumbers } from './numbers';
 import { defineTemplate, emit, tracing, writeTaskLine, writeTaskLineJson } from '../tracing/tracer';
+import { traceWait } from '../tracing/waits';
 
 type Fn = (...args: never[]) => unknown;
 type Result<F> = F extends (...args: never[]) => infer R ? Awaited<R> : unknown;
@@ -414,13 +415,14 @@ export class Pool {
     if (!Array.isArray(args)) throw new ProcessError(`args must be an array, got ${typeof args}`);
     const a = prepare(args, `an argument of ${name}`);
     const result = new AsyncResult<Result<F>>(options.callback, options.errorCallback);
+    if (tracing) result.source(this.id, this.nextTaskId);
     this.submit(name, a, 0, result);
     return result;
   }
 
   /** Runs one task and waits for it (Python's apply blocks). */
   apply<F extends Fn>(fn: F, args: readonly unknown[] = []): Promise<Result<F>> {
-    return this.applyAsync(fn, args).get();
+    return this.applyAsync(fn, args).getAs('Pool.apply', this.apply);
   }
 
   /**
@@ -447,6 +449,7 @@ export class Pool {
 
   private mapAsyncImpl<R>(fn: Fn, iterable: Iterable<unknown>, chunksize: number | undefined, star: boolean, options: ApplyOptions<R[]>): AsyncResult<R[]> {
     const result = new AsyncResult<R[]>(options.callback, options.errorCallback);
+    if (tracing) result.source(this.id, this.nextTaskId);
     let out: R[] = [];
     let left = 0;
     const [n, total] = this.mapChunks(fn, iterable, chunksize, star, (_i, start, ok, v) => {
@@ -466,7 +469,7 @@ export class Pool {
   }
 
   map<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>[0]>, chunksize?: number): Promise<Array<Result<F>>> {
-    return this.mapAsync(fn, iterable, chunksize).get();
+    return this.mapAsync(fn, iterable, chunksize).getAs('Pool.map', this.map);
   }
 
   starmapAsync<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>>, chunksize?: number, options: ApplyOptions<Array<Result<F>>> = {}): AsyncResult<Array<Result<F>>> {
@@ -474,7 +477,7 @@ export class Pool {
   }
 
   starmap<F extends Fn>(fn: F, iterable: Iterable<Parameters<F>>, chunksize?: number): Promise<Array<Result<F>>> {
-    return this.starmapAsync(fn, iterable, chunksize).get();
+    return this.starmapAsync(fn, iterable, chunksize).getAs('Pool.starmap', this.starmap);
   }
 
   /** Results in input order, each as soon as it and everything before it is done (chunksize defaults to 1). */
@@ -497,6 +500,7 @@ export class Pool {
       wake?.();
     });
     let nextChunk = 0;
+    const poolId = this.id;
     let buffer: R[] = [];
     let failed = false;
     const iterator: AsyncIterableIterator<R> = {
@@ -509,7 +513,8 @@ export class Pool {
           const index = ordered ? nextChunk : completion[nextChunk];
           const entry = index === undefined ? undefined : settled[index];
           if (!entry) {
-            await new Promise<void>((r) => (wake = r));
+            const woken = new Promise<void>((r) => (wake = r));
+            await (tracing ? traceWait(woken, ordered ? 'Pool.imap' : 'Pool.imapUnordered', 'pool', poolId, { loc: callerLoc(iterator.next) }) : woken);
             wake = undefined;
             continue;
           }
@@ -561,7 +566,9 @@ export class Pool {
   /** Waits for the workers to exit; only after close() or terminate(), as Python. */
   join(): Promise<void> {
     if (this.state === 'RUN') throw new ProcessError(MESSAGES.poolStillRunning);
-    return this.allExited().then(() => {
+    const exited = this.allExited();
+    const waited = tracing && this.slots.size ? traceWait(exited, 'Pool.join', 'pool', this.id, { loc: callerLoc(this.join) }) : exited;
+    return waited.then(() => {
       if (tracing) emit({ kind: 'pool.join', poolId: this.id });
     });
   }

@@ -8,6 +8,8 @@ import { checkTimeout, MESSAGES, ProcessError } from '../errors';
 import { mainModule, nextChildIdentity, self, type ContextKind } from './identity';
 import { encodeInherited } from '../transport/serialize';
 import { exportNameOf } from './targets';
+import { callerLoc } from '../tracing/callsite';
+import { traceWait } from '../tracing/waits';
 
 export interface ProcessOptions {
   /** An exported top-level function of the snippet module. */
@@ -88,8 +90,18 @@ export class Process {
   /** Resolves when the process has exited, or after `timeoutMs` (it does not throw on timeout, as Python). */
   join(timeoutMs?: number): Promise<void> {
     if (!this.exited) throw new ProcessError(MESSAGES.notStarted);
-    if (timeoutMs === undefined || timeoutMs === null) return this.exited;
-    checkTimeout(timeoutMs);
+    const timed = timeoutMs !== undefined && timeoutMs !== null;
+    if (timed) checkTimeout(timeoutMs);
+    if (!tracing || this.exitCode !== null) return this.joined(timeoutMs);
+    // Blocks until the child exits: the child is its object ("pid", or "pid.tid" for a thread).
+    const objId = this.threadId === null ? String(this.pid) : `${this.pid}.${this.threadId}`;
+    const info = { loc: callerLoc(this.join), timeoutMs: timed ? timeoutMs : undefined, targetPid: this.pid ?? undefined };
+    return traceWait(this.joined(timeoutMs), 'Process.join', 'process', objId, info, () => (this.exitCode === null ? 'timeout' : 'ok'));
+  }
+
+  private joined(timeoutMs: number | undefined): Promise<void> {
+    const exited = this.exited as Promise<void>;
+    if (timeoutMs === undefined || timeoutMs === null) return exited;
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       void this.exited?.then(() => {

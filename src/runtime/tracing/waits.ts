@@ -60,3 +60,62 @@ export class HoldRecorder {
     writeStampLine(this.end);
   }
 }
+
+/** Errors that mean "gave up after its timeout" (Queue's Empty/Full, AsyncResult's TimeoutError). */
+const TIMEOUT_ERRORS = new Set(['Empty', 'Full', 'TimeoutError']);
+
+function outcomeOfError(err: unknown): 'timeout' | 'error' {
+  return TIMEOUT_ERRORS.has((err as Error | undefined)?.name ?? '') ? 'timeout' : 'error';
+}
+
+/**
+ * A call that has blocked on `pending`: a wait from now until `pending` settles. A rejection
+ * ends it as `timeout` (Empty/Full/TimeoutError) or `error`; a resolution as `ok`, or as what
+ * `resolved()` says (for calls that resolve on timeout, e.g. `Process.join(ms)`).
+ */
+export function traceWait<T>(pending: Promise<T>, op: string, objKind: ObjectKind, objId: string, info: WaitInfo, resolved?: () => Exclude<WaitOutcome, 'interrupted'>): Promise<T> {
+  const waitId = waitBegin(op, objKind, objId, info);
+  return pending.then(
+    (v) => {
+      waitEnd(waitId, resolved ? resolved() : 'ok');
+      return v;
+    },
+    (err: unknown) => {
+      waitEnd(waitId, outcomeOfError(err));
+      throw err;
+    },
+  );
+}
+
+/**
+ * A wait that begins only if it turns out the call blocked — a request to another process that
+ * the other side answers at once records nothing; when it parks the request it says so (a
+ * "blocked" notice, see transport/channels.ts) and begin() is called then.
+ */
+export class DeferredWait {
+  private waitId: number | undefined;
+  constructor(
+    private readonly op: string,
+    private readonly objKind: ObjectKind,
+    private readonly objId: string,
+    private readonly info: WaitInfo,
+  ) {}
+
+  begin(): void {
+    if (this.waitId === undefined) this.waitId = waitBegin(this.op, this.objKind, this.objId, this.info);
+  }
+
+  /** `pending` with the wait (if it began) ended as `pending` settles. */
+  track<T>(pending: Promise<T>): Promise<T> {
+    return pending.then(
+      (v) => {
+        if (this.waitId !== undefined) waitEnd(this.waitId, 'ok');
+        return v;
+      },
+      (err: unknown) => {
+        if (this.waitId !== undefined) waitEnd(this.waitId, outcomeOfError(err));
+        throw err;
+      },
+    );
+  }
+}

@@ -14,6 +14,7 @@ import { EOFError, Empty, Full, MESSAGES, ProcessError } from '../errors';
 import { SocketEndpoint } from './frames';
 import type { Item, Mailbox } from './mailbox';
 import { spinUntil } from './spin';
+import type { DeferredWait } from '../tracing/waits';
 
 // ---- owner side ----
 
@@ -91,6 +92,10 @@ function serve(socket: net.Socket): void {
       (e: Error) => conn.send({ t: 'r', r, ok: false, e: errCode(e), m: e.message }),
     );
   };
+  /** A traced caller (`w`) is told when its request is parked, so its trace shows the wait. */
+  const parked = (op: Op, res: unknown): void => {
+    if (op.w && op.r !== undefined && res instanceof Promise) conn.send({ t: 'b', r: op.r });
+  };
   conn.onMessage((raw) => {
     const op = raw as Op;
     // Everything this connection sent before has been handled (one connection is FIFO).
@@ -104,12 +109,14 @@ function serve(socket: net.Socket): void {
           box.feeder = conn;
         }
         const res = box.put({ v: op.v, id: op.id as string | undefined }, op.k !== false, op.o as number | undefined, token);
+        if (op.k !== false) parked(op, res);
         return reply(op.r, res === true ? undefined : res, () => ({}));
       }
       case 'get': {
         box.consumers.add(token);
         const max = box.consumers.size === 1 ? ((op.n as number | undefined) ?? 1) : 1;
         const res = box.getMany(max, op.k !== false, op.o as number | undefined, token);
+        if (op.k !== false) parked(op, res);
         return reply(op.r, res, (v) => ({ list: (v as Item[]).map(toWire) }));
       }
       case 'unget':
@@ -126,8 +133,11 @@ function serve(socket: net.Socket): void {
         return reply(op.r, box.size());
       case 'done':
         return reply(op.r, Promise.resolve().then(() => box.taskDone()), () => ({}));
-      case 'join':
-        return reply(op.r, box.join(), () => ({}));
+      case 'join': {
+        const res = box.join();
+        if (box.joinWouldWait()) parked(op, res);
+        return reply(op.r, res, () => ({}));
+      }
       case 'close':
         box.closeWriter();
         return;
@@ -145,6 +155,8 @@ function serve(socket: net.Socket): void {
 interface Pending {
   resolve(v: Record<string, unknown>): void;
   reject(e: Error): void;
+  /** Traced requests: begins the caller's wait when the owner says it parked the request. */
+  wait?: DeferredWait;
 }
 
 /** Items pushed to this process for one pipe end it reads (see Mailbox.subscribe). */
@@ -186,6 +198,7 @@ class Client {
     registerFlushable(this.endpoint);
     beforeChildExit(() => this.settle());
     this.endpoint.onMessage((msg) => {
+      if (msg.t === 'b') return this.pending.get(msg.r as number)?.wait?.begin();
       if (msg.t === 'push') return this.inboxes.get(msg.b as string)?.push({ v: msg.v, id: msg.id as string | undefined });
       if (msg.t === 'eof') return this.inboxes.get(msg.b as string)?.end();
       const p = this.pending.get(msg.r as number);
@@ -233,25 +246,28 @@ class Client {
     }
   }
 
-  request(op: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /** With `wait` (tracing): the owner tells when it parks the request, and the wait begins then. */
+  request(op: Record<string, unknown>, wait?: DeferredWait): Promise<Record<string, unknown>> {
     if (this.gone) return Promise.reject(new ProcessError(MESSAGES.ownerGone(this.what, this.ownerPid)));
     const r = this.nextRid++;
     this.hold();
-    return new Promise((resolve, reject) => {
-      this.pending.set(r, { resolve, reject });
+    if (wait) op.w = 1;
+    const p = new Promise<Record<string, unknown>>((resolve, reject) => {
+      this.pending.set(r, wait ? { resolve, reject, wait } : { resolve, reject });
       op.r = r;
       this.endpoint.send(op);
     });
+    return wait ? wait.track(p) : p;
   }
 
   /** One queue item: from what was prefetched, else from the owner (with up to PREFETCH more). */
-  async getItem(box: string, block: boolean, timeout: number | undefined): Promise<Item> {
+  async getItem(box: string, block: boolean, timeout: number | undefined, wait?: () => DeferredWait): Promise<Item> {
     const buf = this.prefetched.get(box);
     if (buf && buf.length) return buf.shift() as Item;
     const op: Record<string, unknown> = { t: 'get', b: box, n: PREFETCH };
     if (!block) op.k = false;
     if (timeout !== undefined) op.o = timeout;
-    const res = await this.request(op);
+    const res = await this.request(op, wait?.());
     const list = res.list as Wire[];
     if (list.length > 1) {
       const rest = list.slice(1).map(([v, id]) => ({ v, id }));

@@ -218,6 +218,11 @@ export class Mailbox {
     if (--this.unfinished === 0) for (const j of this.joiners.splice(0)) j();
   }
 
+  /** Whether join() would wait now (items put and not yet marked done). */
+  joinWouldWait(): boolean {
+    return this.unfinished > 0;
+  }
+
   join(): Promise<void> {
     if (this.unfinished === 0) return Promise.resolve();
     return new Promise<void>((r) => this.joiners.push(r));
