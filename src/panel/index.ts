@@ -11,6 +11,7 @@ import { assertNever, parseFromWebview, parseViewerState, type FromWebview, type
 import type { RunHandle } from '../runner/types';
 import { makeNonce, viewerPageHtml } from './html';
 import { ViewerSession } from './session';
+import { checkSourceLocation, plainText } from './sourceAccess';
 import { formatOf, readTraceFile, TraceFileError, writeTraceFile } from './traceFiles';
 import type { RunActions, TraceViewer } from './viewer';
 
@@ -25,6 +26,8 @@ class TracePanel implements TraceViewer {
   private readonly session: ViewerSession;
 
   private pendingSave: Promise<void> = Promise.resolve();
+  /** The trace file whose source locations the user agreed to open (asked once per trace). */
+  private sourceAllowedFor: string | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.session = new ViewerSession({ post: (m) => this.post(m) });
@@ -119,18 +122,21 @@ class TracePanel implements TraceViewer {
       title: vscode.l10n.t('Concurrency Lab Trace'),
     });
     this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => {
-        const msg = parseFromWebview(raw);
-        // Anything that is not a known, well-formed message is dropped: the page renders strings
-        // from user programs and must not be able to make the host do anything else.
-        if (msg) void this.handle(msg);
-      }),
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       panel.onDidDispose(() => {
         this.session.webviewGone();
         this.panel = undefined;
         for (const d of this.panelDisposables.splice(0)) d.dispose();
       }),
     );
+  }
+
+  /** A message from the page. Anything that is not a known, well-formed message is dropped: the
+   *  page renders strings from user programs and must not be able to make the host do anything else. */
+  receive(raw: unknown): Promise<void> {
+    sourceHooks.received?.(raw);
+    const msg = parseFromWebview(raw);
+    return msg ? this.handle(msg) : Promise.resolve();
   }
 
   private post(message: ToWebview): void {
@@ -180,18 +186,32 @@ class TracePanel implements TraceViewer {
     }
   }
 
+  /**
+   * Go to source. `file` comes from the trace, which may be any file from anywhere: only a plain
+   * file inside the workspace or the trace's own folder opens (sourceAccess.ts), never a URI of
+   * another scheme (a `command:` URI would run a command); for a trace opened from a file, only
+   * after the user agreed (once per trace). A run's own trace is the user's code: no question.
+   */
   private async openSource(file: string, line: number, column: number | undefined): Promise<void> {
-    // Only absolute paths: a relative one would resolve against whatever folder happens to be open.
-    const uri = file.startsWith('file://') ? vscode.Uri.parse(file) : path.isAbsolute(file) ? vscode.Uri.file(file) : undefined;
-    if (!uri) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Cannot open source location {0}:{1}.', file, line));
+    const cur = this.session.current();
+    const traceFolder = cur.source.kind === 'file' ? path.dirname(cur.source.path) : cur.source.kind === 'run' && cur.source.file ? path.dirname(cur.source.file) : undefined;
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const check = checkSourceLocation(file, traceFolder ? [...folders, traceFolder] : folders);
+    if (!check.ok) {
+      const shown = plainText(file);
+      void vscode.window.showWarningMessage(check.reason === 'outside' ? vscode.l10n.t('Go to source: {0} is outside the workspace and the trace\'s folder, so it was not opened.', shown) : vscode.l10n.t('Go to source: {0} is not a file path, so it was not opened.', shown));
       return;
     }
+    if (cur.source.kind === 'file' && this.sourceAllowedFor !== cur.source.path) {
+      if (!(await sourceHooks.confirm(check.file, line, path.basename(cur.source.path)))) return;
+      this.sourceAllowedFor = cur.source.path;
+    }
+    const uri = vscode.Uri.file(check.file);
     const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, (column ?? 1) - 1));
     try {
       await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(pos, pos), preview: true });
     } catch {
-      void vscode.window.showWarningMessage(vscode.l10n.t('Cannot open {0}.', uri.fsPath));
+      void vscode.window.showWarningMessage(vscode.l10n.t('Cannot open {0}.', plainText(uri.fsPath)));
     }
   }
 
@@ -223,6 +243,27 @@ const traceFilters = () => ({ [vscode.l10n.t('Traces')]: ['jsonl', 'json'] });
 
 function userMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Asks before Go to source opens a file named by a trace that was opened from a file. */
+async function askToOpen(file: string, line: number, traceName: string): Promise<boolean> {
+  const open = vscode.l10n.t('Open');
+  const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Open {0} at line {1}? The location comes from the trace file {2}.', plainText(file), line, plainText(traceName)), { modal: true }, open);
+  return answer === open;
+}
+
+/** Seams for the in-host tests: the user's answer to "open this file?", and each raw message from the page. */
+const sourceHooks: { confirm: (file: string, line: number, traceName: string) => Promise<boolean>; received?: (raw: unknown) => void } = { confirm: askToOpen };
+
+/** What the in-host tests reach through the extension's exports (only when they run). */
+export interface PanelTesting {
+  /** As if the page posted `raw` (the same validation and handling). */
+  receive(raw: unknown): Promise<void>;
+  hooks: typeof sourceHooks;
+}
+
+export function panelTesting(viewer: TraceViewer): PanelTesting | undefined {
+  return viewer instanceof TracePanel ? { receive: (raw) => viewer.receive(raw), hooks: sourceHooks } : undefined;
 }
 
 export function registerPanel(context: vscode.ExtensionContext): TraceViewer {

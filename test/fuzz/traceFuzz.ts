@@ -14,7 +14,7 @@ import { parseToWebview } from '../../src/protocol/messages';
 import { scriptSafeJson } from '../../src/report';
 import { toChromeTrace } from '../../src/trace/chrome';
 import type { TraceEvent, TraceHeader } from '../../src/trace/events';
-import { parseJsonl, serializeJsonl, sortEvents } from '../../src/trace/jsonl';
+import { jsonDeeperThan, parseJsonl, serializeJsonl, sortEvents } from '../../src/trace/jsonl';
 import { packEvents, unpackEvents } from '../../src/trace/packed';
 import { describeEvent } from '../../src/webview/describe';
 import { buildRows, laneIndex } from '../../src/webview/layout/lanes';
@@ -87,6 +87,8 @@ interface Doc {
 }
 
 const objOf = (line: string): Record<string, unknown> | undefined => {
+  // A line a mutation nested deep stays as it is: stringifying it again would overflow the fuzzer's stack.
+  if (jsonDeeperThan(line, 64)) return undefined;
   try {
     const v = JSON.parse(line) as unknown;
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;

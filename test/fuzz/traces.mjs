@@ -8,7 +8,7 @@
 //   node test/fuzz/traces.mjs --seed 1 --index 417 --write /tmp/case.jsonl   (one case, to debug it)
 //
 // The cases run in a worker thread watched from here: a case that does not answer within
-// --kill-after seconds (default 20) is a hang, the worker is replaced and the run goes on.
+// --kill-after seconds (default 30) is a hang, the worker is replaced and the run goes on.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -26,7 +26,7 @@ function loadEngine() {
 }
 
 function parseArgs(argv) {
-  const o = { seed: 1, count: 10000, index: undefined, write: undefined, killAfter: 20 };
+  const o = { seed: 1, count: 10000, index: undefined, write: undefined, killAfter: 30 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -60,6 +60,7 @@ async function workerMain() {
     parentPort.postMessage({ type: 'begin', index, mutations: [], format: '?', base: '?' });
     const c = engine.makeCase(bases, seed, index);
     const file = path.join(dir, `case-${index}.${c.format === 'chrome' ? 'json' : 'jsonl'}`);
+    // Made: the watchdog now times the opening alone (making a 10 MB case is the fuzzer's own cost).
     parentPort.postMessage({ type: 'case', index, mutations: c.mutations, format: c.format, base: c.base });
     fs.writeFileSync(file, c.bytes);
     const timings = { panel: 0, report: 0 };
@@ -115,6 +116,7 @@ async function main() {
           }
           if (m.type === 'case') {
             current = m;
+            arm();
             return;
           }
           clearTimeout(timer);
