@@ -4,6 +4,7 @@ import * as path from 'path';
 import { CHROME_MAX_DEPTH, fromChromeTrace, toChromeTrace } from '../trace/chrome';
 import type { TraceEvent, TraceHeader } from '../trace/events';
 import { jsonDeeperThan, jsonErrorReason, makeHeader, nothingUsable, parseJsonl } from '../trace/jsonl';
+import type { RawLines } from '../runner';
 
 /** A problem with a file the user named: one line, exit 2. */
 export class InputError extends Error {
@@ -59,29 +60,45 @@ export function readTrace(file: string): LoadedTrace {
   return { header: parsed.header ?? makeHeader({ ts: parsed.events[0]!.ts }), events: parsed.events, malformed: parsed.malformed };
 }
 
+/** Output is gathered in a buffer this big and written in one call. */
+const WRITE_BYTES = 1 << 20;
+
 /** The native format, written in chunks: a big trace is never one giant string in memory. An
- *  event's line as it came from the trace channel (`lines`) is written unchanged: it is valid JSON
+ *  event's line as it came from the trace channel (`lines`) is copied unchanged: it is valid JSON
  *  of that very event, and serialising 100,000s of events again cost more than capturing them. */
-function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent[], lines?: ReadonlyMap<TraceEvent, string>): void {
-  // Lines gathered per ~1 MB and joined once: half the time of appending to one string.
-  let parts = [JSON.stringify(header)];
-  let size = 0;
+function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent[], lines?: RawLines): void {
+  let out = Buffer.allocUnsafe(WRITE_BYTES);
+  let used = 0;
   const flush = () => {
-    parts.push('');
-    fs.writeSync(fd, parts.join('\n'));
-    parts = [];
-    size = 0;
+    if (used) fs.writeSync(fd, out, 0, used);
+    used = 0;
   };
+  const room = (n: number) => {
+    if (used + n <= out.length) return;
+    flush();
+    if (n > out.length) out = Buffer.allocUnsafe(n);
+  };
+  const writeText = (text: string) => {
+    const n = Buffer.byteLength(text) + 1;
+    room(n);
+    used += out.write(text, used);
+    out[used++] = 0x0a;
+  };
+  writeText(JSON.stringify(header));
   for (const e of events) {
-    const line = lines?.get(e) ?? JSON.stringify(e);
-    parts.push(line);
-    size += line.length;
-    if (size > 1 << 20) flush();
+    const n = lines ? lines.length(e) : -1;
+    if (n < 0) {
+      writeText(JSON.stringify(e));
+      continue;
+    }
+    room(n + 1);
+    used += (lines as RawLines).copyTo(e, out, used);
+    out[used++] = 0x0a;
   }
-  if (parts.length) flush();
+  flush();
 }
 
-export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[], lines?: ReadonlyMap<TraceEvent, string>): void {
+export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[], lines?: RawLines): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(file, 'w');

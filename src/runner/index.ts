@@ -6,6 +6,7 @@ import type { RunHandle, RunOptions } from './types';
 export type { RunHandle, RunOptions, RunResult, RunSummary, RunContext } from './types';
 export { RunInputError, checkSnippet, SNIPPET_EXTENSIONS } from './input';
 export { DEFAULT_MAX_PROCESSES } from './run';
+export type { RawLines } from './rawLines';
 
 /**
  * Starts a snippet. Throws RunInputError (one-line message) when it cannot start at all: a

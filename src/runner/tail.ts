@@ -1,14 +1,17 @@
 // Tails the run's trace directory: every traced process (and thread) appends JSON lines to its
 // own file `<pid>-<tid>.jsonl` (src/trace/channel.ts). Reads whatever is new in each file, keeps
 // a partial last line for the next read, decodes every line (compact ones included, see
-// src/trace/compact.ts) and validates it with parseEvent; malformed or
-// foreign lines are counted and skipped. On request it also keeps each valid event's line text, so
-// the native trace file can be written from the lines as they came (no second JSON.stringify).
+// src/trace/compact.ts) and validates it with parseEvent; malformed or foreign lines are counted
+// and skipped. Works on bytes: lines are found with indexOf in the read buffer, a compact line
+// of plain integers is decoded without a string or JSON.parse, and on request (keepLines) each
+// valid event keeps where its bytes are (RawLines), so the native trace file is written by copying
+// them. The capture costs the run's CPU while the producers run: bench `trace-capture`.
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseTraceFileName } from '../trace/channel';
 import { TransportDecoder } from '../trace/compact';
 import type { TraceEvent } from '../trace/events';
+import { RawLines } from './rawLines';
 
 interface Tailed {
   fd: number;
@@ -18,20 +21,32 @@ interface Tailed {
   decoder: TransportDecoder;
 }
 
-const READ_SIZE = 1 << 20;
+/** One read: large, so a busy writer's output is taken in few syscalls. */
+const READ_SIZE = 4 << 20;
+const NL = 0x0a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+/** Digits a compact value may have to be read as an exact integer here (else JSON.parse). */
+const MAX_DIGITS = 15;
 
 export class TraceTailer {
   malformed = 0;
   /** Each valid event's line as read (without its \n), when constructed with keepLines. */
-  readonly lines: Map<TraceEvent, string> | undefined;
+  readonly lines: RawLines | undefined;
   private readonly files = new Map<string, Tailed>();
-  private readonly buf = Buffer.allocUnsafe(READ_SIZE);
+  /** The read buffer, reused until kept lines take it over. */
+  private spare: Buffer | undefined;
+  /** Scratch for a compact line's values. */
+  private readonly values: number[] = [];
 
   constructor(
     private readonly dir: string,
     keepLines = false,
   ) {
-    this.lines = keepLines ? new Map() : undefined;
+    this.lines = keepLines ? new RawLines() : undefined;
   }
 
   /** Everything new since the last call, in file order per file. */
@@ -61,49 +76,102 @@ export class TraceTailer {
 
   private readFile(f: Tailed, out: TraceEvent[]): void {
     for (;;) {
-      const n = fs.readSync(f.fd, this.buf, 0, READ_SIZE, f.offset);
+      // The partial line left by the last read goes first, then the new bytes after it.
+      const restLen = f.rest ? f.rest.length : 0;
+      const buf = this.spare && this.spare.length >= restLen + READ_SIZE ? this.spare : Buffer.allocUnsafe(restLen + READ_SIZE);
+      this.spare = buf;
+      if (f.rest) f.rest.copy(buf, 0);
+      const n = fs.readSync(f.fd, buf, restLen, READ_SIZE, f.offset);
       if (n <= 0) return;
       f.offset += n;
-      let chunk = this.buf.subarray(0, n);
-      if (f.rest) {
-        chunk = Buffer.concat([f.rest, chunk]);
-        f.rest = undefined;
+      const len = restLen + n;
+      const end = buf.lastIndexOf(NL, len - 1) + 1;
+      f.rest = end < len ? Buffer.from(buf.subarray(end, len)) : undefined;
+      if (end > 0) {
+        let data = buf;
+        if (this.lines) {
+          // Kept lines point into their buffer: a mostly full one is handed over as it is (the
+          // next read gets a new one), a mostly empty one is copied to its size.
+          if (end >= buf.length >> 1) this.spare = undefined;
+          else data = Buffer.from(buf.subarray(0, end));
+        }
+        this.parseLines(f.decoder, data, end, out);
       }
-      const end = chunk.lastIndexOf(10) + 1;
-      if (end > 0) this.parseLines(f.decoder, chunk.toString('utf8', 0, end), out);
-      // Copied: the read buffer is reused.
-      if (end < chunk.length) f.rest = Buffer.from(chunk.subarray(end));
       if (n < READ_SIZE) return;
     }
   }
 
-  /**
-   * Complete lines, each ending in \n, parsed one by one so only a broken line is lost. (One
-   * JSON.parse of all lines joined into an array was no faster on Node 20, and it copied the text
-   * twice.) split() gives slices of `text`, cheap to keep as each event's line; a compact line
-   * is kept as its event's full JSON, so a saved trace never needs the templates.
-   */
-  private parseLines(decoder: TransportDecoder, text: string, out: TraceEvent[]): void {
+  /** The complete lines of buf[0, end), each ending in \n, one by one: only a broken line is lost. */
+  private parseLines(decoder: TransportDecoder, buf: Buffer, end: number, out: TraceEvent[]): void {
     const lines = this.lines;
-    const raw = text.split('\n');
-    // The last element is the empty string after the final \n.
-    for (let i = 0; i < raw.length - 1; i++) {
-      const line = raw[i];
-      let v: unknown;
+    let s = 0;
+    while (s < end) {
+      const e = buf.indexOf(NL, s);
+      const line = this.parseLine(decoder, buf, s, e);
+      if (line !== undefined) {
+        out.push(line.event);
+        if (lines) {
+          if (line.compact) {
+            // Saved traces never need the templates: a compact line is kept as its event's JSON.
+            const full = Buffer.from(JSON.stringify(line.event));
+            lines.add(line.event, full, 0, full.length);
+          }
+          else lines.add(line.event, buf, s, e);
+        }
+      }
+      s = e + 1;
+    }
+  }
+
+  private parseLine(decoder: TransportDecoder, buf: Buffer, s: number, e: number): { event: TraceEvent; compact: boolean } | undefined {
+    if (s === e) return undefined; // a blank line is nothing, not a malformed one
+    let v: unknown;
+    if (buf[s] === OPEN_BRACKET && this.readIntegers(buf, s, e)) v = this.values;
+    else {
+      const text = buf.toString('utf8', s, e);
       try {
-        v = JSON.parse(line);
+        v = JSON.parse(text);
       } catch {
-        // A blank line is nothing, not a malformed one.
-        if (line.trim()) this.malformed++;
-        continue;
+        if (text.trim()) this.malformed++;
+        return undefined;
       }
-      const d = decoder.decode(v);
-      if (d === 'template') continue;
-      if (!d) this.malformed++;
-      else {
-        out.push(d.event);
-        lines?.set(d.event, d.compact ? JSON.stringify(d.event) : line);
+    }
+    const d = decoder.decode(v);
+    if (d === 'template') return undefined;
+    if (!d) this.malformed++;
+    return d;
+  }
+
+  /**
+   * A compact line `[3,41,1795838772913553]` of plain integers (no spaces, fractions or
+   * exponents, at most MAX_DIGITS digits each: exact as doubles) into this.values; false for
+   * anything else, which then goes through JSON.parse.
+   */
+  private readIntegers(buf: Buffer, s: number, e: number): boolean {
+    const values = this.values;
+    values.length = 0;
+    let i = s + 1;
+    if (buf[e - 1] !== CLOSE_BRACKET || i >= e - 1) return false;
+    for (;;) {
+      let neg = false;
+      if (buf[i] === MINUS) {
+        neg = true;
+        i++;
       }
+      const first = i;
+      let n = 0;
+      let c = buf[i];
+      while (c >= ZERO && c <= ZERO + 9) {
+        n = n * 10 + (c - ZERO);
+        c = buf[++i];
+      }
+      const digits = i - first;
+      // JSON: at least one digit, no leading zero.
+      if (digits === 0 || digits > MAX_DIGITS || (digits > 1 && buf[first] === ZERO)) return false;
+      values.push(neg ? -n : n);
+      if (i === e - 1) return true;
+      if (c !== COMMA) return false;
+      i++;
     }
   }
 

@@ -2,6 +2,7 @@
 // No vscode here: cancellation is an AbortSignal so the runner is tested in plain mocha.
 
 import type { TraceEvent, TraceHeader } from '../trace/events';
+import type { RawLines } from './rawLines';
 
 export type RunContext = 'process' | 'thread';
 
@@ -59,7 +60,7 @@ export interface RunResult {
   malformed: number;
   /** With keepLines: each event's line as read from the channel (the runner's own events, such as
    *  run.end, have none). */
-  lines?: ReadonlyMap<TraceEvent, string>;
+  lines?: RawLines;
 }
 
 export interface RunHandle {

@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TraceTailer } from '../../../src/runner/tail';
+import { writeTrace } from '../../../src/cli/traceFiles';
+import { parseJsonl } from '../../../src/trace/jsonl';
 
 const ev = (pid: number, ts: number) => JSON.stringify({ kind: 'output', ts, pid, stream: 'stdout', text: `t${ts}` });
 
@@ -60,13 +62,51 @@ describe('TraceTailer', () => {
     // Another writer's template 1 is its own: ids are per file.
     fs.writeFileSync(path.join(dir, '8-0.jsonl'), [JSON.stringify({ kind: 'trace.template', id: 1, event: { kind: 'task.end', poolId: '1:1', ok: true, pid: 8 }, fields: ['taskId', 'ts'] }), '[1,0,102]', '[2,5,103]', ''].join('\n'));
     const events = t.read().sort((a, b) => a.ts - b.ts);
-    assert.deepEqual(events, [
+    // (As plain JSON: with keepLines, an event carries where its line is in a symbol-keyed slot.)
+    assert.deepEqual(JSON.parse(JSON.stringify(events)), [
       { kind: 'task.start', poolId: '1:1', fn: 'square', pid: 7, taskId: 0, ts: 100 },
       { kind: 'task.start', poolId: '1:1', fn: 'square', pid: 7, taskId: 1, ts: 101 },
       { kind: 'task.end', poolId: '1:1', ok: true, pid: 8, taskId: 0, ts: 102 },
     ]);
     assert.equal(t.malformed, 1, 'a compact line naming an unknown template');
-    for (const e of events) assert.deepEqual(JSON.parse(t.lines?.get(e) as string), e);
+    for (const e of events) assert.deepEqual(JSON.parse(t.lines?.get(e) as string), JSON.parse(JSON.stringify(e)));
     t.close();
+  });
+
+  it('reads compact lines of plain integers without JSON.parse, and anything else through it, alike', () => {
+    const t = new TraceTailer(dir, true);
+    const template = JSON.stringify({ kind: 'trace.template', id: 4, event: { kind: 'task.end', poolId: '1:1', ok: true, pid: 7 }, fields: ['taskId', 'ts'] });
+    const lines = [template, '[4,0,100]', '[4,-0,101]', '[4, 2, 102]', '[4,3,1795838772913553]', '[4,4,9007199254740991]', '[4,5,103.5]', '[4,06,104]', '[4,7]', '[4,,105]', '[4,8,106', '[]'];
+    fs.writeFileSync(path.join(dir, '7-0.jsonl'), lines.join('\n') + '\n');
+    const events = t.read();
+    assert.deepEqual(
+      events.map((e) => [(e as { taskId: number }).taskId, e.ts]),
+      [[0, 100], [-0, 101], [2, 102], [3, 1795838772913553], [4, 9007199254740991], [5, 103.5]],
+    );
+    assert.ok(Object.is((events[1] as { taskId: number }).taskId, -0));
+    assert.equal(t.malformed, 5, 'a leading zero, a missing field, an empty value, a cut line and an empty array');
+    for (const e of events) assert.deepEqual(JSON.parse(t.lines?.get(e) as string), JSON.parse(JSON.stringify(e)));
+    t.close();
+  });
+
+  it('keeps lines exact across reads larger than one read buffer, and writes them back byte for byte', () => {
+    const t = new TraceTailer(dir, true);
+    const file = path.join(dir, '9-0.jsonl');
+    // ~6 MB: more than one 4 MB read, with a line cut at the boundary; one multi-byte character per line.
+    const lines = Array.from({ length: 40000 }, (_, i) => JSON.stringify({ kind: 'output', ts: i, pid: 9, stream: 'stdout', text: `é${'x'.repeat(i % 300)}` }));
+    fs.writeFileSync(file, lines.slice(0, 30000).join('\n') + '\n' + lines[30000].slice(0, 7));
+    const first = t.read();
+    fs.appendFileSync(file, lines[30000].slice(7) + '\n' + lines.slice(30001).join('\n') + '\n');
+    const events = [...first, ...t.read()];
+    t.close();
+    assert.equal(events.length, 40000);
+    assert.equal(t.malformed, 0);
+    assert.ok(events.every((e, i) => e.ts === i && t.lines?.get(e) === lines[i]));
+    const out = path.join(dir, 'out.jsonl');
+    const header = { kind: 'trace.header' as const, version: 1, ts: 0 };
+    writeTrace(out, header as never, [...events, { kind: 'run.end', ts: 40000, pid: 9, exitCode: 0, signal: null, reason: 'exit' }], t.lines);
+    const text = fs.readFileSync(out, 'utf8');
+    assert.equal(text, [JSON.stringify(header), ...lines, JSON.stringify({ kind: 'run.end', ts: 40000, pid: 9, exitCode: 0, signal: null, reason: 'exit' })].join('\n') + '\n');
+    assert.equal(parseJsonl(text).events.length, 40001);
   });
 });
