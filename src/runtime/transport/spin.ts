@@ -22,16 +22,38 @@ export const SPIN_BUDGET_US = os.availableParallelism() > 1 ? budgetFromEnv() : 
 const budgetNs = BigInt(Math.round(SPIN_BUDGET_US * 1000));
 
 /**
+ * Spinning pays only while the peer is running on another core. On a busy machine the reply is
+ * rarely there within the budget: the spin then burns the budget, and a process that spins is
+ * runnable rather than asleep, so the scheduler no longer wakes it first when the reply comes
+ * (bench: 50 µs spin at load 20, 1 ms round trips; no spin, 0.6 ms). So the spin adapts: each
+ * spin that ends empty-handed doubles how many waits skip spinning (up to MAX_SKIP); one that
+ * gets its answer resets that.
+ */
+const MAX_SKIP = 256;
+let misses = 0;
+let skip = 0;
+
+/**
  * Reads `source` synchronously until `ready()` holds or the budget is spent. Sends queued in this
  * tick go out first: the reply we wait for may depend on them. Returns ready().
  */
 export function spinUntil(source: SocketEndpoint | undefined, ready: () => boolean): boolean {
   if (budgetNs === 0n || !source || !source.canReadSync()) return false;
+  if (skip > 0) {
+    skip--;
+    return false;
+  }
   flushAllEndpoints();
   const deadline = process.hrtime.bigint() + budgetNs;
   for (;;) {
     if (!source.readSync()) return ready();
-    if (ready()) return true;
-    if (process.hrtime.bigint() >= deadline) return false;
+    if (ready()) {
+      misses = 0;
+      return true;
+    }
+    if (process.hrtime.bigint() >= deadline) {
+      skip = Math.min(MAX_SKIP, 1 << Math.min(++misses, 8));
+      return false;
+    }
   }
 }
