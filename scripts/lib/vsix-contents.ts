@@ -26,6 +26,8 @@ export function vsixProblems(files: string[], repoRoot: string): string[] {
   for (const nls of fs.readdirSync(repoRoot).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f))) required.add(nls);
   // The Python tracer is plain files, all of them needed (BUNDLES names only its entry).
   for (const rel of listTree(repoRoot, 'dist/python')) if (rel.endsWith('.py')) required.add(rel);
+  // The native shared-memory module of every platform built (process-context Value, Lock…).
+  for (const rel of listTree(repoRoot, 'dist/runtime/native')) if (rel.endsWith('.node')) required.add(rel);
   for (const dir of SHIPPED_FOLDERS) {
     for (const rel of listTree(repoRoot, dir)) required.add(rel);
   }

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { pathToFileURL } from 'url';
 import { BUNDLES } from '../bundlePaths';
-import { CONTEXT_ENV, ESM_HOOKS_ENV, MAX_PROCESSES_ENV, OUTPUT_PREFIX_ENV, RUNNER_PID_ENV, RUN_ID_ENV, TRACE_DIR_ENV, nowMicros } from '../trace/channel';
+import { CONTEXT_ENV, ESM_HOOKS_ENV, MAX_PROCESSES_ENV, OUTPUT_PREFIX_ENV, RUNNER_PID_ENV, RUN_ID_ENV, SHM_DIR, TRACE_DIR_ENV, nowMicros, shmRunPrefix } from '../trace/channel';
 import type { TraceEvent, TraceHeader } from '../trace/events';
 import { makeHeader } from '../trace/jsonl';
 import { TraceModel } from '../trace/model';
@@ -270,6 +270,7 @@ export class Run implements RunHandle {
     this.watcher?.close();
     this.tailer.close();
     fs.rm(this.dir, { recursive: true, force: true }, () => undefined);
+    removeSharedMemory(this.runId);
 
     const mainPid = this.child.pid ?? 0;
     const tail: TraceEvent[] = [];
@@ -288,6 +289,18 @@ export class Run implements RunHandle {
     const summary = summarize(events, mainPid, main.code, main.signal, reason);
     return { header: this.header, events, summary, malformed: this.tailer.malformed, lines: this.tailer.lines };
   }
+}
+
+/** Removes the run's shared-memory files (each process removes its own at exit; a killed one cannot). */
+function removeSharedMemory(runId: string): void {
+  const prefix = shmRunPrefix(runId);
+  let names: string[];
+  try {
+    names = fs.readdirSync(SHM_DIR);
+  } catch {
+    return; // no /dev/shm: nothing of ours there
+  }
+  for (const n of names) if (n.startsWith(prefix)) fs.rm(path.join(SHM_DIR, n), { force: true }, () => undefined);
 }
 
 /**

@@ -48,3 +48,18 @@ export const RUNNER_PID_ENV = 'CONCURRENCY_LAB_RUNNER_PID';
 export const ESM_HOOKS_ENV = 'CONCURRENCY_LAB_ESM_HOOKS';
 /** 'plain' | 'color': each process prefixes the lines it writes to stdout/stderr with its name and pid. */
 export const OUTPUT_PREFIX_ENV = 'CONCURRENCY_LAB_OUTPUT_PREFIX';
+
+/**
+ * Shared memory of the process context lives in files named `<SHM_PREFIX><runId>-…` (in /dev/shm):
+ * each process removes the ones it made when it exits, and the runner removes what is left of
+ * a run (a process killed by SIGKILL cannot) when the run ends.
+ */
+export const SHM_PREFIX = 'concurrency-lab-';
+/** The files of one run. */
+export function shmRunPrefix(runId: string): string {
+  return `${SHM_PREFIX}${runId}-`;
+}
+/** Where they live. */
+export const SHM_DIR = '/dev/shm';
+/** 'native' | 'file': force the process context's shared-memory backend (tests, benchmarks). */
+export const SHM_ENV = 'CONCURRENCY_LAB_SHM';

@@ -242,6 +242,16 @@ export function toChromeTrace(header: TraceHeader, events: readonly TraceEvent[]
         else out.push(instant(e, `released ${model.objectLabel(e.objKind, e.objId)}`, 'hold'));
         break;
       }
+      case 'hold.spans': {
+        // One X slice per hold; the native record rides on the first (fromChromeTrace reads it back once).
+        const tid = chromeTid(e.pid, e.tid);
+        useThread(e.pid, tid);
+        const name = `holds ${model.objectLabel(e.objKind, e.objId)}`;
+        e.spans.forEach(([start, end], i) => {
+          out.push({ name, cat: 'hold', ph: 'X', ts: start, dur: end - start, pid: e.pid, tid: sideTid(e.pid, tid, 'holds'), args: i === 0 ? { event: e } : {} });
+        });
+        break;
+      }
       default: {
         const never: never = e;
         return never;

@@ -274,6 +274,9 @@ export class TraceModel {
         h.end = e.ts;
         break;
       }
+      case 'hold.spans':
+        for (const [start, end] of e.spans) this.holds.push({ pid: e.pid, tid: e.tid, objKind: e.objKind, objId: e.objId, start, end, loc: e.loc });
+        break;
       case 'pool.create':
       case 'pool.close':
       case 'pool.terminate':

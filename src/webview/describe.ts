@@ -64,6 +64,8 @@ export function describeEvent(e: TraceEvent): string {
       return t('evHoldBegin', e.pid, OBJECT_LABELS[e.objKind]);
     case 'hold.end':
       return t('evHoldEnd', e.pid, OBJECT_LABELS[e.objKind]);
+    case 'hold.spans':
+      return t('evHoldSpans', e.pid, OBJECT_LABELS[e.objKind], e.spans.length);
     default:
       return assertNever(e);
   }

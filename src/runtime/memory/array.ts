@@ -6,6 +6,7 @@
 import { IndexError, ProcessError } from '../errors';
 import type { Lock } from '../sync/lock';
 import { TO_HANDLE } from '../transport/serialize';
+import type { ObjectKind } from '../../trace/events';
 import { adopt, registerShared, reviveShared, SharedHandle, type SharedDescriptor } from './handle';
 import { fromStored, toStored, type ElementArray, type Typecode } from './typecodes';
 import { lockOption, typecodeOf, type ValueOptions } from './value';
@@ -33,6 +34,7 @@ export interface SharedArray<T extends number | bigint = number> {
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SharedArray<T extends number | bigint = number> extends SharedHandle {
+  static readonly objKind: ObjectKind = 'array';
   protected readonly pythonName: string = 'SynchronizedArray';
   protected readonly _k: string = 'SharedArray';
   readonly typecode: string;

@@ -6,6 +6,10 @@
 import { ProcessError } from '../errors';
 import { inheritanceTarget, noteHandleCreated, registerHandleType, TO_HANDLE, type HandleDescriptor } from '../transport/serialize';
 import { threadId } from 'worker_threads';
+import type { ObjectKind } from '../../trace/events';
+import { callerLoc } from '../tracing/callsite';
+import { tracing } from '../tracing/tracer';
+import { holdSpans, objectCreated, type HoldSpans } from '../tracing/waits';
 import { self, type ContextKind } from '../process/identity';
 import { allocate, openSegment, type Segment, type SegmentRef } from './segment';
 
@@ -72,6 +76,8 @@ export function inContextOf<T>(owner: SharedHandle, make: () => T): T {
 /** Classes bound to one context by getContext() set this; otherwise the run's default applies. */
 export interface ContextBound {
   contextKind?: ContextKind;
+  /** The object's kind in the trace (object.create, waits, holds). */
+  objKind: ObjectKind;
 }
 
 export abstract class SharedHandle {
@@ -91,12 +97,23 @@ export abstract class SharedHandle {
       this._id = r.id;
       this._created = false;
     } else {
-      const ctx = forcedContext ?? (new.target as ContextBound).contextKind ?? self.defaultContext;
+      const ctx = forcedContext ?? (new.target as unknown as ContextBound).contextKind ?? self.defaultContext;
       this._segment = allocate(ctx, bytes);
       this._id = `${process.pid}.${threadId}.s${++objectCounter}`;
       this._created = true;
+      if (tracing) objectCreated((new.target as unknown as ContextBound).objKind, this._id, callerLoc(new.target));
     }
     noteHandleCreated();
+  }
+
+  private holdRecorder: HoldSpans | undefined;
+  /** @internal this thread's holds of it, for the trace (check `tracing` first). */
+  get _holds(): HoldSpans {
+    return (this.holdRecorder ??= holdSpans((this.constructor as unknown as ContextBound).objKind, this._id));
+  }
+  /** @internal the trace kind. */
+  get _objKind(): ObjectKind {
+    return (this.constructor as unknown as ContextBound).objKind;
   }
 
   /** @internal what else a child needs to rebuild it. */

@@ -4,6 +4,7 @@
 import { AttributeError, MESSAGES, ProcessError } from '../errors';
 import { Lock, RLock } from '../sync/lock';
 import { TO_HANDLE } from '../transport/serialize';
+import type { ObjectKind } from '../../trace/events';
 import { adopt, inContextOf, registerShared, reviveShared, SharedHandle, type SharedDescriptor } from './handle';
 import { fromStored, lookupTypecode, toStored, type ElementArray, type Typecode } from './typecodes';
 
@@ -32,6 +33,7 @@ export function lockOption(owner: SharedHandle, lock: ValueOptions['lock']): Loc
 let revivedParts: { lock: Lock | undefined } | undefined;
 
 export class Value<T extends number | bigint = number> extends SharedHandle {
+  static readonly objKind: ObjectKind = 'value';
   protected readonly pythonName: string = 'Synchronized';
   protected readonly _k: string = 'Value';
   readonly typecode: string;

@@ -11,6 +11,9 @@ import { exportNameOf, findExport, importModule } from '../process/targets';
 import { mainModule } from '../process/identity';
 import { freeWord, LOCK_BYTES, takeWord } from './lock';
 import { ME, now, ownerAlive, POLL_MS } from './owner';
+import type { ObjectKind } from '../../trace/events';
+import { tracing } from '../tracing/tracer';
+import { beginWait, endWait, failWait } from './traced';
 
 const MUTEX = 0; // LOCK_BYTES / 4 words
 const COUNT = 3;
@@ -30,6 +33,7 @@ export interface BarrierOptions {
 }
 
 export class Barrier extends SharedHandle {
+  static readonly objKind: ObjectKind = 'barrier';
   protected readonly pythonName: string = 'Barrier';
   protected readonly _k: string = 'Barrier';
   /** @internal */ readonly _w: Words;
@@ -109,9 +113,25 @@ export class Barrier extends SharedHandle {
    * arrival index (0 … parties - 1). A timeout (this call's, else the barrier's) breaks the
    * barrier; a broken barrier rejects every waiter with BrokenBarrierError.
    */
-  async wait(timeoutMs?: number | null): Promise<number> {
+  wait(timeoutMs?: number | null): Promise<number> {
     const t = timeoutMs ?? this.defaultTimeout;
     if (t !== undefined) checkTimeout(t);
+    if (!tracing) return this.arrive(t);
+    // Traced as one wait from arrival to release (the last party's is short: it releases the rest).
+    const id = beginWait(this, 'Barrier.wait', t, this.wait);
+    return this.arrive(t).then(
+      (index) => {
+        endWait(this, id, true, false);
+        return index;
+      },
+      (err) => {
+        failWait(id);
+        throw err;
+      },
+    );
+  }
+
+  private async arrive(t: number | undefined): Promise<number> {
     const deadline = t === undefined ? Infinity : now() + t;
     const w = this._w;
     await this.lock();

@@ -8,12 +8,16 @@ import { TO_HANDLE } from '../transport/serialize';
 import type { Words } from '../memory/words';
 import { Lock, RLock, type AcquireOptions } from './lock';
 import { now, POLL_MS } from './owner';
+import type { ObjectKind } from '../../trace/events';
+import { tracing } from '../tracing/tracer';
+import { beginWait, endWait } from './traced';
 
 const SEQ = 0;
 const WAITERS = 1;
 const PERMITS = 2;
 
 export class Condition extends SharedHandle {
+  static readonly objKind: ObjectKind = 'condition';
   protected readonly pythonName: string = 'Condition';
   protected readonly _k: string = 'Condition';
   /** @internal */ readonly _w: Words;
@@ -47,6 +51,7 @@ export class Condition extends SharedHandle {
     if (timeoutMs !== undefined && timeoutMs !== null) checkTimeout(timeoutMs);
     const deadline = timeoutMs === undefined || timeoutMs === null ? Infinity : now() + timeoutMs;
     const w = this._w;
+    const waitId = tracing ? beginWait(this, 'Condition.wait', timeoutMs, this.wait) : 0;
     w.add(WAITERS, 1);
     let seq = w.load(SEQ);
     const saved = this._lock._releaseSave();
@@ -67,7 +72,7 @@ export class Condition extends SharedHandle {
       w.add(WAITERS, -1);
       await this._lock._acquireRestore(saved);
     }
-    return woken;
+    return tracing ? endWait(this, waitId, woken, false) : woken;
   }
 
   /** Waits until `predicate()` (which may be async) is truthy, or `timeoutMs` passes; returns its last result. */

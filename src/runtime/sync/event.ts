@@ -3,11 +3,15 @@ import { checkTimeout } from '../errors';
 import { adopt, registerShared, SharedHandle } from '../memory/handle';
 import type { Words } from '../memory/words';
 import { now, POLL_MS } from './owner';
+import type { ObjectKind } from '../../trace/events';
+import { tracing } from '../tracing/tracer';
+import { beginWait, endWait } from './traced';
 
 const FLAG = 0;
 const WAITERS = 1;
 
 export class Event extends SharedHandle {
+  static readonly objKind: ObjectKind = 'event';
   protected readonly pythonName: string = 'Event';
   protected readonly _k: string = 'Event';
   /** @internal */ readonly _w: Words;
@@ -35,7 +39,10 @@ export class Event extends SharedHandle {
   wait(timeoutMs?: number | null): Promise<boolean> {
     if (this.isSet()) return Promise.resolve(true);
     if (timeoutMs !== undefined && timeoutMs !== null) checkTimeout(timeoutMs);
-    return this.sleep(timeoutMs === undefined || timeoutMs === null ? Infinity : now() + timeoutMs);
+    const deadline = timeoutMs === undefined || timeoutMs === null ? Infinity : now() + timeoutMs;
+    if (!tracing) return this.sleep(deadline);
+    const id = beginWait(this, 'Event.wait', timeoutMs, this.wait);
+    return this.sleep(deadline).then((ok) => endWait(this, id, ok, false));
   }
 
   private async sleep(deadline: number): Promise<boolean> {

@@ -7,7 +7,10 @@
 import { checkTimeout, MESSAGES, ProcessError, ValueError } from '../errors';
 import { adopt, registerShared, SharedHandle } from '../memory/handle';
 import type { Words } from '../memory/words';
+import type { ObjectKind } from '../../trace/events';
 import { ME, now, ownerAlive, POLL_MS } from './owner';
+import { tracing } from '../tracing/tracer';
+import { beginWait, endWait } from './traced';
 
 /** acquire()'s options, as Python's acquire(block=True, timeout=None); timeout in ms. */
 export interface AcquireOptions {
@@ -68,6 +71,7 @@ export function freeWord(w: Words): void {
 
 /** Python's multiprocessing.Lock: not recursive; any process or thread may release it. */
 export class Lock extends SharedHandle {
+  static readonly objKind: ObjectKind = 'lock';
   protected readonly pythonName: string = 'Lock';
   protected readonly _k: string = 'Lock';
   /** @internal */ readonly _w: Words;
@@ -80,15 +84,22 @@ export class Lock extends SharedHandle {
   /** Takes the lock: true once held; false without blocking (`block: false`) or after `timeout` ms. */
   acquire(options?: AcquireOptions): Promise<boolean> {
     const w = this._w;
-    if (w.cas(OWNER, 0, ME) === 0) return Promise.resolve(true);
+    if (w.cas(OWNER, 0, ME) === 0) {
+      if (tracing) this._holds.begin();
+      return Promise.resolve(true);
+    }
     const deadline = deadlineOf(options);
     if (deadline === undefined) return Promise.resolve(false);
-    return takeWord(w, ME, deadline);
+    if (!tracing) return takeWord(w, ME, deadline);
+    const id = beginWait(this, `${this.pythonName}.acquire`, options?.timeout, this.acquire);
+    return takeWord(w, ME, deadline).then((ok) => endWait(this, id, ok, true));
   }
 
   /** Frees the lock (synchronous, as in Python); releasing an unlocked lock is a ValueError. */
   release(): void {
     if (this._w.load(OWNER) === 0) throw new ValueError(MESSAGES.releasedTooMany);
+    // The hold ends before the word is freed: the next holder's begin can never precede it.
+    if (tracing) this._holds.end();
     freeWord(this._w);
   }
 
@@ -103,12 +114,14 @@ export class Lock extends SharedHandle {
   }
   /** @internal for Condition.wait: release completely, return what to restore. */
   _releaseSave(): number {
+    if (tracing) this._holds.end();
     freeWord(this._w);
     return 1;
   }
   /** @internal */
   async _acquireRestore(_saved: number): Promise<void> {
     if (this._w.cas(OWNER, 0, ME) !== 0) await takeWord(this._w, ME, Infinity);
+    if (tracing) this._holds.begin();
   }
 
   override toString(): string {
@@ -118,6 +131,7 @@ export class Lock extends SharedHandle {
 
 /** Python's multiprocessing.RLock: the holder may take it again; it is free after as many releases. */
 export class RLock extends Lock {
+  static override readonly objKind: ObjectKind = 'rlock';
   protected override readonly pythonName: string = 'RLock';
   protected override readonly _k: string = 'RLock';
 
@@ -126,6 +140,7 @@ export class RLock extends Lock {
     const cur = w.cas(OWNER, 0, ME);
     if (cur === 0) {
       w.store(COUNT, 1);
+      if (tracing) this._holds.begin();
       return Promise.resolve(true);
     }
     if (cur === ME) {
@@ -134,9 +149,10 @@ export class RLock extends Lock {
     }
     const deadline = deadlineOf(options);
     if (deadline === undefined) return Promise.resolve(false);
+    const id = tracing ? beginWait(this, 'RLock.acquire', options?.timeout, this.acquire) : 0;
     return takeWord(w, ME, deadline).then((ok) => {
       if (ok) w.store(COUNT, 1);
-      return ok;
+      return tracing ? endWait(this, id, ok, true) : ok;
     });
   }
 
@@ -146,13 +162,16 @@ export class RLock extends Lock {
     if (w.load(OWNER) !== ME) throw new ProcessError(MESSAGES.notOwnedRLock);
     const n = w.load(COUNT) - 1;
     w.store(COUNT, n);
-    if (n === 0) freeWord(w);
+    if (n !== 0) return;
+    if (tracing) this._holds.end();
+    freeWord(w);
   }
 
   /** @internal */
   override _releaseSave(): number {
     const n = this._w.load(COUNT);
     this._w.store(COUNT, 0);
+    if (tracing) this._holds.end();
     freeWord(this._w);
     return n;
   }
@@ -160,6 +179,7 @@ export class RLock extends Lock {
   override async _acquireRestore(saved: number): Promise<void> {
     if (this._w.cas(OWNER, 0, ME) !== 0) await takeWord(this._w, ME, Infinity);
     this._w.store(COUNT, saved);
+    if (tracing) this._holds.begin();
   }
 }
 

@@ -5,6 +5,9 @@ import { adopt, registerShared, SharedHandle } from '../memory/handle';
 import type { Words } from '../memory/words';
 import { deadlineOf, type AcquireOptions } from './lock';
 import { now, POLL_MS } from './owner';
+import type { ObjectKind } from '../../trace/events';
+import { tracing } from '../tracing/tracer';
+import { beginWait, endWait } from './traced';
 
 const VALUE = 0;
 const WAITERS = 1;
@@ -12,6 +15,7 @@ const INITIAL = 2;
 
 /** Python's multiprocessing.Semaphore(value = 1). */
 export class Semaphore extends SharedHandle {
+  static readonly objKind: ObjectKind = 'semaphore';
   protected readonly pythonName: string = 'Semaphore';
   protected readonly _k: string = 'Semaphore';
   /** @internal */ readonly _w: Words;
@@ -37,10 +41,15 @@ export class Semaphore extends SharedHandle {
 
   /** Takes one unit: true once taken; false without blocking (`block: false`) or after `timeout` ms. */
   acquire(options?: AcquireOptions): Promise<boolean> {
-    if (this.tryTake()) return Promise.resolve(true);
+    if (this.tryTake()) {
+      if (tracing) this._holds.begin();
+      return Promise.resolve(true);
+    }
     const deadline = deadlineOf(options);
     if (deadline === undefined) return Promise.resolve(false);
-    return this.sleep(deadline);
+    if (!tracing) return this.sleep(deadline);
+    const id = beginWait(this, `${this.pythonName}.acquire`, options?.timeout, this.acquire);
+    return this.sleep(deadline).then((ok) => endWait(this, id, ok, true));
   }
 
   private async sleep(deadline: number): Promise<boolean> {
@@ -61,6 +70,7 @@ export class Semaphore extends SharedHandle {
   /** Gives back `n` units (synchronous) and wakes as many sleepers. */
   release(n = 1): void {
     if (!Number.isInteger(n) || n < 1) throw new ValueError('n must be one or more');
+    if (tracing) this._holds.end();
     this.add(n);
     if (this._w.load(WAITERS) > 0) this._w.notify(VALUE, n);
   }
@@ -82,6 +92,7 @@ export class Semaphore extends SharedHandle {
 
 /** A Semaphore that refuses to go above its initial value: over-release is a ValueError. */
 export class BoundedSemaphore extends Semaphore {
+  static override readonly objKind: ObjectKind = 'boundedSemaphore';
   protected override readonly pythonName: string = 'BoundedSemaphore';
   protected override readonly _k: string = 'BoundedSemaphore';
 

@@ -20,11 +20,11 @@ export interface FixtureRun {
   malformed: number;
 }
 
-export async function runFixture(file: string, args: string[], context: 'process' | 'thread', timeoutMs = 30000): Promise<FixtureRun> {
+export async function runFixture(file: string, args: string[], context: 'process' | 'thread', timeoutMs = 30000, env: NodeJS.ProcessEnv = {}): Promise<FixtureRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-rt-'));
   try {
     const child = spawn(process.execPath, [path.join(FIXTURES, file), ...args], {
-      env: { ...process.env, CONCURRENCY_LAB_TRACE_DIR: dir, CONCURRENCY_LAB_CONTEXT: context },
+      env: { ...process.env, CONCURRENCY_LAB_TRACE_DIR: dir, CONCURRENCY_LAB_CONTEXT: context, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

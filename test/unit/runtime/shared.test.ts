@@ -3,7 +3,10 @@
 // kind, lost updates without one, Python's errors, wake-ups and timeouts, wrapping like the C
 // types, and what may be passed where. Each test runs test/fixtures/runtime/shared.mjs.
 import { strict as assert } from 'assert';
-import { runFixture, type FixtureRun } from './run';
+import * as fs from 'fs';
+import { SHM_DIR, SHM_ENV, shmRunPrefix } from '../../../src/trace/channel';
+import type { HoldSpansEvent, ObjectCreateEvent, WaitBeginEvent, WaitEndEvent } from '../../../src/trace/events';
+import { maxOverlap, runFixture, type FixtureRun } from './run';
 
 function ok(run: FixtureRun): void {
   assert.equal(run.code, 0, `fixture failed (code ${run.code}, signal ${run.signal})\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
@@ -17,7 +20,7 @@ export function sharedSuite(context: 'process' | 'thread'): void {
     this.timeout(120000);
 
     it('4 children × n increments give the exact total under Lock, RLock, Semaphore(1), BoundedSemaphore(1), getLock() and a Condition', async () => {
-      const run = await runFixture('shared.mjs', ['counters', '3000'], context, 90000);
+      const run = await runFixture('shared.mjs', ['counters', '2000'], context, 90000);
       ok(run);
       const j = run.json;
       for (const kind of ['Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'getLock']) {
@@ -105,6 +108,28 @@ export function sharedSuite(context: 'process' | 'thread'): void {
       assert.match(j.badParties, /^ProcessError: parties must be a positive integer/);
     });
 
+    it('the trace: object.create per object, waits only for calls that blocked, holds as hold.spans that never overlap between holders', async () => {
+      const run = await runFixture('shared.mjs', ['trace'], context, 60000);
+      ok(run);
+      const { lockId, eventId, woke } = run.json;
+      assert.equal(woke, 1);
+      const creates = run.events.filter((e): e is ObjectCreateEvent => e.kind === 'object.create');
+      assert.ok(creates.some((e) => e.objId === lockId && e.objKind === 'lock' && e.loc?.file.endsWith('shared.mjs')), 'the Lock is announced with where it was made');
+      assert.ok(creates.some((e) => e.objId === eventId && e.objKind === 'event'));
+      const spans = run.events.filter((e): e is HoldSpansEvent => e.kind === 'hold.spans' && e.objId === lockId);
+      const pairs = spans.flatMap((e) => e.spans);
+      assert.equal(pairs.length, 20, 'every hold of both children is recorded');
+      assert.equal(new Set(spans.map((e) => `${e.pid}:${e.tid ?? 0}`)).size, 2, 'both children (processes or threads) held it');
+      assert.equal(maxOverlap(pairs), 1, 'two holders of one lock never overlap in the trace');
+      const begins = run.events.filter((e): e is WaitBeginEvent => e.kind === 'wait.begin');
+      const ends = run.events.filter((e): e is WaitEndEvent => e.kind === 'wait.end');
+      const lockWaits = begins.filter((e) => e.op === 'Lock.acquire' && e.objId === lockId);
+      assert.ok(lockWaits.length > 0 && lockWaits.length < 20, `some acquires blocked, not all (${lockWaits.length})`);
+      const evWait = begins.find((e) => e.op === 'Event.wait' && e.objId === eventId);
+      assert.ok(evWait, 'the Event wait is traced');
+      assert.equal(ends.find((e) => e.pid === evWait.pid && (e.tid ?? 0) === (evWait.tid ?? 0) && e.waitId === evWait.waitId)?.outcome, 'ok');
+    });
+
     it('values wrap and round like the C type (as Python’s ctypes); a float for an int type is a TypeError; SharedArray indexes', async () => {
       const run = await runFixture('shared.mjs', ['wrap'], context);
       ok(run);
@@ -153,4 +178,35 @@ export function sharedSuite(context: 'process' | 'thread'): void {
   });
 }
 
+sharedSuite('process');
 sharedSuite('thread');
+
+/** Shared-memory files a run made (outside the runner a run's prefix is its main pid). */
+function filesOf(mainPid: number): string[] {
+  return fs.readdirSync(SHM_DIR).filter((n) => n.startsWith(shmRunPrefix(`pid${mainPid}`)));
+}
+
+{
+  describe('shared memory between processes: killed holders and parties', function () {
+    this.timeout(120000);
+    const env = { [SHM_ENV]: 'native' };
+
+    it('a lock holder killed by SIGKILL does not leave the others waiting: the lock is freed within a few polls', async () => {
+      const run = await runFixture('shared.mjs', ['killHolder'], 'process', 60000, env);
+      ok(run);
+      const j = run.json;
+      assert.equal(j.early, false, 'held while its holder lives');
+      assert.equal(j.exitCode, -9);
+      assert.equal(j.acquired, true, 'taken after the holder died');
+      assert.deepEqual(filesOf(j.pid), [], 'no shared-memory file of the run is left in /dev/shm');
+    });
+
+    it('a barrier party killed while waiting breaks the barrier: the others get BrokenBarrierError, no hang', async () => {
+      const run = await runFixture('shared.mjs', ['killParty'], 'process', 60000, env);
+      ok(run);
+      assert.equal(run.json.other, 2, 'the surviving child got BrokenBarrierError');
+      assert.equal(run.json.mine, 'BrokenBarrierError');
+      assert.deepEqual(filesOf(run.json.pid), []);
+    });
+  });
+}

@@ -78,4 +78,30 @@ describe('trace: waits, holds and sync objects', () => {
     assert.equal(back.malformed, 0);
     assert.deepEqual(back.events, events);
   });
+
+  it('hold.spans: validated, one hold per pair in the model, one slice per pair in Chrome, and round-trips', () => {
+    const spans: TraceEvent[] = [
+      { kind: 'process.start', ts: T, pid: 20, ppid: 1, name: 'MainProcess' },
+      { kind: 'object.create', ts: T + 1, pid: 20, objKind: 'rlock', objId: '20.0.s1' },
+      { kind: 'hold.spans', ts: T + 5, pid: 20, objKind: 'rlock', objId: '20.0.s1', spans: [[T + 5, T + 7], [T + 9, T + 12]] },
+      { kind: 'hold.spans', ts: T + 20, pid: 20, tid: 3, objKind: 'rlock', objId: '20.0.s1', spans: [[T + 20, T + 21]] },
+      { kind: 'process.exit', ts: T + 30, pid: 20, exitCode: 0, signal: null },
+    ];
+    for (const e of spans) assert.ok(parseEvent(e), JSON.stringify(e));
+    for (const bad of [[[T + 5, T + 4]], [[T]], 'x', [[T, 'y']]]) {
+      assert.equal(parseEvent({ kind: 'hold.spans', ts: T, pid: 1, objKind: 'lock', objId: 'a', spans: bad }), undefined, JSON.stringify(bad));
+    }
+    const m = new TraceModel(spans);
+    assert.deepEqual(
+      m.holds.map((h) => [h.tid ?? 0, h.start - T, h.end! - T]),
+      [[0, 5, 7], [0, 9, 12], [3, 20, 21]],
+    );
+    const chrome = toChromeTrace(makeHeader({ ts: T, file: '/w/c.mjs', context: 'process' }), spans);
+    assert.deepEqual(chromeTraceProblems(chrome), []);
+    const holds = chrome.traceEvents.filter((e) => e.cat === 'hold' && e.ph === 'X');
+    assert.deepEqual(holds.map((h) => [(h.ts as number) - T, h.dur]), [[5, 2], [9, 3], [20, 1]]);
+    const back = fromChromeTrace(JSON.parse(JSON.stringify(chrome)));
+    assert.equal(back.malformed, 0);
+    assert.deepEqual(back.events, spans);
+  });
 });
