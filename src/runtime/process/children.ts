@@ -3,7 +3,8 @@
 // children and terminates its daemon children. Nothing here outlives its creator.
 import type { ChildHandle } from './backend';
 import type { Endpoint } from '../transport/frames';
-import { flush, tracing } from '../tracing/tracer';
+import { ensureChildStart } from '../tracing/captureProcesses';
+import { emit, flush, tracing } from '../tracing/tracer';
 
 export interface ChildRecord {
   name: string;
@@ -59,7 +60,17 @@ let exitHookInstalled = false;
 export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => killAllChildren('SIGTERM'));
+  process.on('exit', () => {
+    // This process will not live to see these children's 'exit' events, so their ends are written
+    // now, as they really happen: SIGTERM from their parent, as in Python (not "exitCode null,
+    // signal null", which is all the runner could say about a process nobody saw end).
+    for (const c of liveChildren) {
+      c.handle.kill('SIGTERM');
+      ensureChildStart(c.pid, c.name);
+      emit({ kind: 'process.exit', pid: c.pid, exitCode: null, signal: 'SIGTERM' });
+    }
+    if (tracing) flush();
+  });
 }
 
 /** Flushes what must not be lost, then ends this child process (or thread) with `code`. */

@@ -4,7 +4,7 @@
 import * as childProcess from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_PROCESSES_ENV, PROCESS_NAME_ENV, RUNNER_PID_ENV, TRACE_DIR_ENV } from '../../trace/channel';
+import { MAX_PROCESSES_ENV, nowMicros, PROCESS_NAME_ENV, RUNNER_PID_ENV, TRACE_DIR_ENV, traceFileName } from '../../trace/channel';
 import { emit, flush } from './tracer';
 
 /** The name shown for this process: the runtime's (`Process-1`), else MainProcess for the
@@ -129,6 +129,26 @@ function withSpawnLock<T>(dir: string | undefined, fn: () => T): T {
   }
 }
 
+/** Children this process spawned and has not yet seen end: when and under which name. */
+const spawned = new Map<number, { ts: number; name: string }>();
+
+/**
+ * Before a child's end is written: a child killed before its preload ran (kill() right after
+ * start(), or a daemon terminated as its parent exits) never wrote its own process.start, and a
+ * process without a start cannot be shown, so its parent writes it, with the time of the spawn.
+ * The child's own start is the first event of its trace file, written and flushed at once (the
+ * file may exist, empty, when the child died right after opening it).
+ */
+export function ensureChildStart(pid: number, fallbackName?: string): void {
+  // The preload's copy of this module saw the spawn; the runtime bundle's copy (the exit hook)
+  // did not, and then knows only the child's name: its start is written at its end.
+  const s = spawned.get(pid) ?? (fallbackName === undefined ? undefined : { ts: nowMicros(performance), name: fallbackName });
+  if (!s) return;
+  spawned.delete(pid);
+  const dir = process.env[TRACE_DIR_ENV];
+  if (dir && !hasEvents(path.join(dir, traceFileName(pid)))) emit({ kind: 'process.start', ts: s.ts, pid, ppid: process.pid, name: s.name });
+}
+
 /** Wraps ChildProcess.prototype.spawn, which fork, spawn, exec and execFile all go through. */
 export function watchChildProcesses(): void {
   const max = Number(process.env[MAX_PROCESSES_ENV]);
@@ -146,11 +166,32 @@ export function watchChildProcesses(): void {
       : original.call(this, options);
     const pid = this.pid;
     if (pid !== undefined) {
+      spawned.set(pid, { ts: nowMicros(performance), name: spawnedName(options) });
       this.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+        ensureChildStart(pid);
         emit({ kind: 'process.exit', pid, exitCode: code, signal });
         flush();
       });
     }
     return result;
   };
+}
+
+function hasEvents(file: string): boolean {
+  try {
+    return fs.statSync(file).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The name a spawned process gives itself (processName() in the child), from its spawn options. */
+function spawnedName(options: unknown): string {
+  const o = options as { envPairs?: unknown; args?: unknown; file?: unknown } | null;
+  const prefix = `${PROCESS_NAME_ENV}=`;
+  const pair = Array.isArray(o?.envPairs) ? (o.envPairs as unknown[]).find((p): p is string => typeof p === 'string' && p.startsWith(prefix)) : undefined;
+  if (pair) return pair.slice(prefix.length);
+  const args = Array.isArray(o?.args) ? (o.args as unknown[]) : [];
+  const script = typeof args[1] === 'string' ? args[1] : typeof o?.file === 'string' ? o.file : 'node';
+  return path.basename(script);
 }
