@@ -11,6 +11,7 @@ export const COMMANDS = {
   newPoolExample: 'concurrencyLab.newPoolExample',
   newQueueExample: 'concurrencyLab.newQueueExample',
   newPipeExample: 'concurrencyLab.newPipeExample',
+  newSharedStateExample: 'concurrencyLab.newSharedStateExample',
   tryExample: 'concurrencyLab.tryExample',
 } as const;
 

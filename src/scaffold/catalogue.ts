@@ -10,6 +10,9 @@ export type ExampleId =
   | 'pipe'
   | 'pipe-duplex'
   | 'processes-vs-threads'
+  | 'shared-value-array'
+  | 'counter-race'
+  | 'event-barrier'
   | 'manager';
 
 export type Family = 'process' | 'pool' | 'queue' | 'pipe' | 'threads' | 'shared';
@@ -34,6 +37,9 @@ export const EXAMPLES: readonly ExampleInfo[] = [
   { id: 'pipe', family: 'pipe', title: "Pipe: send ['spam', 42, 'egg']", detail: 'A child sends a list through its end of a Pipe.' },
   { id: 'pipe-duplex', family: 'pipe', title: 'Pipe: duplex talk', detail: 'The child sends a dict, the parent replies with a Set.' },
   { id: 'processes-vs-threads', family: 'threads', title: 'Processes vs threads', detail: "The same Pool workload in the 'process' and the 'thread' context." },
+  { id: 'shared-value-array', family: 'shared', title: 'Value and Array: shared memory', detail: 'A child writes a shared Value and negates a shared Array; the parent sees both.' },
+  { id: 'counter-race', family: 'shared', title: 'Counter race: with and without a lock', detail: '4 processes add 1 to one Value 50,000 times each: updates are lost until the lock is held.' },
+  { id: 'event-barrier', family: 'shared', title: 'Event and Barrier: waiting together', detail: 'The parent starts 3 workers with an Event; they wait for each other at a Barrier.' },
   { id: 'manager', family: 'shared', title: 'Manager: a shared dict and list', detail: 'A server process holds a dict and a list; children fill them through proxies.' },
 ];
 

@@ -1,5 +1,5 @@
 // The scaffold commands of issue #6: concurrencyLab.newExample (every example) and one command
-// per family (process, pool, queue, pipe), plus concurrencyLab.tryExample for the walkthrough
+// per family (process, pool, queue, pipe, shared state), plus concurrencyLab.tryExample for the walkthrough
 // (scaffold, run, show the trace). Each accepts `{ example?, language? }` to skip its questions,
 // writes a real file, opens it and resolves with its URI.
 import * as vscode from 'vscode';
@@ -25,6 +25,7 @@ export function registerScaffold(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(COMMANDS.newPoolExample, scaffold('pool')),
     vscode.commands.registerCommand(COMMANDS.newQueueExample, scaffold('queue')),
     vscode.commands.registerCommand(COMMANDS.newPipeExample, scaffold('pipe')),
+    vscode.commands.registerCommand(COMMANDS.newSharedStateExample, scaffold('shared')),
     vscode.commands.registerCommand(COMMANDS.tryExample, (arg?: unknown) => tryExample(context, arg)),
   );
 }

@@ -11,11 +11,12 @@ import type { RunSummary } from '../../src/runner/types';
 import { EXAMPLES, EXAMPLES_FOLDER, LANGUAGES, extensionOf, templatePath, type ExampleId, type Family } from '../../src/scaffold/catalogue';
 
 const EXTENSION_ID = 'concurrency-lab.concurrency-lab';
-const FAMILY_COMMAND: Record<Exclude<Family, 'threads' | 'shared'>, string> = {
+const FAMILY_COMMAND: Record<Exclude<Family, 'threads'>, string> = {
   process: COMMANDS.newProcessExample,
   pool: COMMANDS.newPoolExample,
   queue: COMMANDS.newQueueExample,
   pipe: COMMANDS.newPipeExample,
+  shared: COMMANDS.newSharedStateExample,
 };
 
 /** Process tree each example must have: how many processes, and facts about the main's children. */
@@ -35,6 +36,10 @@ const TREE: Record<ExampleId, { processes: number; check?: (s: RunSummary, mainP
   'pipe-duplex': { processes: 2 },
   // Thread-context workers are threads of the main process, not processes.
   'processes-vs-threads': { processes: 4 },
+  // Each child is a child of main; the counter race starts 4 workers twice.
+  'shared-value-array': { processes: 2 },
+  'counter-race': { processes: 9 },
+  'event-barrier': { processes: 4 },
   // The manager's server process, f's child and 4 workers, all children of main.
   manager: {
     processes: 7,
@@ -80,7 +85,7 @@ describe('scaffold commands in the real host', function () {
     for (const language of LANGUAGES) {
       // Each family command in TypeScript, New Example… in JavaScript (and for the family-less one).
       const family = example.family;
-      const command = language === 'typescript' && family !== 'threads' && family !== 'shared' ? FAMILY_COMMAND[family] : COMMANDS.newExample;
+      const command = language === 'typescript' && family !== 'threads' ? FAMILY_COMMAND[family] : COMMANDS.newExample;
       it(`${command} writes ${example.id} (${language}), opens it, runs with the seed's tree, never overwrites`, async () => {
         const first = await vscode.commands.executeCommand<vscode.Uri>(command, { example: example.id, language });
         assert.ok(first instanceof vscode.Uri, `${command} did not resolve with a Uri`);

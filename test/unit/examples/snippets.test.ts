@@ -19,6 +19,8 @@ const PROCESSES: Record<string, number> = {
   'cl-pipe': 2,
   'cl-pipe-duplex': 2,
   'cl-manager': 3,
+  'cl-value': 2,
+  'cl-lock': 4,
 };
 
 describe('snippets run under the runner', function () {

@@ -28,10 +28,10 @@ function mainOf(model: TraceModel): ProcessInfo {
 }
 
 /** Largest number of tasks running at the same moment. */
-export function maxOverlap(tasks: readonly TaskSpan[]): number {
+export function maxOverlap(spans: readonly { start?: number; end?: number }[]): number {
   const edges: [number, number][] = [];
-  for (const t of tasks) {
-    assert.ok(t.start !== undefined && t.end !== undefined, `task ${t.taskId} has no start or end`);
+  for (const t of spans) {
+    assert.ok(t.start !== undefined && t.end !== undefined, `a span has no start or end: ${JSON.stringify(t)}`);
     edges.push([t.start, 1], [t.end, -1]);
   }
   // Ends sort before starts at the same instant: back-to-back tasks do not overlap.
@@ -218,6 +218,70 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel) => void> = {
     assert.strictEqual(assertWorkersAreChildrenOf(model, inProcesses, main.pid).size, 3);
     assert.strictEqual(new Set(inThreads.map((t) => t.tid)).size, 3);
     assert.ok(inThreads.every((t) => t.tid !== undefined && t.tid > 0), 'thread-context tasks carry no thread id');
+  },
+
+  'shared-value-array'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    assert.strictEqual(model.children(main.pid).length, 1);
+    // The child's writes are seen by the parent: the memory is shared, nothing is sent back.
+    assert.deepStrictEqual(linesOf(model, main.pid), ['3.1415927', '[0, -1, -2, -3, -4, -5, -6, -7, -8, -9]']);
+  },
+
+  'counter-race'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    // 4 workers for the race without the lock, 4 more with it: all children of main.
+    assert.strictEqual(model.children(main.pid).length, 8);
+    const [unlocked, locked, ...rest] = linesOf(model, main.pid);
+    assert.deepStrictEqual(rest, []);
+    const m = /^without the lock: (\d+) of 200000 /.exec(unlocked ?? '');
+    assert.ok(m && Number(m[1]) <= 200_000, `unexpected line ${unlocked}`);
+    assert.strictEqual(locked, 'with the lock:    200000 of 200000 (none lost)');
+    // The locked half shows who held the counter's lock: holds in 4 processes, never two at once.
+    // (An RLock taken again inside its own hold nests: merge each process's holds first.)
+    const byPid = new Map<number, { start: number; end: number }[]>();
+    for (const h of model.holds) {
+      if (h.end === undefined) continue;
+      const spans = byPid.get(h.pid) ?? [];
+      spans.push({ start: h.start, end: h.end });
+      byPid.set(h.pid, spans);
+    }
+    const merged = [...byPid.values()].flatMap((spans) =>
+      spans
+        .sort((a, b) => a.start - b.start)
+        .reduce<{ start: number; end: number }[]>((out, s) => {
+          const last = out[out.length - 1];
+          if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+          else out.push({ ...s });
+          return out;
+        }, []),
+    );
+    assert.ok(byPid.size >= 4, `holds are recorded in ${byPid.size} processes, not in the 4 locked workers`);
+    assert.strictEqual(maxOverlap(merged), 1, 'two processes held the lock at once');
+  },
+
+  'event-barrier'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const workers = model.children(main.pid);
+    assert.strictEqual(workers.length, 3);
+    const mainLines = linesOf(model, main.pid);
+    assert.deepStrictEqual(mainLines, ['main: start!', 'all workers passed the barrier']);
+    // Nobody passes the barrier before the last worker finished step 1.
+    const lines = model.outputs
+      .filter((o) => o.stream === 'stdout')
+      .flatMap((o) => o.text.split('\n').filter((l) => l.trim()).map((text) => ({ ts: o.ts, text })))
+      .sort((a, b) => a.ts - b.ts);
+    const lastStep1 = Math.max(...lines.filter((l) => l.text.endsWith('finished step 1')).map((l) => l.ts));
+    const passed = lines.filter((l) => l.text.includes('passed the barrier (arrived'));
+    assert.strictEqual(passed.length, 3);
+    for (const p of passed) assert.ok(p.ts >= lastStep1, `${p.text} before every worker finished step 1`);
+    const arrivals = passed.map((p) => Number(/arrived (\d)/.exec(p.text)![1])).sort();
+    assert.deepStrictEqual(arrivals, [0, 1, 2]);
+    // The workers' waits on the event and at the barrier are in the trace.
+    const ops = new Set(model.waits.map((w) => w.op));
+    assert.ok(ops.has('Event.wait') && ops.has('Barrier.wait'), `waits recorded: ${[...ops].join(', ')}`);
   },
 
   manager(run, model) {

@@ -69,7 +69,7 @@ describe('package.json contributions', () => {
 });
 
 describe('snippets', () => {
-  const PREFIXES = ['cl-process', 'cl-pool', 'cl-pool-map', 'cl-queue', 'cl-pipe', 'cl-pipe-duplex', 'cl-manager'];
+  const PREFIXES = ['cl-process', 'cl-pool', 'cl-pool-map', 'cl-queue', 'cl-pipe', 'cl-pipe-duplex', 'cl-value', 'cl-lock', 'cl-manager'];
   it('are contributed for JavaScript and TypeScript', () => {
     assert.deepStrictEqual(
       pkg.contributes.snippets.map((s: { language: string }) => s.language).sort(),
@@ -148,7 +148,7 @@ describe('walkthrough', () => {
   it('follows the seed: processes vs threads, Process, Pool, map, Queue, Pipe, more ways to share data', () => {
     assert.deepStrictEqual(
       walkthroughs[0].steps.map((s: { id: string }) => s.id),
-      ['processesVsThreads', 'process', 'pool', 'poolMap', 'queue', 'pipe', 'sharedData'],
+      ['processesVsThreads', 'process', 'pool', 'poolMap', 'queue', 'pipe', 'sharedState', 'sharedData'],
     );
   });
 

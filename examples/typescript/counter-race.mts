@@ -1,0 +1,40 @@
+// A race you can see: 4 processes add 1 to the same shared counter 50,000 times each.
+// `counter.value += 1` is a read, then a write: two processes can read the same old value, and
+// one of the two increments is lost. Holding the counter's lock around the read-modify-write
+// makes it whole again (Python: `with counter.get_lock(): counter.value += 1`).
+import { Process, Value, isMainProcess, withLock } from 'concurrency-lab';
+
+const WORKERS = 4;
+const TIMES = 50_000;
+
+export function addUnlocked(counter: Value, times: number): void {
+  for (let i = 0; i < times; i++) {
+    counter.value += 1; // read, add, write: not atomic
+  }
+}
+
+export async function addLocked(counter: Value, times: number): Promise<void> {
+  const lock = counter.getLock();
+  for (let i = 0; i < times; i++) {
+    // The `with lock:` of JavaScript: acquire, run, always release.
+    await withLock(lock, () => {
+      counter.value += 1;
+    });
+  }
+}
+
+async function race(target: (counter: Value, times: number) => unknown): Promise<number> {
+  const counter = new Value('i', 0);
+  const workers = Array.from({ length: WORKERS }, () => new Process({ target, args: [counter, TIMES] }));
+  for (const w of workers) w.start();
+  for (const w of workers) await w.join();
+  return counter.value;
+}
+
+if (isMainProcess()) {
+  const expected = WORKERS * TIMES;
+  const unlocked = await race(addUnlocked);
+  console.log(`without the lock: ${unlocked} of ${expected}` + (unlocked < expected ? ` (${expected - unlocked} updates lost)` : ' (no update lost this time: run it again)'));
+  const locked = await race(addLocked);
+  console.log(`with the lock:    ${locked} of ${expected}` + (locked === expected ? ' (none lost)' : ` (${expected - locked} lost!)`));
+}
