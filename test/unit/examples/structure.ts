@@ -238,27 +238,40 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel) => void> = {
     const m = /^without the lock: (\d+) of 200000 /.exec(unlocked ?? '');
     assert.ok(m && Number(m[1]) <= 200_000, `unexpected line ${unlocked}`);
     assert.strictEqual(locked, 'with the lock:    200000 of 200000 (none lost)');
-    // The locked half shows who held the counter's lock: holds in 4 processes, never two at once.
-    // (An RLock taken again inside its own hold nests: merge each process's holds first.)
-    const byPid = new Map<number, { start: number; end: number }[]>();
+    // The locked half shows who held the counter's lock while the others waited: holds of a
+    // lock in 4 processes, and never two processes holding the same lock at once. (An RLock taken
+    // again inside its own hold nests: each process's holds of one lock are merged first.)
+    const byLock = new Map<string, Map<number, { start: number; end: number }[]>>();
     for (const h of model.holds) {
-      if (h.end === undefined) continue;
+      if (h.end === undefined || (h.objKind !== 'lock' && h.objKind !== 'rlock')) continue;
+      const byPid = byLock.get(h.objId) ?? new Map<number, { start: number; end: number }[]>();
+      byLock.set(h.objId, byPid);
       const spans = byPid.get(h.pid) ?? [];
       spans.push({ start: h.start, end: h.end });
       byPid.set(h.pid, spans);
     }
-    const merged = [...byPid.values()].flatMap((spans) =>
-      spans
-        .sort((a, b) => a.start - b.start)
-        .reduce<{ start: number; end: number }[]>((out, s) => {
-          const last = out[out.length - 1];
-          if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
-          else out.push({ ...s });
-          return out;
-        }, []),
-    );
-    assert.ok(byPid.size >= 4, `holds are recorded in ${byPid.size} processes, not in the 4 locked workers`);
-    assert.strictEqual(maxOverlap(merged), 1, 'two processes held the lock at once');
+    assert.ok([...byLock.values()].some((byPid) => byPid.size >= 4), 'no lock was held in the 4 locked workers');
+    for (const [objId, byPid] of byLock) {
+      const merged = [...byPid.values()].flatMap((spans) =>
+        spans
+          .sort((x, y) => x.start - y.start)
+          .reduce<{ start: number; end: number }[]>((out, sp) => {
+            const last = out[out.length - 1];
+            if (last && sp.start <= last.end) last.end = Math.max(last.end, sp.end);
+            else out.push({ ...sp });
+            return out;
+          }, []),
+      );
+      // Each process stamps with its own clock (performance.timeOrigin + now(), whole µs); clocks of
+      // separate processes were seen to disagree by up to ~5 µs, so a hand-over may look that much
+      // early. The exact total above is the proof of exclusion; this shows the holds take turns.
+      merged.sort((x, y) => x.start - y.start);
+      let busyUntil = -Infinity;
+      for (const sp of merged) {
+        assert.ok(sp.start >= busyUntil - 100, `two processes held ${model.objectLabel('lock', objId)} at once (${sp.start} < ${busyUntil})`);
+        busyUntil = Math.max(busyUntil, sp.end);
+      }
+    }
   },
 
   'event-barrier'(run, model) {
@@ -279,9 +292,12 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel) => void> = {
     for (const p of passed) assert.ok(p.ts >= lastStep1, `${p.text} before every worker finished step 1`);
     const arrivals = passed.map((p) => Number(/arrived (\d)/.exec(p.text)![1])).sort();
     assert.deepStrictEqual(arrivals, [0, 1, 2]);
-    // The workers' waits on the event and at the barrier are in the trace.
+    // The workers' waits at the barrier are in the trace, and so are their waits on the event when
+    // one was ready before main set it (a wait that does not block records nothing).
     const ops = new Set(model.waits.map((w) => w.op));
-    assert.ok(ops.has('Event.wait') && ops.has('Barrier.wait'), `waits recorded: ${[...ops].join(', ')}`);
+    assert.ok(ops.has('Barrier.wait'), `waits recorded: ${[...ops].join(', ')}`);
+    const startAt = lines.find((l) => l.text === 'main: start!')!.ts;
+    if (lines.some((l) => l.text.endsWith('waits for the start signal') && l.ts < startAt - 50_000)) assert.ok(ops.has('Event.wait'), `waits recorded: ${[...ops].join(', ')}`);
   },
 
   manager(run, model) {
