@@ -92,8 +92,12 @@ if (isMainProcess()) {
     const editor = await vscode.window.showTextDocument(uri);
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, 1, 0), 'process.exitCode = 7;\n'));
     assert.ok(editor.document.isDirty);
+    // The previous test's trace panel may still be settling in the other column: make sure this
+    // editor is the active one when the command reads it (what a user's click on the editor does).
+    await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, uri.fsPath, 'the edited file is not the active editor');
     const s = await vscode.commands.executeCommand<RunSummary>(COMMANDS.runFile);
-    assert.ok(s);
+    assert.ok(s, 'runFile on the active editor resolved with no summary');
     assert.strictEqual(s.exitCode, 7, 'the run did not see the unsaved edit');
     assert.strictEqual(editor.document.isDirty, false);
   });
