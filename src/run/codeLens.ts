@@ -1,8 +1,9 @@
-// "Run with Concurrency Lab" above the line that imports `concurrency-lab`. Offered only in a
+// "Run with Concurrency Lab" above the line that imports `concurrency-lab` (in Python: the first
+// import of multiprocessing, threading or concurrent.futures). Offered only in a
 // trusted workspace (running is code execution); refreshed when trust is granted.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands';
-import { findRuntimeImportLine } from './importLine';
+import { findPythonConcurrencyLine, findRuntimeImportLine } from './importLine';
 import { isRunnablePath } from './target';
 
 class RunCodeLensProvider implements vscode.CodeLensProvider {
@@ -15,7 +16,7 @@ class RunCodeLensProvider implements vscode.CodeLensProvider {
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!vscode.workspace.isTrusted || doc.uri.scheme !== 'file' || !isRunnablePath(doc.uri.fsPath)) return [];
-    const line = findRuntimeImportLine(doc.getText());
+    const line = doc.languageId === 'python' ? findPythonConcurrencyLine(doc.getText()) : findRuntimeImportLine(doc.getText());
     if (line < 0) return [];
     return [
       new vscode.CodeLens(new vscode.Range(line, 0, line, 0), {
@@ -34,7 +35,7 @@ class RunCodeLensProvider implements vscode.CodeLensProvider {
 
 export function registerRunCodeLens(): vscode.Disposable {
   const provider = new RunCodeLensProvider();
-  const selector: vscode.DocumentSelector = ['javascript', 'typescript'].map((language) => ({ language, scheme: 'file' }));
+  const selector: vscode.DocumentSelector = ['javascript', 'typescript', 'python'].map((language) => ({ language, scheme: 'file' }));
   return vscode.Disposable.from(
     provider,
     vscode.languages.registerCodeLensProvider(selector, provider),

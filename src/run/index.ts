@@ -9,6 +9,7 @@ import type { TraceViewer } from '../panel/viewer';
 import type { RunResult, RunSummary } from '../runner/types';
 import { registerRunCodeLens } from './codeLens';
 import { RunManager, oneLine } from './runs';
+import { pythonForRun } from './pythonInterpreter';
 import { readRunSettings } from './settings';
 import { registerRunStatusBar } from './statusBar';
 import { resolveRunTarget } from './target';
@@ -34,7 +35,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, viewer: Tr
     const name = path.basename(target.file);
     let run;
     try {
-      run = await runs.start(target.file, readRunSettings(target.uri), path.dirname(target.file));
+      const settings = readRunSettings(target.uri);
+      if (path.extname(target.file).toLowerCase() === '.py') settings.pythonPath = await pythonForRun(target.uri, settings.pythonPath);
+      run = await runs.start(target.file, settings, path.dirname(target.file));
     } catch (err) {
       void vscode.window.showErrorMessage(vscode.l10n.t('Could not run {0}: {1}', name, oneLine(err)));
       return undefined;

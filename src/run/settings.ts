@@ -12,5 +12,6 @@ export function readRunSettings(scope?: vscode.Uri): RunSettings {
     execArgv: c.get('execArgv'),
     maxProcesses: c.get('maxProcesses'),
     timeoutSeconds: c.get('timeoutSeconds'),
+    pythonPath: c.get('pythonPath'),
   });
 }

@@ -3,7 +3,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 
-export const RUNNABLE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'] as const;
+export const RUNNABLE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.py'] as const;
 
 export function isRunnablePath(file: string): boolean {
   return (RUNNABLE_EXTENSIONS as readonly string[]).includes(path.extname(file).toLowerCase());
@@ -19,10 +19,10 @@ export async function resolveRunTarget(arg: unknown): Promise<RunTarget> {
   else if (arg && typeof arg === 'object' && 'fsPath' in arg && 'scheme' in arg) uri = vscode.Uri.from(arg as vscode.Uri);
   else uri = vscode.window.activeTextEditor?.document.uri;
 
-  if (!uri) return { ok: false, message: vscode.l10n.t('Open a JavaScript or TypeScript file to run it with Concurrency Lab.') };
+  if (!uri) return { ok: false, message: vscode.l10n.t('Open a JavaScript, TypeScript or Python file to run it with Concurrency Lab.') };
   if (uri.scheme !== 'file') {
-    // Untitled editors and virtual file systems have no path a Node process could load.
-    return { ok: false, message: vscode.l10n.t('Save the file to disk first: Concurrency Lab runs files with Node.js.') };
+    // Untitled editors and virtual file systems have no path a Node or Python process could load.
+    return { ok: false, message: vscode.l10n.t('Save the file to disk first: Concurrency Lab runs files from disk.') };
   }
   if (!isRunnablePath(uri.fsPath)) {
     return {

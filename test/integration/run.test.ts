@@ -87,6 +87,34 @@ if (isMainProcess()) {
     assert.ok(s.processes.every((p) => p.exitCode === 0 && !alive(p.pid)));
   });
 
+  it("runs a Python file (the seed's Process example, unchanged) and resolves with its tree: 1 parent + 5 children", async () => {
+    const seed = fs.readFileSync(path.resolve(__dirname, '../fixtures/python/seed-process.py'), 'utf8');
+    const s = await vscode.commands.executeCommand<RunSummary>(COMMANDS.runFile, fixture('seed_process.py', seed));
+    assert.ok(s, 'a summary, so Python was found (python3 on PATH)');
+    assert.strictEqual(s.exitCode, 0);
+    assert.strictEqual(s.processes.length, 6);
+    const main = s.processes.find((p) => p.ppid === process.pid);
+    assert.ok(main);
+    assert.strictEqual(main.name, 'MainProcess');
+    const children = s.processes.filter((p) => p !== main);
+    assert.deepStrictEqual(
+      children.map((p) => p.ppid),
+      [main.pid, main.pid, main.pid, main.pid, main.pid],
+    );
+    assert.deepStrictEqual(children.map((p) => p.name).sort(), ['Process-1', 'Process-2', 'Process-3', 'Process-4', 'Process-5']);
+    assert.ok(s.processes.every((p) => p.exitCode === 0 && !alive(p.pid)));
+  });
+
+  it('a concurrencyLab.pythonPath that is not Python refuses the .py run with undefined, not an exception', async () => {
+    const config = vscode.workspace.getConfiguration('concurrencyLab');
+    await config.update('pythonPath', path.join(dir, 'no-such-python'), vscode.ConfigurationTarget.Global);
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.runFile, fixture('plain.py', "print('hi')\n")), undefined);
+    } finally {
+      await config.update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('runs the active editor, saving it first', async () => {
     const uri = fixture('edited.mjs', "console.log('before');\n");
     const editor = await vscode.window.showTextDocument(uri);
@@ -157,6 +185,15 @@ if (isMainProcess()) {
     assert.strictEqual(ours.length, 1);
     assert.strictEqual(ours[0]!.range.start.line, 1);
     assert.strictEqual((ours[0]!.command!.arguments![0] as vscode.Uri).fsPath, uri.fsPath);
+  });
+
+  it("offers 'Run with Concurrency Lab' above a Python file's import of multiprocessing", async () => {
+    const uri = fixture('lens.py', 'import os\nimport multiprocessing\n');
+    await vscode.workspace.openTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const ours = lenses.filter((l) => l.command?.command === COMMANDS.runFile);
+    assert.strictEqual(ours.length, 1);
+    assert.strictEqual(ours[0]!.range.start.line, 1);
   });
 
   it('the trust guard allows running in a trusted workspace', () => {

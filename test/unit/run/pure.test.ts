@@ -1,7 +1,7 @@
 // The pure parts of src/run: live process counting (status bar), the CodeLens's import finder,
 // and settings -> runner options.
 import * as assert from 'assert';
-import { findRuntimeImportLine } from '../../../src/run/importLine';
+import { findPythonConcurrencyLine, findRuntimeImportLine } from '../../../src/run/importLine';
 import { LiveProcessCounter } from '../../../src/run/liveCount';
 import { toRunSettings } from '../../../src/run/runSettings';
 import type { TraceEvent } from '../../../src/trace/events';
@@ -41,6 +41,19 @@ describe('findRuntimeImportLine', () => {
   });
 });
 
+describe('findPythonConcurrencyLine', () => {
+  it('finds the first import of multiprocessing, threading or concurrent.futures', () => {
+    assert.strictEqual(findPythonConcurrencyLine('import os\nimport multiprocessing\n'), 1);
+    assert.strictEqual(findPythonConcurrencyLine('# x\nfrom multiprocessing import Process, Queue\n'), 1);
+    assert.strictEqual(findPythonConcurrencyLine('from multiprocessing.pool import ThreadPool'), 0);
+    assert.strictEqual(findPythonConcurrencyLine('import threading, os'), 0);
+    assert.strictEqual(findPythonConcurrencyLine('from concurrent.futures import ProcessPoolExecutor'), 0);
+  });
+  it('ignores other modules, lookalikes and comments', () => {
+    assert.strictEqual(findPythonConcurrencyLine('import multiprocessing_utils\n# import multiprocessing\nimport os'), -1);
+  });
+});
+
 describe('toRunSettings', () => {
   it('maps set values and converts seconds to milliseconds', () => {
     assert.deepStrictEqual(toRunSettings({ nodePath: ' /usr/bin/node ', execArgv: ['--trace-warnings', '', 3], maxProcesses: 8, timeoutSeconds: 2.5 }), {
@@ -50,8 +63,11 @@ describe('toRunSettings', () => {
       timeoutMs: 2500,
     });
   });
+  it('passes the Python interpreter setting through, trimmed', () => {
+    assert.deepStrictEqual(toRunSettings({ pythonPath: ' /opt/py/bin/python3 ' }), { pythonPath: '/opt/py/bin/python3' });
+  });
   it('drops defaults and invalid values', () => {
-    assert.deepStrictEqual(toRunSettings({ nodePath: '', execArgv: [], maxProcesses: 0, timeoutSeconds: 0 }), {});
+    assert.deepStrictEqual(toRunSettings({ nodePath: '', execArgv: [], maxProcesses: 0, timeoutSeconds: 0, pythonPath: ' ' }), {});
     assert.deepStrictEqual(toRunSettings({ maxProcesses: 2.5, timeoutSeconds: -1 }), {});
   });
 });

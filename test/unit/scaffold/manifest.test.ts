@@ -40,8 +40,8 @@ describe('package.json contributions', () => {
     const re = /resourceExtname =~ \/(.+)\//.exec(title.when);
     assert.ok(re);
     const ext = new RegExp(re[1]!);
-    for (const e of ['.js', '.mjs', '.cjs', '.ts', '.mts']) assert.ok(ext.test(e), e);
-    for (const e of ['.json', '.py', '.tsx', 'x.js']) assert.ok(!ext.test(e), e);
+    for (const e of ['.js', '.mjs', '.cjs', '.ts', '.mts', '.py']) assert.ok(ext.test(e), e);
+    for (const e of ['.json', '.pyc', '.tsx', 'x.js']) assert.ok(!ext.test(e), e);
   });
 
   it('declares limited untrusted-workspace support and the l10n folder', () => {
