@@ -1,6 +1,7 @@
 # What the trace says about a call: a short repr of a value or of arguments (reprlib, so a huge
 # list costs what its first items do), and the user's call site (`loc`): the first frame outside
 # the standard library's concurrency modules and this tracer.
+import json
 import os
 import reprlib
 import sys
@@ -12,12 +13,45 @@ _repr.maxlist = _repr.maxtuple = _repr.maxset = _repr.maxfrozenset = _repr.maxdi
 MAX_SUMMARY = 80
 
 
+_PLAIN = (int, float, bool, type(None))
+
+
 def short(value):
+    t = type(value)
+    if t in _PLAIN or (t is str and len(value) <= _repr.maxstring):
+        return repr(value)
     try:
-        text = _repr.repr(value)
+        # Small containers: repr is many times faster than reprlib; big ones: reprlib, so a
+        # million-item list costs what its first items do.
+        text = repr(value) if t in _CONTAINERS and _small(value, False) else _repr.repr(value)
     except Exception:
         text = '<%s>' % type(value).__name__
     return text if len(text) <= MAX_SUMMARY else text[:MAX_SUMMARY - 3] + '...'
+
+
+_SIMPLE = frozenset((int, float, bool, type(None), str, bytes))
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _small(c, nested):
+    """Small enough to repr directly: at most 8 items of plain values, or of containers of plain
+    values (checked by C-speed set operations). Anything bigger goes through reprlib, so a huge
+    value costs what its first items do."""
+    if len(c) > 8:
+        return False
+    values = c
+    if type(c) is dict:
+        if not _SIMPLE.issuperset(map(type, c)):
+            return False
+        values = c.values()
+    if _SIMPLE.issuperset(map(type, values)):
+        return True
+    if nested:
+        return False
+    for v in values:
+        if type(v) not in _SIMPLE and not (type(v) in _CONTAINERS and _small(v, True)):
+            return False
+    return True
 
 
 def args_summary(args, kwargs=None):
@@ -38,6 +72,17 @@ _STDLIB = os.path.dirname(os.__file__)
 _SKIP = tuple(os.path.join(_STDLIB, m) for m in ('multiprocessing', 'threading.py', 'concurrent', 'queue.py', 'reprlib.py')) + (_HERE,)
 
 
+_skip_code = {}
+
+
+def _skipped(code):
+    skip = _skip_code.get(code)
+    if skip is None:
+        name = code.co_filename
+        skip = _skip_code[code] = name.startswith(_SKIP) or name.startswith('<')
+    return skip
+
+
 def user_loc(depth=2):
     """{file, line} of the nearest caller that is the user's code, or None."""
     try:
@@ -45,11 +90,31 @@ def user_loc(depth=2):
     except ValueError:
         return None
     while f is not None:
-        name = f.f_code.co_filename
-        if not name.startswith(_SKIP) and not name.startswith('<'):
-            return {'file': os.path.abspath(name), 'line': f.f_lineno}
+        if not _skipped(f.f_code):
+            return {'file': os.path.abspath(f.f_code.co_filename), 'line': f.f_lineno}
         f = f.f_back
     return None
+
+
+_loc_json = {}
+
+
+def user_loc_json(depth=2):
+    """user_loc() as the JSON text of a `,"loc":{…}` field ('' when unknown), for hand-written lines."""
+    try:
+        f = sys._getframe(depth)
+    except ValueError:
+        return ''
+    while f is not None:
+        code = f.f_code
+        if not _skipped(code):
+            key = (code, f.f_lineno)
+            text = _loc_json.get(key)
+            if text is None:
+                text = _loc_json[key] = ',"loc":{"file":%s,"line":%d}' % (json.encoder.encode_basestring(os.path.abspath(code.co_filename)), f.f_lineno)
+            return text
+        f = f.f_back
+    return ''
 
 
 def user_created(depth=2):

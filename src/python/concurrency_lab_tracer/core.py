@@ -20,6 +20,11 @@ _fd_pid = -1
 _main_ident = _thread.get_ident()
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'), default=repr).encode
 
+#: This process's pid (os.getpid() is a system call; this is refreshed in a fork child).
+pid = os.getpid()
+#: JSON text of a string (C-accelerated), for lines formatted by hand on hot paths.
+json_str = json.encoder.encode_basestring
+
 #: This process's name in the trace (MainProcess, Process-1, PoolWorker-2…); set when its
 #: process.start is written.
 name = ''
@@ -43,33 +48,89 @@ def now():
 
 def _open():
     global _fd, _fd_pid
-    pid = os.getpid()
     if _fd_pid != pid:
         _fd = os.open(os.path.join(_dir, '%d-0.jsonl' % pid), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
         _fd_pid = pid
     return _fd
 
 
-def write_line(data):
-    """Appends one encoded line. A line is one write(), so a SIGKILL never leaves half of one."""
+#: Lines waiting to be written, and their size. Hot events (a task's submit and end, a message's
+#: send and receive) wait here for up to FLUSH_S, so a 100k-task run does not pay a write() per
+#: event; every other event (and a task.start, which must survive a worker killed mid-task) goes
+#: out at once, together with whatever waits.
+_pending = []
+_pending_bytes = 0
+FLUSH_S = 0.02
+FLUSH_BYTES = 64 * 1024
+_flusher_pid = -1
+
+
+def _write_pending():
+    global _pending_bytes
+    if not _pending:
+        return
+    data = b''.join(_pending)
+    del _pending[:]
+    _pending_bytes = 0
+    try:
+        fd = _open()
+        while data:
+            n = os.write(fd, data)
+            data = data[n:]
+    except OSError:
+        pass  # the run's folder is gone (the runner ended): never break the script
+
+
+def _flusher():
+    while True:
+        time.sleep(FLUSH_S)
+        if _flusher_pid != pid:
+            return  # (a fork child's copy of this loop never runs; defensive)
+        if _pending:
+            with _lock:
+                _write_pending()
+
+
+def write_line(data, urgent=True):
+    """Appends one encoded line (a SIGKILL never leaves half of one: lines go out whole)."""
+    global _pending_bytes, _flusher_pid
     with _lock:
-        try:
-            os.write(_open(), data)
-        except OSError:
-            pass  # the run's folder is gone (the runner ended): never break the script
+        _pending.append(data)
+        _pending_bytes += len(data)
+        if urgent or _pending_bytes >= FLUSH_BYTES:
+            _write_pending()
+        elif _flusher_pid != pid:
+            _flusher_pid = pid
+            _thread.start_new_thread(_flusher, ())
 
 
-def emit(event, own_thread=True):
+def flush():
+    """Writes what waits (before blocking, forking or exiting)."""
+    if _pending:
+        with _lock:
+            _write_pending()
+
+
+def has_pending():
+    return bool(_pending)
+
+
+def emit(event, own_thread=True, urgent=True):
     """Writes one event (a dict with `kind`); completes ts, pid and (for an event of this
-    thread, not of another process) tid in place."""
+    thread, not of another process) tid in place. Not urgent: it may wait up to FLUSH_S."""
     if 'ts' not in event:
         event['ts'] = now()
     if 'pid' not in event:
-        event['pid'] = os.getpid()
+        event['pid'] = pid
     if own_thread and 'tid' not in event:
         if _thread.get_ident() != _main_ident:
             event['tid'] = _thread.get_native_id()
-    write_line((_dumps(event) + '\n').encode('utf-8', 'replace'))
+    write_line((_dumps(event) + '\n').encode('utf-8', 'replace'), urgent)
+
+
+def tid_field():
+    """`,"tid":N` for a line written by hand, or '' on the main thread."""
+    return '' if _thread.get_ident() == _main_ident else ',"tid":%d' % _thread.get_native_id()
 
 
 def thread_id():
@@ -95,6 +156,7 @@ def run_flush_hooks():
             hook()
         except Exception:
             pass
+    flush()
 
 
 def _before_fork():
@@ -107,8 +169,11 @@ def _after_fork_parent():
 
 
 def _after_fork_child():
-    global _lock, _main_ident, started, name
+    global _lock, _main_ident, started, name, _pending_bytes, pid
+    pid = os.getpid()
     _lock = _thread.allocate_lock()
+    del _pending[:]  # (flushed before the fork: nothing of the parent's is left to write twice)
+    _pending_bytes = 0
     _main_ident = _thread.get_ident()
     started = False
     for hook in _fork_child_hooks:

@@ -5,10 +5,9 @@
 # task.start before the function runs (a worker killed mid-task still shows it) and task.end
 # after, with the error's message when it raised. A map's chunk is one task, as in Node.
 import itertools
-import os
 
 from . import core
-from .calls import args_summary, fn_name, user_loc
+from .calls import args_summary, fn_name, user_loc, user_loc_json
 from .hooks import wrap
 
 _pool_counter = itertools.count(1)
@@ -27,13 +26,17 @@ class _Task:
 
     def __call__(self, *args, **kwargs):
         fn, summary = describe(self.func, args, kwargs)
-        core.emit({'kind': 'task.start', 'poolId': self.pool_id, 'taskId': self.task_id, 'fn': fn, 'args': summary})
+        head = '"pid":%d%s,"poolId":"%s","taskId":%d' % (core.pid, core.tid_field(), self.pool_id, self.task_id)
+        # At once (with the previous task's end): a worker killed mid-task still shows its start.
+        core.write_line(('{"kind":"task.start","ts":%d,%s,"fn":%s,"args":%s}\n' % (core.now(), head, core.json_str(fn), core.json_str(summary))).encode('utf-8', 'replace'))
         try:
             result = self.func(*args, **kwargs)
         except BaseException as err:
-            core.emit({'kind': 'task.end', 'poolId': self.pool_id, 'taskId': self.task_id, 'ok': False, 'error': '%s: %s' % (type(err).__name__, err)})
+            error = '%s: %s' % (type(err).__name__, err)
+            core.write_line(('{"kind":"task.end","ts":%d,%s,"ok":false,"error":%s}\n' % (core.now(), head, core.json_str(error))).encode('utf-8', 'replace'), False)
             raise
-        core.emit({'kind': 'task.end', 'poolId': self.pool_id, 'taskId': self.task_id, 'ok': True})
+        # Waits for the next task.start (written with it) or the flusher.
+        core.write_line(('{"kind":"task.end","ts":%d,%s,"ok":true}\n' % (core.now(), head)).encode(), False)
         return result
 
 
@@ -53,16 +56,14 @@ def describe(func, args, kwargs=None):
 def _pool_id():
     tid = core.thread_id()
     n = next(_pool_counter)
-    return '%d.%d:%d' % (os.getpid(), tid, n) if tid else '%d:%d' % (os.getpid(), n)
+    return '%d.%d:%d' % (core.pid, tid, n) if tid else '%d:%d' % (core.pid, n)
 
 
-def _submit(pool, func, args, kwargs, loc, own_thread=True):
+def _submit(pool, func, args, kwargs, loc, tid):
     task_id = next(pool._cl_tasks)
     fn, summary = describe(func, args, kwargs)
-    event = {'kind': 'task.submit', 'poolId': pool._cl_id, 'taskId': task_id, 'fn': fn, 'args': summary}
-    if loc:
-        event['loc'] = loc
-    core.emit(event, own_thread=own_thread)
+    core.write_line(('{"kind":"task.submit","ts":%d,"pid":%d%s,"poolId":"%s","taskId":%d,"fn":%s,"args":%s%s}\n' % (
+        core.now(), core.pid, tid, pool._cl_id, task_id, core.json_str(fn), core.json_str(summary), loc)).encode('utf-8', 'replace'), False)
     return _Task(func, pool._cl_id, task_id)
 
 
@@ -87,7 +88,7 @@ def patch(module):
         def apply_async_(self, func, args=(), kwds={}, *rest, **kw):
             if getattr(self, '_cl_id', None) is None or self._state != module.RUN:
                 return apply_async(self, func, args, kwds, *rest, **kw)
-            task = _submit(self, func, tuple(args), kwds, user_loc())
+            task = _submit(self, func, tuple(args), kwds, user_loc_json(), core.tid_field())
             return apply_async(self, task, args, kwds, *rest, **kw)
 
         return apply_async_
@@ -99,12 +100,13 @@ def patch(module):
             tasks = generation(self, result_job, func, iterable)
             if getattr(self, '_cl_id', None) is None:
                 return tasks
-            loc = user_loc()
+            loc = user_loc_json()
+            tid = core.tid_field()
             pool = self
 
             def traced():
                 for job, i, f, args, kwds in tasks:
-                    yield (job, i, _submit(pool, f, args, kwds, loc, own_thread=False), args, kwds)
+                    yield (job, i, _submit(pool, f, args, kwds, loc, tid), args, kwds)
 
             return traced()
 
