@@ -127,6 +127,35 @@ def patch(module):
 
         return make
 
+    def make_worker(worker):
+        # A worker's last task.end waits in its buffer; the pool may then end the worker with
+        # SIGTERM (terminate(), `with Pool()`), which loses it. So a worker writes what waits
+        # before it blocks for its next task, and before it sends a result when no task waits
+        # (the result can make the pool's owner terminate it at once).
+        def worker_(inqueue, outqueue, *args, **kwargs):
+            get = inqueue.get
+            put = outqueue.put
+
+            def get_():
+                if core.has_pending() and not inqueue._poll():
+                    core.flush()
+                return get()
+
+            def put_(obj):
+                if core.has_pending() and not inqueue._poll():
+                    core.flush()
+                return put(obj)
+
+            try:
+                inqueue.get = get_
+                outqueue.put = put_
+            except AttributeError:
+                pass  # a ThreadPool's queue.SimpleQueue: its threads are never killed
+            return worker(inqueue, outqueue, *args, **kwargs)
+
+        return worker_
+
+    wrap(module, 'worker', make_worker)
     wrap(Pool, '__init__', make_init)
     wrap(Pool, 'apply_async', make_apply_async)
     wrap(Pool, '_guarded_task_generation', make_generation)
