@@ -28,10 +28,14 @@ Options for run:
                          default context for getContext() (default process)
   --prefix, --no-prefix  prefix each output line with its process (default: when stdout is a terminal)
   --python PATH          Python 3.8+ interpreter for a .py file (default: python3, then python)
+  --on-deadlock report|stop
+                         when every process waits for another that cannot go on: print it to
+                         stderr and go on (report, default) or also stop the tree (exit code 3)
   -- ARGS...             arguments for the snippet (process.argv.slice(2))
 
 Exit code: the snippet's main process's; 128 + signal number when a signal ended it; 124 on
-timeout; 2 for usage errors and files that cannot be run.`;
+timeout; 3 when --on-deadlock stop stopped a deadlock; 2 for usage errors and files that cannot
+be run.`;
 
 export type Command =
   | { kind: 'help' }
@@ -46,6 +50,7 @@ export type Command =
       context?: 'process' | 'thread';
       prefix?: boolean;
       python?: string;
+      onDeadlock?: 'report' | 'stop';
     }
   | { kind: 'export'; input: string; output: string }
   | { kind: 'report'; input: string; output: string };
@@ -58,6 +63,7 @@ const RUN_OPTIONS = {
   prefix: { type: 'boolean' },
   'no-prefix': { type: 'boolean' },
   python: { type: 'string' },
+  'on-deadlock': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -119,6 +125,11 @@ function parseRun(argv: string[]): Command {
   if (values.python !== undefined) {
     if (!values.python.trim()) throw new UsageError('--python: expected the path of a Python interpreter');
     cmd.python = values.python;
+  }
+  const onDeadlock = values['on-deadlock'];
+  if (onDeadlock !== undefined) {
+    if (onDeadlock !== 'report' && onDeadlock !== 'stop') throw new UsageError(`--on-deadlock: expected report or stop, not "${onDeadlock}"`);
+    cmd.onDeadlock = onDeadlock;
   }
   if (values.prefix) cmd.prefix = true;
   if (values['no-prefix']) cmd.prefix = false;

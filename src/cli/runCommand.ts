@@ -9,6 +9,8 @@ import type { Command } from './args';
 import { checkWritable, isChrome, writeTrace } from './traceFiles';
 
 export const TIMEOUT_EXIT = 124;
+/** `--on-deadlock stop` stopped the run (docs/cli.md). */
+export const DEADLOCK_EXIT = 3;
 
 export function signalExitCode(signal: string | null): number {
   const n = signal ? (os.constants.signals as Record<string, number>)[signal] : undefined;
@@ -26,6 +28,7 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     maxProcesses: cmd.maxProcesses,
     context: cmd.context,
     pythonPath: cmd.python,
+    onDeadlock: cmd.onDeadlock,
     outputPrefix: prefix ? (io.isTTY ? 'color' : 'plain') : undefined,
     // Piped or redirected input reaches the snippet; a terminal cannot (the run is a background
     // process group, which the terminal would stop on its first read).
@@ -41,6 +44,10 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     stoppedBy ??= sig;
     void handle.stop();
   };
+  // Said as soon as it is seen, while the run may still go on.
+  handle.onEvents((batch) => {
+    for (const e of batch) if (e.kind === 'deadlock') io.warn(e.message);
+  });
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
   try {
@@ -53,6 +60,7 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
       return TIMEOUT_EXIT;
     }
     if (stoppedBy) return signalExitCode(stoppedBy);
+    if (s.reason === 'deadlock') return DEADLOCK_EXIT;
     if (s.reason === 'error') return 1;
     if (s.signal) return signalExitCode(s.signal);
     return s.exitCode ?? 1;

@@ -92,6 +92,8 @@ export function describeEnd(name: string, result: RunResult): string {
       return vscode.l10n.t('■ {0} stopped: it ran longer than the timeout ({1} processes).', name, n);
     case 'stopped':
       return vscode.l10n.t('■ {0} stopped ({1} processes).', name, n);
+    case 'deadlock':
+      return vscode.l10n.t('■ {0} stopped: its processes were deadlocked ({1} processes).', name, n);
     case 'error':
       return vscode.l10n.t('■ {0} could not run (exit code {1}).', name, String(s.exitCode));
     default:

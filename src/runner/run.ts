@@ -19,6 +19,8 @@ import { defaultNodePath, findExtensionRoot, quoteNodeOption } from './paths';
 import { pythonEnv, resolvePython } from './python';
 import { HAS_PROC, isLive, killTree, runProcesses, signal } from './procs';
 import { TraceTailer } from './tail';
+import { DeadlockWatch } from './deadlock';
+import { describeDeadlock, type StuckReport } from '../trace/waitfor';
 import type { RunHandle, RunOptions, RunResult, RunSummary } from './types';
 
 export const DEFAULT_MAX_PROCESSES = 64;
@@ -54,6 +56,8 @@ export class Run implements RunHandle {
   private spawnError: Error | undefined;
   /** The executable started: Node, or the Python interpreter of a .py run. */
   private readonly command: string;
+  private readonly deadlocks: DeadlockWatch;
+  private readonly onDeadlock: 'report' | 'stop';
   readonly done: Promise<RunResult>;
 
   constructor(options: RunOptions) {
@@ -143,6 +147,12 @@ export class Run implements RunHandle {
       this.watcher = undefined;
     }
     this.poll = setInterval(() => this.readNow(), POLL_MS);
+    this.onDeadlock = options.onDeadlock ?? 'report';
+    this.deadlocks = new DeadlockWatch(
+      (report) => this.deadlocked(report),
+      () => (HAS_PROC ? runProcesses(`${RUN_ID_ENV}=${this.runId}`, this.child.pid) : undefined),
+      options.deadlockGraceMs,
+    );
     this.timeout = options.timeoutMs ? setTimeout(() => void this.stopAs('timeout'), options.timeoutMs) : undefined;
     const signalOpt = options.signal;
     if (signalOpt) {
@@ -223,8 +233,17 @@ export class Run implements RunHandle {
     if (batch.length) this.publish(batch);
   }
 
+  /** Every live process is stuck: say so in the trace, and stop the run if asked to. */
+  private deadlocked(report: StuckReport): void {
+    if (this.finished) return;
+    this.readNow();
+    this.publish([{ kind: 'deadlock', ts: now(), pid: this.child.pid ?? 0, cycle: report.cycle, waits: report.waits, message: describeDeadlock(report) }]);
+    if (this.onDeadlock === 'stop') void this.stopAs('deadlock');
+  }
+
   private publish(batch: TraceEvent[]): void {
     const sorted = byTime(batch);
+    this.deadlocks.add(sorted);
     for (const e of sorted) {
       this.allEvents.push(e);
       if (e.kind === 'process.start') this.started.set(e.pid, e.ts);
@@ -265,6 +284,7 @@ export class Run implements RunHandle {
     this.child.stderr?.destroy();
     this.readNow();
     this.finished = true;
+    this.deadlocks.close();
     clearInterval(this.poll);
     clearTimeout(this.readTimer);
     this.watcher?.close();

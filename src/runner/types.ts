@@ -40,13 +40,18 @@ export interface RunOptions {
   /** Keep each channel event's line text (RunResult.lines), so a native trace can be written
    *  without serialising every event again. Costs the lines' memory; default off. */
   keepLines?: boolean;
+  /** When every live process is stuck waiting on the others (a `deadlock` event is written
+   *  either way): 'report' lets the run go on, 'stop' stops the tree (reason 'deadlock'). */
+  onDeadlock?: 'report' | 'stop';
+  /** How long the run must stay stuck before it counts as a deadlock (default 500 ms). */
+  deadlockGraceMs?: number;
 }
 
 /** What concurrencyLab.runFile resolves with (issue #2's contract). */
 export interface RunSummary {
   exitCode: number | null;
   signal: string | null;
-  reason: 'exit' | 'timeout' | 'stopped' | 'error';
+  reason: 'exit' | 'timeout' | 'stopped' | 'error' | 'deadlock';
   processes: { pid: number; ppid: number; name: string; exitCode: number | null; signal: string | null }[];
   traceEvents: number;
 }

@@ -212,6 +212,9 @@ export function toChromeTrace(header: TraceHeader, events: readonly TraceEvent[]
       case 'error':
         out.push(instant(e, `error: ${firstLine(e.message)}`, 'error', 'p', { message: e.message, code: e.code }));
         break;
+      case 'deadlock':
+        out.push(instant(e, e.message, 'deadlock', 'g', { cycle: e.cycle, waits: e.waits }));
+        break;
       case 'run.end':
         out.push(instant(e, `run ended (${e.reason})`, 'run', 'g', { exitCode: e.exitCode, signal: e.signal }));
         break;

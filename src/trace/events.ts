@@ -196,6 +196,11 @@ export interface WaitBeginEvent extends EventBase {
   timeoutMs?: number;
   /** A wait on one known process (Process.join): its pid. */
   targetPid?: number;
+  /**
+   * Timers and I/O of its own the thread still had pending when it blocked (absent: none), so
+   * it may wake itself: the runner's deadlock watch does not count it as stuck.
+   */
+  pending?: number;
 }
 
 export interface WaitEndEvent extends EventBase {
@@ -228,12 +233,42 @@ export interface HoldSpansEvent extends EventBase {
   spans: Array<[number, number]>;
 }
 
+/** One stuck wait of a deadlock: who waits, in what call, and for whom. */
+export interface DeadlockWait {
+  pid: number;
+  tid?: number;
+  /** The waiting process's (or thread's) name, e.g. "Process-1". */
+  name: string;
+  op: string;
+  objKind: ObjectKind;
+  objId: string;
+  /** The object's label in the viewer ("Queue#1", "Lock#2"). */
+  label: string;
+  loc?: SourceLocation;
+  /** Who could end the wait, as far as the trace tells (all stuck too), e.g. a lock's holder. */
+  waitsFor: Array<{ pid: number; tid?: number; name: string }>;
+}
+
+/**
+ * Written by the runner when every live process of the run has been blocked for longer than a
+ * grace period and none of them can wake the others: `cycle` when the waits form a cycle (one
+ * is listed per thread, the cycle's first), else a dead end (nobody alive can satisfy them).
+ */
+export interface DeadlockEvent extends EventBase {
+  kind: 'deadlock';
+  cycle: boolean;
+  waits: DeadlockWait[];
+  /** The same in one English sentence per wait (the CLI prints it). */
+  message: string;
+}
+
 /** Written by the runner once the run is over. */
 export interface RunEndEvent extends EventBase {
   kind: 'run.end';
   exitCode: number | null;
   signal: string | null;
-  reason: 'exit' | 'timeout' | 'stopped' | 'error';
+  /** `deadlock`: stopped because a deadlock was detected (`--on-deadlock stop`). */
+  reason: 'exit' | 'timeout' | 'stopped' | 'error' | 'deadlock';
   /** Lines on the trace channel that were not valid events (counted, skipped). */
   malformed?: number;
 }
@@ -256,6 +291,7 @@ export type TraceEvent =
   | WaitEndEvent
   | HoldEvent
   | HoldSpansEvent
+  | DeadlockEvent
   | RunEndEvent;
 
 export type TraceEventKind = TraceEvent['kind'];
@@ -282,6 +318,7 @@ export const EVENT_KINDS: readonly TraceEventKind[] = [
   'hold.begin',
   'hold.end',
   'hold.spans',
+  'deadlock',
   'run.end',
 ];
 
@@ -340,6 +377,12 @@ const isObjKind = (v: unknown): v is ObjectKind => isStr(v) && OBJECT_KIND_SET.h
 /** [begin, end] pairs of trace times, each end at or after its begin. */
 const isSpans = (v: unknown): v is Array<[number, number]> => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isTime(p[0]) && isTime(p[1]) && p[1] >= p[0]);
 
+const isPidRef = (v: unknown): boolean => isObject(v) && isNum(v.pid) && (v.tid === undefined || isNum(v.tid)) && isStr(v.name);
+
+function isDeadlockWait(v: unknown): boolean {
+  return isPidRef(v) && isObject(v) && isStr(v.op) && isObjKind(v.objKind) && isStr(v.objId) && isStr(v.label) && Array.isArray(v.waitsFor) && v.waitsFor.every(isPidRef);
+}
+
 /**
  * Validates one decoded JSON value as a trace event. Every boundary (trace channel, files opened
  * by the user, messages into the webview) goes through this, so the rest of the code can trust
@@ -378,7 +421,9 @@ export function parseEvent(v: unknown): TraceEvent | undefined {
     case 'object.create':
       return isObjKind(e.objKind) && isStr(e.objId) && (e.detail === undefined || isStr(e.detail)) ? e : undefined;
     case 'wait.begin':
-      return isNum(e.waitId) && isStr(e.op) && isObjKind(e.objKind) && isStr(e.objId) && (e.timeoutMs === undefined || isNum(e.timeoutMs)) && (e.targetPid === undefined || isNum(e.targetPid)) ? e : undefined;
+      return isNum(e.waitId) && isStr(e.op) && isObjKind(e.objKind) && isStr(e.objId) && (e.timeoutMs === undefined || isNum(e.timeoutMs)) && (e.targetPid === undefined || isNum(e.targetPid)) && (e.pending === undefined || isNum(e.pending)) ? e : undefined;
+    case 'deadlock':
+      return typeof e.cycle === 'boolean' && isStr(e.message) && Array.isArray(e.waits) && e.waits.every(isDeadlockWait) ? e : undefined;
     case 'wait.end':
       return isNum(e.waitId) && WAIT_OUTCOMES.includes(e.outcome) ? e : undefined;
     case 'hold.begin':

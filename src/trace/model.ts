@@ -2,7 +2,7 @@
 // the process tree, task spans and message arrows. Incremental (`add`) so a live run and a loaded
 // file share one code path. Imports only the schema.
 
-import type { ErrorEvent, OutputEvent, RunEndEvent, TraceEvent, ChannelKind, ObjectKind, SourceLocation, WaitOutcome } from './events';
+import type { DeadlockEvent, ErrorEvent, OutputEvent, RunEndEvent, TraceEvent, ChannelKind, ObjectKind, SourceLocation, WaitOutcome } from './events';
 
 export interface ProcessInfo {
   pid: number;
@@ -116,6 +116,8 @@ export class TraceModel {
   readonly messages: MessageArrow[] = [];
   readonly outputs: OutputEvent[] = [];
   readonly errors: ErrorEvent[] = [];
+  /** Deadlocks the runner detected (normally at most one). */
+  readonly deadlocks: DeadlockEvent[] = [];
   readonly objects = new Map<string, ObjectInfo>();
   readonly waits: WaitSpan[] = [];
   readonly holds: HoldSpan[] = [];
@@ -233,6 +235,9 @@ export class TraceModel {
         break;
       case 'run.end':
         this.runEnd = e;
+        break;
+      case 'deadlock':
+        this.deadlocks.push(e);
         break;
       case 'object.create': {
         if (this.objects.has(e.objId)) break;

@@ -60,6 +60,8 @@ export function describeEvent(e: TraceEvent): string {
       return t('evWaitBegin', e.pid, e.op);
     case 'wait.end':
       return t('evWaitEnd', e.pid, e.outcome);
+    case 'deadlock':
+      return t('evDeadlock', e.waits.map((w) => w.name).join(', '));
     case 'hold.begin':
       return t('evHoldBegin', e.pid, OBJECT_LABELS[e.objKind]);
     case 'hold.end':

@@ -9,6 +9,8 @@ import { PROCESS_NAME_ENV } from '../../trace/channel';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
 import { sharedBuffersToInherit } from '../transport/sharedBuffers';
 import type { ContextKind } from './identity';
+import { tracing } from '../tracing/tracer';
+import { objectCreated } from '../tracing/waits';
 
 /** How long an exited child's control socket may stay open before its exit is reported anyway. */
 const EXIT_GRACE_MS = 200;
@@ -131,7 +133,7 @@ export function spawnChild(boot: BootMessage): ChildHandle {
     // Thread-context shared objects name their SharedArrayBuffers; the new thread inherits them all.
     const shared = sharedBuffersToInherit();
     const worker = new Worker(CHILD_SCRIPT, { workerData: shared ? { ...boot, sharedBuffers: shared } : boot, stdout: false, stderr: false });
-    return new ThreadChild(worker);
+    return announced(new ThreadChild(worker), boot);
   }
   // Like fork() (same node, same execArgv: loaders, --import), but without Node's IPC channel:
   // our socketpair on fd 3 carries everything, and a child without IPC starts faster.
@@ -143,7 +145,17 @@ export function spawnChild(boot: BootMessage): ChildHandle {
   });
   const child = new ProcessChild(cp);
   child.endpoint.send(boot);
-  return child;
+  return announced(child, boot);
+}
+
+/**
+ * Tells the trace a child is starting (object.create, objKind `process`): until its own start
+ * event arrives — which takes long on a loaded machine — the runner's deadlock watch knows that
+ * someone is coming who may end the others' waits.
+ */
+function announced<H extends ChildHandle>(h: H, boot: BootMessage): H {
+  if (tracing && h.pid) objectCreated('process', h.tid === undefined ? String(h.pid) : `${h.pid}.${h.tid}`, undefined, boot.name);
+  return h;
 }
 
 /** Python's exitcode: the exit code, or minus the signal number when a signal ended it. */

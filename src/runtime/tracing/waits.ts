@@ -4,8 +4,8 @@
 // `tracing` first and call waitBegin() only once a call really blocks: a call that returns at once
 // records nothing, which keeps hot paths free.
 import { threadId } from 'worker_threads';
-import type { ObjectKind, SourceLocation, WaitOutcome } from '../../trace/events';
-import { defineTemplate, emit, flush, onBeforeFlush, scheduleFlush, stampMicros, writeStampLine } from './tracer';
+import type { ObjectKind, SourceLocation, WaitBeginEvent, WaitOutcome } from '../../trace/events';
+import { defineTemplate, emit, flush, now, onBeforeFlush, scheduleFlush, stampMicros, writeStampLine } from './tracer';
 
 let objectCounter = 0;
 let waitCounter = 0;
@@ -26,15 +26,58 @@ export interface WaitInfo {
   loc?: SourceLocation;
 }
 
-/** A call has blocked: returns the wait's id for waitEnd(). */
-export function waitBegin(op: string, objKind: ObjectKind, objId: string, info: WaitInfo = {}): number {
+/**
+ * Resources a blocked thread may wake itself by: its own timers and I/O (not the runtime's
+ * sockets, pipes, children and threads). The runner's deadlock watch must not call a process
+ * stuck that is only waiting for its own `setTimeout` (src/runner/deadlock.ts).
+ */
+const RUNTIME_RESOURCES = new Set(['PipeWrap', 'PipeConnectWrap', 'ConnectWrap', 'ProcessWrap', 'TTYWrap', 'MessagePort', 'Worker', 'Immediate', 'WriteWrap', 'ShutdownWrap', 'SignalWrap']);
+
+function ownPending(): number {
+  let n = 0;
+  for (const r of process.getActiveResourcesInfo()) if (!RUNTIME_RESOURCES.has(r)) n++;
+  return n;
+}
+
+type PendingBegin = WaitBeginEvent & { ownTimer: boolean };
+
+/** wait.begin events of this tick, written at its end (see waitBegin). */
+let begins: PendingBegin[] = [];
+
+/**
+ * Writes this tick's wait.begin events, each with `pending`: the timers and I/O its thread had
+ * then — sampled at the end of the tick, so a timer started beside the blocked call
+ * (`Promise.all([q.get(), sleep(100)])`) counts. A wait's own timeout timer does not.
+ */
+function writeBegins(): void {
+  if (!begins.length) return;
+  const list = begins;
+  begins = [];
+  const pending = ownPending();
+  for (const b of list) {
+    const own = pending - (b.ownTimer ? 1 : 0);
+    const { ownTimer: _, ...event } = b;
+    emit(own > 0 ? { ...event, pending: own } : event);
+  }
+  // Written now: the tracer's own flush is an unref'd immediate, which a thread that just
+  // blocked (its loop asleep in poll) would not run until something else wakes it.
+  flush();
+}
+
+/**
+ * A call has blocked: returns the wait's id for waitEnd(). `ownTimer`: the call armed a timer for
+ * its timeout in this thread (a local queue, a join with a timeout), not to be counted as pending.
+ */
+export function waitBegin(op: string, objKind: ObjectKind, objId: string, info: WaitInfo = {}, ownTimer = info.timeoutMs !== undefined): number {
   const waitId = ++waitCounter;
-  emit({ kind: 'wait.begin', waitId, op, objKind, objId, timeoutMs: info.timeoutMs, targetPid: info.targetPid, loc: info.loc });
+  if (!begins.length) setImmediate(writeBegins);
+  begins.push({ kind: 'wait.begin', ts: now(), pid: process.pid, waitId, op, objKind, objId, timeoutMs: info.timeoutMs, targetPid: info.targetPid, loc: info.loc, ownTimer });
   return waitId;
 }
 
 /** The blocked call returned (ok), gave up (timeout) or threw (error). */
 export function waitEnd(waitId: number, outcome: Exclude<WaitOutcome, 'interrupted'>): void {
+  writeBegins();
   emit({ kind: 'wait.end', waitId, outcome });
 }
 
@@ -102,7 +145,8 @@ export class DeferredWait {
   ) {}
 
   begin(): void {
-    if (this.waitId === undefined) this.waitId = waitBegin(this.op, this.objKind, this.objId, this.info);
+    // (A timeout's timer runs in the owner, not here.)
+    if (this.waitId === undefined) this.waitId = waitBegin(this.op, this.objKind, this.objId, this.info, false);
   }
 
   /** `pending` with the wait (if it began) ended as `pending` settles. */

@@ -24,6 +24,8 @@ describe('seed examples under the runner', function () {
         assert.notStrictEqual(result.summary.reason, 'timeout', `${example.id} did not finish in 45 s`);
         assert.strictEqual(result.summary.exitCode, 0, `${example.id} exited with ${result.summary.exitCode}: ${stderr}`);
         assertSeedStructure(example.id, { events: result.events, exitCode: result.summary.exitCode });
+        // No false alarm from the live deadlock watch (it reports by default).
+        assert.deepStrictEqual(result.events.filter((e) => e.kind === 'deadlock'), [], `${example.id}: a deadlock was reported`);
       });
     }
   }

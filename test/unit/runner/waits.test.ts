@@ -100,6 +100,7 @@ for (const context of ['process', 'thread'] as RunContext[]) {
       const stray = begins.filter((w) => !(w.loc && w.loc.file === FILE && marked.has(w.loc.line)));
       assert.deepEqual(stray, []);
       assert.equal(ends.length, begins.length, 'every wait ended');
+      assert.deepEqual(events.filter((e) => e.kind === 'deadlock'), [], 'no false deadlock: every wait here ends');
     });
   });
 }
