@@ -10,7 +10,8 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { pathToFileURL } from 'url';
 import { BUNDLES } from '../bundlePaths';
-import { CONTEXT_ENV, ESM_HOOKS_ENV, MAX_PROCESSES_ENV, OUTPUT_PREFIX_ENV, RUNNER_PID_ENV, RUN_ID_ENV, SHM_DIR, TRACE_DIR_ENV, nowMicros, shmRunPrefix } from '../trace/channel';
+import { CONTEXT_ENV, ESM_HOOKS_ENV, MAX_PROCESSES_ENV, OUTPUT_PREFIX_ENV, RUNNER_PID_ENV, RUN_ID_ENV, SHM_DIR, TRACE_DIR_ENV, shmRunPrefix } from '../trace/channel';
+import { CLOCK_OFFSET_ENV, makeRunClock } from '../trace/clock';
 import type { TraceEvent, TraceHeader } from '../trace/events';
 import { makeHeader } from '../trace/jsonl';
 import { TraceModel } from '../trace/model';
@@ -31,7 +32,10 @@ const POLL_MS = 100;
 /** Coalesces bursts of fs.watch notifications into one read. */
 const WATCH_DELAY_MS = 5;
 
-const now = () => nowMicros(performance);
+/** The run's one clock (src/trace/clock.ts): the runner's own stamps and, through CLOCK_OFFSET_ENV,
+ *  every process of every run it starts. Measured once: the offset must not change between runs' processes. */
+const clock = makeRunClock({ perfNow: () => performance.now(), timeOrigin: performance.timeOrigin, monotonicNs: () => process.hrtime.bigint() }, undefined);
+const now = () => clock.nowMicros();
 
 export class Run implements RunHandle {
   readonly header: TraceHeader;
@@ -85,6 +89,7 @@ export class Run implements RunHandle {
       else env[k] = v;
     }
     env[TRACE_DIR_ENV] = this.dir;
+    env[CLOCK_OFFSET_ENV] = String(clock.offsetMicros);
     env[MAX_PROCESSES_ENV] = String(this.maxProcesses);
     env[CONTEXT_ENV] = context;
     env[RUN_ID_ENV] = this.runId;

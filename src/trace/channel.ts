@@ -31,11 +31,6 @@ export function parseTraceFileName(name: string): { pid: number; tid: number } |
   return m ? { pid: Number(m[1]), tid: Number(m[2]) } : undefined;
 }
 
-/** Now, in µs since the Unix epoch, comparable across processes. */
-export function nowMicros(perf: { timeOrigin: number; now(): number }): number {
-  return (perf.timeOrigin + perf.now()) * 1000;
-}
-
 /** Name of a process started by the runtime (`Process-1`, `Process-1:2`, `PoolWorker-3`); the
  *  preload reports it in process.start. Absent in the main process, which is `MainProcess`. */
 export const PROCESS_NAME_ENV = 'CONCURRENCY_LAB_PROCESS_NAME';

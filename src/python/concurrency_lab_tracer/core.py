@@ -1,7 +1,8 @@
 # The trace writer: appends this process's events, one JSON object per line, to
 # <dir>/<pid>-0.jsonl (the transport of src/trace/channel.ts: one file per process, which the
 # runner tails and merges on `ts`). Events of other threads carry `tid`. Times are µs since the
-# Unix epoch, the clock the Node side uses too. Safe across fork: the child gets its own file.
+# Unix epoch on the run's one clock (src/trace/clock.ts): CLOCK_MONOTONIC, which every process
+# of the machine shares, plus the offset to the wall clock the runner measured once. Safe across fork: the child gets its own file.
 import json
 import os
 import sys
@@ -12,6 +13,23 @@ TRACE_DIR_ENV = 'CONCURRENCY_LAB_TRACE_DIR'
 MAX_PROCESSES_ENV = 'CONCURRENCY_LAB_MAX_PROCESSES'
 RUNNER_PID_ENV = 'CONCURRENCY_LAB_RUNNER_PID'
 OUTPUT_PREFIX_ENV = 'CONCURRENCY_LAB_OUTPUT_PREFIX'
+CLOCK_OFFSET_ENV = 'CONCURRENCY_LAB_CLOCK_OFFSET_US'
+
+
+def _clock_offset_us():
+    # The runner's offset, so Node and Python processes of one run stamp one clock; outside a
+    # run, measured here (and handed down to children through the environment).
+    value = os.environ.get(CLOCK_OFFSET_ENV, '')
+    try:
+        return int(value)
+    except ValueError:
+        offset = time.time_ns() // 1000 - time.monotonic_ns() // 1000
+        os.environ[CLOCK_OFFSET_ENV] = str(offset)
+        return offset
+
+
+_clock_offset = _clock_offset_us()
+_monotonic_ns = time.monotonic_ns
 
 _dir = os.environ.get(TRACE_DIR_ENV) or ''
 _lock = _thread.allocate_lock()
@@ -42,8 +60,8 @@ def enabled():
 
 
 def now():
-    """Now in whole µs since the Unix epoch."""
-    return time.time_ns() // 1000
+    """Now in whole µs since the Unix epoch, on the run's clock."""
+    return _monotonic_ns() // 1000 + _clock_offset
 
 
 def _open():

@@ -4,8 +4,8 @@
 import * as childProcess from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_PROCESSES_ENV, nowMicros, PROCESS_NAME_ENV, RUNNER_PID_ENV, TRACE_DIR_ENV, traceFileName } from '../../trace/channel';
-import { emit, flush } from './tracer';
+import { MAX_PROCESSES_ENV, PROCESS_NAME_ENV, RUNNER_PID_ENV, TRACE_DIR_ENV, traceFileName } from '../../trace/channel';
+import { emit, flush, now } from './tracer';
 
 /** The name shown for this process: the runtime's (`Process-1`), else MainProcess for the
  *  runner's direct child, else the script's file name (a raw child_process child). */
@@ -142,7 +142,7 @@ const spawned = new Map<number, { ts: number; name: string }>();
 export function ensureChildStart(pid: number, fallbackName?: string): void {
   // The preload's copy of this module saw the spawn; the runtime bundle's copy (the exit hook)
   // did not, and then knows only the child's name: its start is written at its end.
-  const s = spawned.get(pid) ?? (fallbackName === undefined ? undefined : { ts: nowMicros(performance), name: fallbackName });
+  const s = spawned.get(pid) ?? (fallbackName === undefined ? undefined : { ts: now(), name: fallbackName });
   if (!s) return;
   spawned.delete(pid);
   const dir = process.env[TRACE_DIR_ENV];
@@ -166,7 +166,7 @@ export function watchChildProcesses(): void {
       : original.call(this, options);
     const pid = this.pid;
     if (pid !== undefined) {
-      spawned.set(pid, { ts: nowMicros(performance), name: spawnedName(options) });
+      spawned.set(pid, { ts: now(), name: spawnedName(options) });
       this.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
         ensureChildStart(pid);
         emit({ kind: 'process.exit', pid, exitCode: code, signal });

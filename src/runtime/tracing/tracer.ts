@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { threadId } from 'worker_threads';
 import { performance } from 'perf_hooks';
-import { TEMPLATE_KIND, TRACE_DIR_ENV, nowMicros, traceFileName } from '../../trace/channel';
+import { TEMPLATE_KIND, TRACE_DIR_ENV, traceFileName } from '../../trace/channel';
+import { runClock } from './clock';
 import type { TraceEvent } from '../../trace/events';
 
 const traceDir = process.env[TRACE_DIR_ENV];
@@ -31,12 +32,12 @@ const FLUSH_AT = 64 * 1024;
 /** Distributes Omit over the union so each event kind keeps its own fields. */
 export type EventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'ts' | 'pid'> & { ts?: number; pid?: number } : never) : never;
 
-/** performance.timeOrigin is a getter doing a native call: read it once (it never changes). */
-const timeOrigin = performance.timeOrigin;
-const clock = { timeOrigin, now: () => performance.now() };
+/** performance.now() plus this is now on the run's clock, in ms (src/trace/clock.ts). */
+const clockBaseMs = runClock.perfBaseMs;
 
+/** Now in µs on the run's one clock, the same instant stamps the same in every process. */
 export function now(): number {
-  return nowMicros(clock);
+  return (performance.now() + clockBaseMs) * 1000;
 }
 
 function open(): number {
@@ -193,7 +194,7 @@ export const lastTs = new Float64Array(1);
 
 /** Now in whole µs (an integer has no fraction to format). */
 function clockMicros(): number {
-  return Math.round((timeOrigin + performance.now()) * 1000);
+  return Math.round((performance.now() + clockBaseMs) * 1000);
 }
 
 /** `,ts]\n`, the end of every compact line. */
