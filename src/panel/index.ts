@@ -7,7 +7,7 @@ import * as crypto from 'crypto';
 import * as path from 'path';
 import { BUNDLES } from '../bundlePaths';
 import { COMMANDS } from '../commands';
-import { assertNever, parseFromWebview, parseViewerState, type FromWebview, type FromWebviewRequest, type ToWebview, type TraceSource } from '../protocol/messages';
+import { assertNever, parseFromWebview, parseViewerState, toWire, type FromWebview, type FromWebviewRequest, type ToWebview, type TraceSource } from '../protocol/messages';
 import type { RunHandle } from '../runner/types';
 import { makeNonce, viewerPageHtml } from './html';
 import { ViewerSession } from './session';
@@ -140,7 +140,7 @@ class TracePanel implements TraceViewer {
   }
 
   private post(message: ToWebview): void {
-    void this.panel?.webview.postMessage(message);
+    void this.panel?.webview.postMessage(toWire(message));
   }
 
   private async handle(msg: FromWebview): Promise<void> {

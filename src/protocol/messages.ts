@@ -7,6 +7,7 @@
 // Imports only the trace schema, so both sides (Node and browser) can use it.
 
 import { parseEvent, parseHeader, type SourceLocation, type TraceEvent, type TraceHeader } from '../trace/events';
+import { packEvents, unpackEvents } from '../trace/packed';
 
 export { assertNever } from '../trace/events';
 
@@ -153,6 +154,30 @@ export function parseEvents(v: unknown): TraceEvent[] | undefined {
 }
 
 /**
+ * The form a message to the webview travels in: the events of `reset` and `events` as one string,
+ * the JSON text of their packed form (src/trace/packed.ts), instead of an array of objects. The
+ * channel (extension host -> renderer -> webview frame) serializes and copies every object of a
+ * message, per event and per field; one string crosses it as one value, a fifth of the bytes.
+ */
+export function toWire(msg: ToWebview): unknown {
+  if (msg.type !== 'reset' && msg.type !== 'events') return msg;
+  const { events, ...rest } = msg;
+  return { ...rest, packed: JSON.stringify(packEvents(events)) };
+}
+
+/** The events of a message: its packed text (what the panel sends) or a plain array. */
+function wireEvents(v: Record<string, unknown>): TraceEvent[] | undefined {
+  if (typeof v.packed === 'string') {
+    try {
+      return unpackEvents(JSON.parse(v.packed))?.events;
+    } catch {
+      return undefined;
+    }
+  }
+  return parseEvents(v.events);
+}
+
+/**
  * Validates a message from the host. The webview checks too: the host relays events that came from
  * user programs, and a broken message should be ignored rather than crash the view.
  */
@@ -161,7 +186,7 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
   const type = v.type as ToWebview['type'];
   switch (type) {
     case 'reset': {
-      const events = parseEvents(v.events);
+      const events = wireEvents(v);
       const run = parseRunState(v.run);
       const source = parseSource(v.source);
       if (!events || !run || !source || typeof v.title !== 'string' || !isInt(v.total)) return undefined;
@@ -169,7 +194,7 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
       return { type, title: v.title, header, source, run, total: v.total, events };
     }
     case 'events': {
-      const events = parseEvents(v.events);
+      const events = wireEvents(v);
       return events ? { type, events } : undefined;
     }
     case 'runState': {

@@ -1,6 +1,7 @@
 // The typed protocol's validators: only known, well-formed messages cross the webview boundary.
 import * as assert from 'assert';
-import { parseFromWebview, parseToWebview, parseViewerState } from '../../../src/protocol/messages';
+import { parseFromWebview, parseToWebview, parseViewerState, toWire } from '../../../src/protocol/messages';
+import type { TraceEvent } from '../../../src/trace/events';
 
 describe('protocol: message validation', () => {
   it('accepts every known webview message, rebuilt without extra fields', () => {
@@ -26,9 +27,28 @@ describe('protocol: message validation', () => {
     assert.deepStrictEqual(parseToWebview({ type: 'reply', requestId: 3, error: 'no' }), { type: 'reply', requestId: 3, error: 'no' });
   });
 
+  it('sends events as one packed string and reads them back exactly; a broken string drops the message', () => {
+    const events: TraceEvent[] = [
+      { kind: 'process.start', ts: 1_764_290_000_000_001, pid: 2, ppid: 1, name: 'p', loc: { file: '/a.mjs', line: 3 } },
+      { kind: 'message.send', ts: 1_764_290_000_000_123.5, pid: 2, channel: 'queue', channelId: 'q', msgId: '1', summary: "'x'" },
+    ];
+    const reset = { type: 'reset' as const, title: 't', header: undefined, source: { kind: 'run' as const }, run: { live: true, canRerun: false }, total: 2, events };
+    const wire = toWire(reset) as Record<string, unknown>;
+    assert.strictEqual(typeof wire.packed, 'string');
+    assert.strictEqual(wire.events, undefined);
+    assert.deepStrictEqual(parseToWebview(JSON.parse(JSON.stringify(wire))), reset);
+    const batch = toWire({ type: 'events', events }) as Record<string, unknown>;
+    assert.deepStrictEqual(parseToWebview(batch), { type: 'events', events });
+    assert.deepStrictEqual(toWire({ type: 'runState', run: { live: false, canRerun: true } }), { type: 'runState', run: { live: false, canRerun: true } });
+    assert.strictEqual(parseToWebview({ type: 'events', packed: '{"v":1,' }), undefined);
+    assert.strictEqual(parseToWebview({ type: 'events', packed: '"no"' }), undefined);
+  });
+
   it('restores saved viewer state only when it is well formed', () => {
     assert.deepStrictEqual(parseViewerState({ source: { kind: 'file', path: '/t.jsonl' }, view: { t0: 1, t1: 5 }, selectedPid: 3, cursor: 2 }), { source: { kind: 'file', path: '/t.jsonl' }, view: { t0: 1, t1: 5 }, selectedPid: 3, cursor: 2 });
     assert.deepStrictEqual(parseViewerState({ source: { kind: 'empty' }, view: { t0: 5, t1: 1 } }), { source: { kind: 'empty' } });
     assert.strictEqual(parseViewerState({ view: {} }), undefined);
+    assert.deepStrictEqual(parseViewerState({ source: { kind: 'empty' }, split: 0.8 }), { source: { kind: 'empty' }, split: 0.8 });
+    assert.deepStrictEqual(parseViewerState({ source: { kind: 'empty' }, split: 3 }), { source: { kind: 'empty' } });
   });
 });
