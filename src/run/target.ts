@@ -31,7 +31,9 @@ export async function resolveRunTarget(arg: unknown): Promise<RunTarget> {
     };
   }
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open?.isDirty && !(await open.save())) {
+  // save() answers false also when the document was saved meanwhile by someone else (auto save,
+  // another save racing this one): what counts is that the disk now has what the user sees.
+  if (open?.isDirty && !(await open.save()) && open.isDirty) {
     return { ok: false, message: vscode.l10n.t('{0} could not be saved, so it was not run.', path.basename(uri.fsPath)) };
   }
   return { ok: true, file: uri.fsPath, uri };

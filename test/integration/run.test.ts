@@ -116,7 +116,11 @@ if (isMainProcess()) {
   });
 
   it('runs the active editor, saving it first', async () => {
-    const uri = fixture('edited.mjs', "console.log('before');\n");
+    // Written through VS Code's file service, as a file a user edits is known to it: a file
+    // written behind its back a moment before opening made the first save() fail now and then
+    // (the model's view of the file was older than the disk: a save conflict).
+    const uri = vscode.Uri.file(path.join(dir, 'edited.mjs'));
+    await vscode.workspace.fs.writeFile(uri, Buffer.from("console.log('before');\n"));
     const editor = await vscode.window.showTextDocument(uri);
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, 1, 0), 'process.exitCode = 7;\n'));
     assert.ok(editor.document.isDirty);
@@ -125,7 +129,9 @@ if (isMainProcess()) {
     await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, uri.fsPath, 'the edited file is not the active editor');
     const s = await vscode.commands.executeCommand<RunSummary>(COMMANDS.runFile);
-    assert.ok(s, 'runFile on the active editor resolved with no summary');
+    // If it refused, say what the host saw: the editor's state and what is on disk.
+    const seen = () => `active: ${vscode.window.activeTextEditor?.document.uri.fsPath}, dirty: ${editor.document.isDirty}, closed: ${editor.document.isClosed}, on disk: ${JSON.stringify(fs.readFileSync(uri.fsPath, 'utf8'))}`;
+    assert.ok(s, `runFile on the active editor resolved with no summary (${seen()})`);
     assert.strictEqual(s.exitCode, 7, 'the run did not see the unsaved edit');
     assert.strictEqual(editor.document.isDirty, false);
   });
