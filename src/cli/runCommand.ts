@@ -11,6 +11,8 @@ import { checkWritable, isChrome, writeTrace } from './traceFiles';
 export const TIMEOUT_EXIT = 124;
 /** `--on-deadlock stop` stopped the run (docs/cli.md). */
 export const DEADLOCK_EXIT = 3;
+/** The run's stdout was closed by its reader (`… | head`): 128 + SIGPIPE, as a shell reports it. */
+export const OUTPUT_CLOSED_EXIT = 141;
 
 export function signalExitCode(signal: string | null): number {
   const n = signal ? (os.constants.signals as Record<string, number>)[signal] : undefined;
@@ -20,6 +22,16 @@ export function signalExitCode(signal: string | null): number {
 export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { isTTY: boolean; warn: (line: string) => void }): Promise<number> {
   if (cmd.trace) checkWritable(cmd.trace);
   const prefix = cmd.prefix ?? io.isTTY;
+  // A reader that closes our stdout early (`| head`) ends the run as SIGPIPE ends a shell
+  // pipeline: the tree is stopped and the trace written, rather than an EPIPE crash that leaves
+  // the run's processes and shared memory behind.
+  let outputClosed = false;
+  const onStdoutError = () => {
+    if (outputClosed) return;
+    outputClosed = true;
+    void handle.stop();
+  };
+  process.stdout.on('error', onStdoutError);
   const handle = startRun({
     file: path.resolve(cmd.file),
     args: cmd.args,
@@ -37,7 +49,10 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     keepLines: cmd.trace !== undefined && !isChrome(cmd.trace),
     // Straight through, as bytes: binary output passes unharmed. Writes to pipes, files and
     // terminals are synchronous in Node on Linux, so a fast snippet cannot pile up memory here.
-    onOutput: (stream, chunk) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk),
+    onOutput: (stream, chunk) => {
+      if (stream === 'stderr') process.stderr.write(chunk);
+      else if (!outputClosed) process.stdout.write(chunk);
+    },
   });
   let stoppedBy: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -55,6 +70,10 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     if (cmd.trace) writeTrace(cmd.trace, result.header, result.events, result.lines);
     if (result.malformed) io.warn(`${result.malformed} malformed line(s) on the trace channel were skipped`);
     const s = result.summary;
+    if (outputClosed) {
+      io.warn('stdout was closed before the run ended: stopped the whole process tree');
+      return OUTPUT_CLOSED_EXIT;
+    }
     if (s.reason === 'timeout') {
       io.warn(`timed out after ${(cmd.timeoutMs ?? 0) / 1000} s: stopped the whole process tree`);
       return TIMEOUT_EXIT;
@@ -66,5 +85,6 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     return s.exitCode ?? 1;
   } finally {
     for (const s of signals) process.off(s, onSignal);
+    process.stdout.off('error', onStdoutError);
   }
 }

@@ -232,6 +232,18 @@ describe('concurrency-lab CLI', function () {
     assert.deepEqual(survivors(pids), []);
   });
 
+  it('a reader that closes stdout early (| head) stops the whole tree: exit 141, one line, the trace written', async () => {
+    // Like any Unix program, the CLI learns of the closed pipe at its next write: the snippet
+    // keeps writing. The leak hook fails the test if any process of the run survives it.
+    const jsonl = path.join(tmp, 'closed.jsonl');
+    const r = await cli(['run', fixture('big-output.cjs'), '--trace', jsonl, '--', '1000'], { onStdout: (_t, child) => child.stdout?.destroy() });
+    assert.equal(r.code, 141, r.stderr);
+    assert.equal(r.stderr.trim(), 'concurrency-lab: stdout was closed before the run ended: stopped the whole process tree');
+    const trace = parseJsonl(fs.readFileSync(jsonl, 'utf8'));
+    assert.equal(trace.malformed, 0);
+    assert.equal(trace.events.at(-1)?.kind, 'run.end');
+  });
+
   it('--trace writes the native trace and the Chrome trace; export converts', async () => {
     const jsonl = path.join(tmp, 'run.jsonl');
     const json = path.join(tmp, 'run.json');

@@ -1,0 +1,75 @@
+// The fault campaigns (test/fault/campaign.mjs, docs/reliability.md) in miniature: a few seeded
+// rounds of each, so every `npm test` kills producers, consumers, pool workers, pipe ends, lock
+// holders, the manager and the runner's tree at random moments and checks the invariants.
+// The full runs (200+ rounds) are recorded in docs/reliability.md.
+import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
+import * as path from 'path';
+
+const CAMPAIGN = path.resolve(__dirname, '../../fault/campaign.mjs');
+
+interface Summary {
+  campaign: string;
+  rounds: number;
+  faults: number;
+  violations: number;
+  hangs: number;
+  lost: number;
+  duplicated: number;
+  leftovers: number;
+  failures: Array<{ round: number; seed: number; problems: string[] }>;
+}
+
+function campaign(args: string[]): Promise<{ code: number | null; sums: Summary[]; stderr: string }> {
+  const child = spawn(process.execPath, [CAMPAIGN, '--json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      let sums: Summary[] = [];
+      try {
+        sums = JSON.parse(out.trim().split('\n').at(-1) ?? '[]');
+      } catch {
+        // reported below
+      }
+      resolve({ code, sums, stderr: err });
+    }),
+  );
+}
+
+function clean(s: Summary | undefined, rounds: number): void {
+  assert.ok(s, 'a summary');
+  const why = JSON.stringify(s.failures);
+  assert.equal(s.rounds, rounds);
+  assert.equal(s.faults, rounds, `every round injected its fault: ${why}`);
+  assert.equal(s.violations, 0, why);
+  assert.equal(s.hangs, 0, why);
+  assert.equal(s.lost + s.duplicated, 0, why);
+  assert.equal(s.leftovers, 0, why);
+}
+
+describe('fault campaigns (seeded, a few rounds each)', function () {
+  this.timeout(240000);
+
+  for (const [name, rounds, extra] of [
+    ['queue', 3, ['--items', '4000']],
+    ['pool', 3, []],
+    ['pipe', 2, []],
+    ['locks', 3, []],
+    ['runner', 2, []],
+  ] as Array<[string, number, string[]]>) {
+    it(`${name}: ${rounds} rounds, no violation, hang or leftover`, async () => {
+      const r = await campaign(['--seed', '13', '--rounds', String(rounds), '--only', name, ...extra]);
+      clean(r.sums[0], rounds);
+      assert.equal(r.code, 0, r.stderr);
+    });
+  }
+
+  it('bad arguments: one line, exit 2', async () => {
+    const r = await campaign(['--only', 'bogus']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), 'campaign: --only: unknown campaign bogus (known: queue, pool, pipe, runner, locks)');
+  });
+});
