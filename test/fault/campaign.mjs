@@ -5,7 +5,9 @@
 // shared-memory files of the round in /dev/shm.
 //
 //   node test/fault/campaign.mjs [--seed N] [--rounds N] [--only queue,pool,pipe,runner,locks]
-//                                [--items N] [--json]
+//                                [--items N] [--consumers N] [--victim consumer|producer]
+//                                [--context process|thread] [--json]
+// (--items, --consumers and --victim shape the queue rounds; --context is the runtime's default.)
 //
 // Prints one table row per campaign (markdown) and exits 1 when any round broke an invariant,
 // hung or left something behind. `--json` prints the summaries as one JSON line instead.
@@ -110,7 +112,10 @@ function exited(child, ms) {
 async function runtimeRound(campaign, seed, opts, marker) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cl-fault-${campaign}-`));
   const prm = { seed, dir, ...opts };
-  const child = spawn(process.execPath, [path.join(HERE, 'rounds', `${campaign}.mjs`), JSON.stringify(prm)], { env: baseEnv(marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const env = baseEnv(marker);
+  // The runtime's default context for the round (docs/runtime.md, getContext).
+  if (opts.context) env.CONCURRENCY_LAB_CONTEXT = opts.context;
+  const child = spawn(process.execPath, [path.join(HERE, 'rounds', `${campaign}.mjs`), JSON.stringify(prm)], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -123,7 +128,10 @@ async function runtimeRound(campaign, seed, opts, marker) {
     verdict = { faults: 0, hangs: end.hung ? 1 : 0, violations: [end.hung ? 'the round hung' : `the round ended without a verdict (code ${end.code}, signal ${end.signal}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`], outcome: end.hung ? 'hung' : 'crashed' };
   }
   if (!end.hung && end.code !== 0 && !verdict.violations?.length) (verdict.violations ??= []).push(`the round's main process exited with ${end.code ?? end.signal}`);
-  verdict.leftovers = (await leftoverProcesses(marker, 3000)) + leftoverShm(`${SHM_PREFIX}pid${child.pid}-`);
+  const procs = await leftoverProcesses(marker, 3000);
+  const files = leftoverShm(`${SHM_PREFIX}pid${child.pid}-`);
+  verdict.leftovers = procs + files;
+  if (verdict.leftovers) (verdict.violations ??= []).push(`left behind: ${procs} process(es), ${files} /dev/shm file(s)`);
   fs.rmSync(dir, { recursive: true, force: true });
   return verdict;
 }
@@ -185,9 +193,11 @@ async function runnerRound(seed, opts, marker) {
     if (check) violations.push(`${fault}: ${check}`);
   }
   // When the command returns no process of the run may be alive (docs/cli.md): no grace here.
-  let leftovers = await leftoverProcesses(marker, 0);
+  const procs = await leftoverProcesses(marker, 0);
   const runId = fs.existsSync(runIdFile) ? fs.readFileSync(runIdFile, 'utf8').trim() : undefined;
-  if (runId) leftovers += leftoverShm(`${SHM_PREFIX}${runId}-`);
+  const files = runId ? leftoverShm(`${SHM_PREFIX}${runId}-`) : 0;
+  const leftovers = procs + files;
+  if (leftovers) violations.push(`left behind: ${procs} process(es), ${files} /dev/shm file(s)`);
   fs.rmSync(dir, { recursive: true, force: true });
   return { faults, hangs: end.hung ? 1 : 0, violations, leftovers, outcome: `${fault}: exit ${code}` };
 }
@@ -248,11 +258,20 @@ function parseArgs(argv) {
     if (a === '--seed') o.seed = int(next());
     else if (a === '--rounds') o.rounds = int(next());
     else if (a === '--items') o.opts.items = int(next());
+    else if (a === '--consumers') o.opts.consumers = int(next());
+    else if (a === '--victim') {
+      o.opts.victim = next();
+      if (!['consumer', 'producer'].includes(o.opts.victim)) throw new Error(`--victim: expected consumer or producer, got ${o.opts.victim}`);
+    }
+    else if (a === '--context') {
+      o.opts.context = next();
+      if (!['process', 'thread'].includes(o.opts.context)) throw new Error(`--context: expected process or thread, got ${o.opts.context}`);
+    }
     else if (a === '--only') {
       o.only = next().split(',');
       for (const c of o.only) if (!CAMPAIGNS.includes(c)) throw new Error(`--only: unknown campaign ${c} (known: ${CAMPAIGNS.join(', ')})`);
     } else if (a === '--json') o.json = true;
-    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--json])`);
+    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--context process|thread] [--json])`);
   }
   return o;
 }
@@ -279,7 +298,7 @@ async function main() {
   }
   const sums = [];
   if (!o.json) {
-    console.log(`seed ${o.seed}, ${o.rounds} rounds each, node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`seed ${o.seed}, ${o.rounds} rounds each${Object.keys(o.opts).length ? `, ${JSON.stringify(o.opts)}` : ''}, node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log('| campaign | rounds | faults injected | rounds with violations | hangs | lost | duplicated | in flight (allowed) | leftovers | outcomes |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');
   }

@@ -65,8 +65,10 @@ function prefix(): string {
     runId = `pid${process.pid}`;
     // Children are spawned with process.env: they inherit the prefix (the main thread's env only).
     if (isMainThread) process.env[RUN_ID_ENV] = runId;
-    ownPrefix = true;
   }
+  // Started without the runner, the main process names the run (backend.ts passes the name to
+  // every child it starts, before any of them makes a block) and sweeps it at exit.
+  ownPrefix = runId === `pid${process.pid}`;
   runPrefix = shmRunPrefix(runId);
   return runPrefix;
 }
@@ -76,6 +78,15 @@ const created = new Set<string>();
 let exitHooked = false;
 function noteCreated(file: string, unlink: (f: string) => void): void {
   created.add(file);
+  hookExit(unlink);
+}
+
+/**
+ * At exit: remove what this thread made, and (in a run started without the runner) the main
+ * process sweeps what killed children or terminated threads left. Hooked by whoever creates a
+ * block or maps one: a main thread that only maps its worker threads' blocks must sweep too.
+ */
+function hookExit(unlink: (f: string) => void): void {
   if (exitHooked) return;
   exitHooked = true;
   process.on('exit', () => {
@@ -86,7 +97,6 @@ function noteCreated(file: string, unlink: (f: string) => void): void {
         // already gone
       }
     }
-    // A run started without the runner: its main process sweeps what killed children left.
     if (ownPrefix && isMainThread) sweepRun(runPrefix as string);
   });
 }
@@ -123,7 +133,9 @@ function nativeStore(n: Native): Store {
     },
     open(name) {
       try {
-        return blockOf(n.open(prefix() + name), sleeper);
+        const block = blockOf(n.open(prefix() + name), sleeper);
+        hookExit((f) => n.unlink(f));
+        return block;
       } catch (err) {
         throw new ProcessError(`cannot map a shared object's memory (${(err as Error).message}): the process that made it has exited`);
       }

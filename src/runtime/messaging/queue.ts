@@ -1,7 +1,8 @@
 // Queue and JoinableQueue: Python's multiprocessing.Queue. Items are cloned at put() (later
 // changes to the object do not travel), FIFO, exactly once, each producer's items in its order.
 // A handle sent to a child (or grandchild) talks to the owner directly (see channels.ts).
-import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from '../transport/channels';
+import { clientFor, hostAddress, localBox, newBoxId, provideTakenCounters, registerBox, type Client } from '../transport/channels';
+import { allocate, openSegment, type SegmentRef } from '../memory/segment';
 import { checkTimeout, MESSAGES, ProcessError } from '../errors';
 import { Mailbox, type Item } from '../transport/mailbox';
 import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from '../transport/serialize';
@@ -182,6 +183,28 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
     return 'joinableQueue';
   }
 }
+
+// A remote consumer counts the items it takes in a word of shared memory its queue's owner maps
+// too (see TakenCounter in channels.ts): a consumer killed while holding prefetched items gets
+// them put back. Without shared memory (no native module here) there is no prefetch instead.
+provideTakenCounters({
+  create() {
+    try {
+      const seg = allocate('process', 8);
+      return { ref: seg.ref, bump: () => void seg.words.add(0, 1) };
+    } catch {
+      return undefined;
+    }
+  },
+  open(ref) {
+    try {
+      const seg = openSegment(ref as SegmentRef);
+      return { read: () => seg.words.load(0) };
+    } catch {
+      return undefined;
+    }
+  },
+});
 
 registerHandleType('queue', (d) => new Queue({}, d));
 registerHandleType('joinableQueue', (d) => new JoinableQueue({}, d));

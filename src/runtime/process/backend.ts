@@ -4,12 +4,13 @@ import type { ChildProcess } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import type * as net from 'net';
-import type { Worker } from 'worker_threads';
-import { PROCESS_NAME_ENV } from '../../trace/channel';
+import { isMainThread, type Worker } from 'worker_threads';
+import { PROCESS_NAME_ENV, RUN_ID_ENV } from '../../trace/channel';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
 import { sharedBuffersToInherit } from '../transport/sharedBuffers';
 import type { ContextKind } from './identity';
 import { tracing } from '../tracing/tracer';
+import { capturingOutput, writeUncaptured } from '../tracing/captureOutput';
 import { objectCreated } from '../tracing/waits';
 
 /** How long an exited child's control socket may stay open before its exit is reported anyway. */
@@ -128,11 +129,24 @@ class ThreadChild implements ChildHandle {
 
 /** Starts a child running CHILD_SCRIPT and hands it `boot`. Throws (e.g. the run's process cap) as fork does. */
 export function spawnChild(boot: BootMessage): ChildHandle {
+  // Every process of a run names its shared-memory files after the run. Started without the
+  // runner, the run is named after its main process, here, before the first child: a child may
+  // make a block its parent maps (a queue consumer's counter, channels.ts), so both must agree.
+  if (isMainThread) process.env[RUN_ID_ENV] ??= `pid${process.pid}`;
   if (boot.context === 'thread') {
     const { Worker } = require('worker_threads') as typeof import('worker_threads');
     // Thread-context shared objects name their SharedArrayBuffers; the new thread inherits them all.
     const shared = sharedBuffersToInherit();
-    const worker = new Worker(CHILD_SCRIPT, { workerData: shared ? { ...boot, sharedBuffers: shared } : boot, stdout: false, stderr: false });
+    // When this thread's output is traced, the new thread captures its own (with its tid and
+    // prefix) and its bytes are passed on here uncaptured; otherwise Node pipes them as usual.
+    const own = capturingOutput();
+    const data: BootMessage = shared ? { ...boot, sharedBuffers: shared } : { ...boot };
+    if (own) data.capture = true;
+    const worker = new Worker(CHILD_SCRIPT, { workerData: data, stdout: own, stderr: own });
+    if (own) {
+      worker.stdout.on('data', (b: Buffer) => writeUncaptured('stdout', b));
+      worker.stderr.on('data', (b: Buffer) => writeUncaptured('stderr', b));
+    }
     return announced(new ThreadChild(worker), boot);
   }
   // Like fork() (same node, same execArgv: loaders, --import), but without Node's IPC channel:

@@ -11,6 +11,7 @@ import { decode, userStack } from '../transport/serialize';
 import { inheritSharedBuffers } from '../transport/sharedBuffers';
 import { findExport, importModule } from './targets';
 import { emit, tracing } from '../tracing/tracer';
+import { captureOutput } from '../tracing/captureOutput';
 import { runPoolWorker } from '../pool/poolWorker';
 import { runManagerServer } from '../shared/manager/serverMain';
 import { MESSAGES } from '../errors';
@@ -39,7 +40,11 @@ export async function bootChild(): Promise<void> {
   installExitHook();
   // Whatever this child sent its parent last (results, a final message) must leave before it exits.
   registerFlushable(endpoint);
-  if (tracing && !isMainThread) emit({ kind: 'thread.start', tid: threadId, name: boot.name, parentTid: boot.parent.tid });
+  if (tracing && !isMainThread) {
+    emit({ kind: 'thread.start', tid: threadId, name: boot.name, parentTid: boot.parent.tid });
+    // Output of this thread carries its tid (the parent passes the bytes on uncaptured).
+    if (boot.capture) captureOutput(boot.name);
+  }
   endpoint.onClose(() => {
     // The parent is gone (killed, or exited without us). Take our subtree down with us.
     if (!isMainThread) return;

@@ -40,6 +40,29 @@ function capture(stream: 'stdout' | 'stderr', decoder: StringDecoder, bytes: Buf
   }
 }
 
+/**
+ * On a patched stream: its write before the patch. Keyed globally because the preload (main
+ * thread) and the runtime (worker threads, backend.ts) are separate bundles with their own copy
+ * of this module, yet must agree on it.
+ */
+const RAW_WRITE = Symbol.for('concurrency-lab.rawWrite');
+/** On globalThis (one per thread): this thread's output is captured. */
+const CAPTURING = Symbol.for('concurrency-lab.capturingOutput');
+
+/** Whether this thread copies its output into the trace (then worker threads capture their own). */
+export function capturingOutput(): boolean {
+  return (globalThis as Record<symbol, unknown>)[CAPTURING] === true;
+}
+
+/**
+ * Writes bytes a worker thread already captured (and prefixed) to this thread's stream, past the
+ * capture: they are in the trace once, under the thread that wrote them.
+ */
+export function writeUncaptured(name: 'stdout' | 'stderr', bytes: Buffer): void {
+  const stream = process[name] as unknown as { write: Write; [RAW_WRITE]?: Write };
+  (stream[RAW_WRITE] ?? stream.write).call(stream, bytes);
+}
+
 const COLORS = [36, 33, 35, 32, 34, 31];
 
 /** Inserts `prefix` at the start of every line, remembering across writes whether a line is open. */
@@ -63,13 +86,13 @@ export class LinePrefixer {
   }
 }
 
-function makePrefix(mode: string): Buffer {
-  const label = `[${processName()} ${process.pid}]`;
+function makePrefix(mode: string, label: string): Buffer {
   return Buffer.from(mode === 'color' ? `\x1b[${COLORS[process.pid % COLORS.length]}m${label}\x1b[0m ` : `${label} `);
 }
 
-function patchStream(stream: { write: Write }, name: 'stdout' | 'stderr', prefixMode: string | undefined): void {
+function patchStream(stream: { write: Write; [RAW_WRITE]?: Write }, name: 'stdout' | 'stderr', prefixMode: string | undefined, label: () => string): void {
   const original = stream.write;
+  stream[RAW_WRITE] = original;
   const decoder = new StringDecoder('utf8');
   let prefixer: LinePrefixer | undefined;
   stream.write = function (this: unknown, chunk: unknown, encoding?: unknown, cb?: unknown) {
@@ -81,7 +104,7 @@ function patchStream(stream: { write: Write }, name: 'stdout' | 'stderr', prefix
         // tracing must never break the snippet's output
       }
       if (prefixMode) {
-        prefixer ??= new LinePrefixer(makePrefix(prefixMode));
+        prefixer ??= new LinePrefixer(makePrefix(prefixMode, label()));
         return original.call(this, prefixer.apply(bytes), typeof encoding === 'function' ? encoding : cb);
       }
     }
@@ -94,10 +117,10 @@ function patchStream(stream: { write: Write }, name: 'stdout' | 'stderr', prefix
  * Patches process.stdout/stderr when first used, not now: Node creates those streams lazily (a
  * pipe stream is a socket), and a process that never prints should not pay for them.
  */
-function patchWhenUsed(name: 'stdout' | 'stderr', prefixMode: string | undefined): void {
+function patchWhenUsed(name: 'stdout' | 'stderr', prefixMode: string | undefined, label: () => string): void {
   const desc = Object.getOwnPropertyDescriptor(process, name);
   if (!desc?.get || !desc.configurable) {
-    patchStream(process[name] as unknown as { write: Write }, name, prefixMode);
+    patchStream(process[name] as unknown as { write: Write }, name, prefixMode, label);
     return;
   }
   const get = desc.get;
@@ -108,16 +131,23 @@ function patchWhenUsed(name: 'stdout' | 'stderr', prefixMode: string | undefined
       const stream = get.call(this) as { write: Write };
       if (!patched) {
         patched = true;
-        patchStream(stream, name, prefixMode);
+        patchStream(stream, name, prefixMode, label);
       }
       return stream;
     },
   });
 }
 
-export function captureOutput(): void {
+/**
+ * In a process's main thread (the preload), or in a worker thread with its name (`thread`): then
+ * its output events carry its tid and its lines its own prefix (`[Thread-1 4242]`), and the
+ * thread that started it passes its bytes through without capturing them again (backend.ts).
+ */
+export function captureOutput(thread?: string): void {
   const mode = process.env[OUTPUT_PREFIX_ENV];
   const prefixMode = mode === 'plain' || mode === 'color' ? mode : undefined;
-  patchWhenUsed('stdout', prefixMode);
-  patchWhenUsed('stderr', prefixMode);
+  const label = () => `[${thread ?? processName()} ${process.pid}]`;
+  (globalThis as Record<symbol, unknown>)[CAPTURING] = true;
+  patchWhenUsed('stdout', prefixMode, label);
+  patchWhenUsed('stderr', prefixMode, label);
 }

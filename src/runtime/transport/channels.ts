@@ -60,6 +60,45 @@ export function hostAddress(): string {
 
 type Op = Record<string, unknown> & { t: string; b: string; r?: number };
 
+/**
+ * A word of shared memory a remote consumer bumps for every queue item it hands to its caller,
+ * before the caller sees it. The owner maps it too, so when the consumer dies (even by SIGKILL)
+ * it knows exactly which of the items it lent were never taken and puts them back: prefetching
+ * loses nothing but the one item the consumer was in the middle of receiving. Shared memory is
+ * the memory room's business: the messaging room provides the counters (provideTakenCounters).
+ */
+export interface TakenCounter {
+  /** How the owner finds the word (sent with the consumer's first request). */
+  readonly ref: unknown;
+  bump(): void;
+}
+export interface TakenCounters {
+  /** A new counter for this thread's consumption of one queue, or undefined when shared memory is unavailable. */
+  create(): TakenCounter | undefined;
+  /** The owner's view of a consumer's counter, or undefined when it cannot be mapped. */
+  open(ref: unknown): { read(): number } | undefined;
+}
+let takenCounters: TakenCounters | undefined;
+export function provideTakenCounters(c: TakenCounters): void {
+  takenCounters = c;
+}
+
+/** What one remote consumer holds of one queue: items lent and not yet known to be taken. */
+interface Loan {
+  taken: { read(): number };
+  items: Item[];
+  /** The counter's value when items[0] was lent (counts wrap at 2^32). */
+  base: number;
+}
+
+/** Forgets the lent items the consumer has taken since the last look. */
+function prune(loan: Loan): void {
+  const c = loan.taken.read();
+  const k = (c - loan.base) >>> 0;
+  loan.items.splice(0, Math.min(k, loan.items.length));
+  loan.base = c;
+}
+
 /** Most items a sole consumer of a queue takes per request (the rest wait in its process). */
 const PREFETCH = 256;
 
@@ -78,6 +117,7 @@ function serve(socket: net.Socket): void {
   /** Pipe inboxes this connection wrote to: when it goes away, those writers are closed. */
   const wrotePipes = new Set<Mailbox>();
   const subscribed = new Set<Mailbox>();
+  const loans = new Map<Mailbox, Loan>();
   const reply = (r: number | undefined, p: Promise<unknown> | unknown, map: (v: unknown) => object = (v) => ({ v })) => {
     if (r === undefined) {
       if (p instanceof Promise) p.catch(() => undefined);
@@ -114,13 +154,33 @@ function serve(socket: net.Socket): void {
       }
       case 'get': {
         box.consumers.add(token);
-        const max = box.consumers.size === 1 ? ((op.n as number | undefined) ?? 1) : 1;
+        let loan = loans.get(box);
+        if (!loan && op.c !== undefined) {
+          const taken = takenCounters?.open(op.c);
+          if (taken) loans.set(box, (loan = { taken, items: [], base: taken.read() }));
+        }
+        if (loan) prune(loan);
+        // Prefetch only for a sole consumer whose takings are counted: what it holds ahead can
+        // then always be put back.
+        const max = box.consumers.size === 1 && loan ? ((op.n as number | undefined) ?? 1) : 1;
         const res = box.getMany(max, op.k !== false, op.o as number | undefined, token);
         if (op.k !== false) parked(op, res);
+        if (loan) {
+          const lent = (list: Item[]) => void (loan as Loan).items.push(...list);
+          if (res instanceof Promise) res.then(lent, () => undefined);
+          else lent(res);
+        }
         return reply(op.r, res, (v) => ({ list: (v as Item[]).map(toWire) }));
       }
-      case 'unget':
-        return box.unget((op.list as Wire[]).map(([v, id]) => ({ v, id })));
+      case 'unget': {
+        // A consumer exiting normally gives back what it did not use. When its takings are
+        // counted, the owner's own record says exactly which items those are.
+        const loan = loans.get(box);
+        if (!loan) return box.unget((op.list as Wire[]).map(([v, id]) => ({ v, id })));
+        prune(loan);
+        box.unget(loan.items.splice(0));
+        return;
+      }
       case 'sub':
         subscribed.add(box);
         return box.subscribe({
@@ -144,7 +204,16 @@ function serve(socket: net.Socket): void {
     }
   });
   conn.onClose(() => {
-    for (const box of boxes.values()) box.dropOwner(token);
+    for (const box of boxes.values()) {
+      box.dropOwner(token);
+      box.consumers.delete(token);
+    }
+    // A consumer that died (or closed) mid-stream: the items it was lent and never took go back
+    // to the front of their queue, in order.
+    for (const [box, loan] of loans) {
+      prune(loan);
+      if (loan.items.length) box.unget(loan.items.splice(0));
+    }
     for (const box of subscribed) box.unsubscribe();
     for (const box of wrotePipes) box.closeWriter();
   });
@@ -186,6 +255,8 @@ class Client {
   private unsynced = false;
   /** Items a sole consumer prefetched from each queue. */
   private readonly prefetched = new Map<string, Item[]>();
+  /** Per queue: the shared word counting the items handed to callers (null: none available). */
+  private readonly taken = new Map<string, TakenCounter | null>();
   private readonly inboxes = new Map<string, RemoteInbox>();
 
   constructor(
@@ -262,18 +333,30 @@ class Client {
 
   /** One queue item: from what was prefetched, else from the owner (with up to PREFETCH more). */
   async getItem(box: string, block: boolean, timeout: number | undefined, wait?: () => DeferredWait): Promise<Item> {
+    let taken = this.taken.get(box);
     const buf = this.prefetched.get(box);
-    if (buf && buf.length) return buf.shift() as Item;
+    if (buf && buf.length) {
+      taken?.bump();
+      return buf.shift() as Item;
+    }
     const op: Record<string, unknown> = { t: 'get', b: box, n: PREFETCH };
+    if (taken === undefined) {
+      // First get from this queue: the owner maps our counter (and only then lends ahead).
+      this.taken.set(box, (taken = takenCounters?.create() ?? null));
+      if (taken) op.c = taken.ref;
+    }
     if (!block) op.k = false;
     if (timeout !== undefined) op.o = timeout;
     const res = await this.request(op, wait?.());
     const list = res.list as Wire[];
     if (list.length > 1) {
       const rest = list.slice(1).map(([v, id]) => ({ v, id }));
-      if (buf) buf.push(...rest);
+      const now = this.prefetched.get(box);
+      if (now) now.push(...rest);
       else this.prefetched.set(box, rest);
     }
+    // Counted before the caller sees it: a kill after this loses only this one item.
+    taken?.bump();
     return { v: list[0][0], id: list[0][1] };
   }
 

@@ -67,6 +67,16 @@ describe('fault campaigns (seeded, a few rounds each)', function () {
     });
   }
 
+  // A sole consumer takes up to 256 items ahead. Killed, it must lose at most the one item it was
+  // receiving: the rest are put back for its replacement (they used to be lost).
+  for (const context of ['process', 'thread']) {
+    it(`queue, a sole consumer killed holding prefetched items (${context} context): nothing lost beyond the one in flight`, async () => {
+      const r = await campaign(['--seed', '5', '--rounds', '3', '--only', 'queue', '--items', '3000', '--consumers', '1', '--victim', 'consumer', '--context', context]);
+      clean(r.sums[0], 3);
+      assert.equal(r.code, 0, r.stderr);
+    });
+  }
+
   it('bad arguments: one line, exit 2', async () => {
     const r = await campaign(['--only', 'bogus']);
     assert.equal(r.code, 2);
