@@ -13,7 +13,10 @@ export type ExampleId =
   | 'shared-value-array'
   | 'counter-race'
   | 'event-barrier'
-  | 'manager';
+  | 'manager'
+  | 'deadlock-locks'
+  | 'pipe-deadlock'
+  | 'starved-worker';
 
 export type Family = 'process' | 'pool' | 'queue' | 'pipe' | 'threads' | 'shared';
 
@@ -41,7 +44,14 @@ export const EXAMPLES: readonly ExampleInfo[] = [
   { id: 'counter-race', family: 'shared', title: 'Counter race: with and without a lock', detail: '4 processes add 1 to one Value 50,000 times each: updates are lost until the lock is held.' },
   { id: 'event-barrier', family: 'shared', title: 'Event and Barrier: waiting together', detail: 'The parent starts 3 workers with an Event; they wait for each other at a Barrier.' },
   { id: 'manager', family: 'shared', title: 'Manager: a shared dict and list', detail: 'A server process holds a dict and a list; children fill them through proxies.' },
+  // They deadlock on purpose (the run is reported and goes on until stopped); `fixed` runs the fix.
+  { id: 'deadlock-locks', family: 'shared', title: 'Deadlock: two locks in opposite order', detail: 'Each process holds one lock and waits for the other: the deadlock is named live. The fix: one lock order.' },
+  { id: 'pipe-deadlock', family: 'pipe', title: 'Deadlock: both ends of a Pipe recv() first', detail: 'Each end waits for a message the other never sends. The fix: one side sends first.' },
+  { id: 'starved-worker', family: 'queue', title: 'A starved worker: one stop mark for two workers', detail: 'One worker stops; the other waits in Queue.get for work that never comes. The fix: one mark per worker.' },
 ];
+
+/** Examples that deadlock as written (run with the argument `fixed` for their fixed variant). */
+export const DEADLOCK_EXAMPLES: ReadonlySet<ExampleId> = new Set(['deadlock-locks', 'pipe-deadlock', 'starved-worker']);
 
 export const EXAMPLE_IDS: readonly ExampleId[] = EXAMPLES.map((e) => e.id);
 

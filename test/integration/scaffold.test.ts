@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/commands';
 import type { RunSummary } from '../../src/runner/types';
-import { EXAMPLES, EXAMPLES_FOLDER, LANGUAGES, extensionOf, templatePath, type ExampleId, type Family } from '../../src/scaffold/catalogue';
+import { DEADLOCK_EXAMPLES, EXAMPLES, EXAMPLES_FOLDER, LANGUAGES, extensionOf, templatePath, type ExampleId, type Family } from '../../src/scaffold/catalogue';
 
 const EXTENSION_ID = 'concurrency-lab.concurrency-lab';
 const FAMILY_COMMAND: Record<Exclude<Family, 'threads'>, string> = {
@@ -40,6 +40,11 @@ const TREE: Record<ExampleId, { processes: number; check?: (s: RunSummary, mainP
   'shared-value-array': { processes: 2 },
   'counter-race': { processes: 9 },
   'event-barrier': { processes: 4 },
+  // They deadlock as written (run: the unit tier's examples test and the panel's deadlock test);
+  // their fixed variants have these trees.
+  'deadlock-locks': { processes: 3 },
+  'pipe-deadlock': { processes: 2 },
+  'starved-worker': { processes: 3 },
   // The manager's server process, f's child and 4 workers, all children of main.
   manager: {
     processes: 7,
@@ -95,9 +100,12 @@ describe('scaffold commands in the real host', function () {
         assert.strictEqual(fs.readFileSync(first.fsPath, 'utf8'), template);
         assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, first.fsPath, 'the new file is not the active editor');
 
-        const summary = await vscode.commands.executeCommand<RunSummary>(COMMANDS.runFile, first);
-        assert.ok(summary, 'runFile did not resolve with a summary');
-        assertTree(example.id, summary);
+        // A deadlock example would run until stopped: it is run by the runner's tests instead.
+        if (!DEADLOCK_EXAMPLES.has(example.id)) {
+          const summary = await vscode.commands.executeCommand<RunSummary>(COMMANDS.runFile, first);
+          assert.ok(summary, 'runFile did not resolve with a summary');
+          assertTree(example.id, summary);
+        }
 
         // A second time: a new, free name; the first file (edited meanwhile) is untouched.
         fs.appendFileSync(first.fsPath, '// edited by the user\n');

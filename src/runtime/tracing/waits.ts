@@ -53,6 +53,9 @@ function writeBegins(): void {
   if (!begins.length) return;
   const list = begins;
   begins = [];
+  // What this thread holds while it blocks, said now: the deadlock watch needs the live holder
+  // of a lock (holds are otherwise batched until released: HoldSpans).
+  announceOpenHolds();
   const pending = ownPending();
   for (const b of list) {
     const own = pending - (b.ownTimer ? 1 : 0);
@@ -183,6 +186,9 @@ export class HoldSpans {
     private readonly objId: string,
   ) {}
 
+  /** The open hold was written as a hold.begin (its thread blocked while holding it). */
+  private announced = false;
+
   begin(): void {
     this.open = stampMicros();
     this.queue();
@@ -192,6 +198,12 @@ export class HoldSpans {
     const b = this.open;
     if (b !== b) return; // not held by this thread (a semaphore released elsewhere)
     this.open = NaN;
+    if (this.announced) {
+      // Its begin is in the trace already: close it with a line (rare: only holds a thread blocked in).
+      this.announced = false;
+      emit({ kind: 'hold.end', objKind: this.objKind, objId: this.objId });
+      return;
+    }
     if (this.n + 2 > this.times.length) {
       const bigger = new Float64Array(this.times.length * 2);
       bigger.set(this.times);
@@ -218,7 +230,15 @@ export class HoldSpans {
       this.n = 0;
       emit({ kind: 'hold.spans', ts: spans[0][0], objKind: this.objKind, objId: this.objId, spans });
     }
-    if (atExit && this.open === this.open) emit({ kind: 'hold.begin', ts: this.open, objKind: this.objKind, objId: this.objId });
+    if (atExit && this.open === this.open && !this.announced) emit({ kind: 'hold.begin', ts: this.open, objKind: this.objKind, objId: this.objId });
+  }
+
+  /** @internal Writes the open hold (if any, and not yet written) as hold.begin, after the pairs before it. */
+  announce(): void {
+    if (this.open !== this.open || this.announced) return;
+    this.write();
+    this.announced = true;
+    emit({ kind: 'hold.begin', ts: this.open, objKind: this.objKind, objId: this.objId });
   }
 
   /** @internal called by the flush hook: keeps its place in the queue while a hold is open. */
@@ -232,6 +252,14 @@ export class HoldSpans {
 let pendingHolds: HoldSpans[] = [];
 let exiting = false;
 let hooked = false;
+
+/**
+ * Writes every hold this thread has open now as hold.begin. Called when the thread blocks, so the
+ * cost stays off the hot path: pendingHolds keeps every object with an open hold (see drain).
+ */
+function announceOpenHolds(): void {
+  for (const h of pendingHolds) h.announce();
+}
 
 /** Installs the flush hook on first use (a run without locks never pays for it). */
 export function holdSpans(objKind: ObjectKind, objId: string): HoldSpans {

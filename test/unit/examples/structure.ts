@@ -2,7 +2,7 @@
 // pids, which parent, what overlaps, which order), checked on the events of a real run. Shared by
 // the unit tests (runner in plain Node) and described in docs/examples.md.
 import * as assert from 'assert';
-import type { OutputEvent, TraceEvent } from '../../../src/trace/events';
+import type { DeadlockEvent, OutputEvent, TraceEvent } from '../../../src/trace/events';
 import { TraceModel, type ProcessInfo, type TaskSpan } from '../../../src/trace/model';
 import type { ExampleId } from '../../../src/scaffold/catalogue';
 
@@ -328,6 +328,89 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel) => void> = {
     }
     // 4 workers x (append + 10 x (acquire, get, set, release)) + f's 4 calls: at least that many calls.
     assert.ok(calls.filter((m) => m.toPid === manager.pid).length >= 4 * 41 + 4);
+  },
+
+  // The deadlock examples' structure is that of their fixed variant (argument `fixed`); what their
+  // deadlock must look like is DEADLOCKS below.
+  'deadlock-locks'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const children = model.children(main.pid);
+    assert.strictEqual(children.length, 2);
+    assert.deepStrictEqual(linesOf(model, main.pid), ['both transfers done']);
+    for (const c of children) {
+      const lines = linesOf(model, c.pid);
+      assert.strictEqual(lines.length, 2, `${c.name} printed ${JSON.stringify(lines)}`);
+      assert.match(lines[0]!, /^Process-\d holds its first lock$/);
+      assert.match(lines[1]!, /^Process-\d holds both locks$/);
+    }
+  },
+
+  'pipe-deadlock'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const [child, ...rest] = model.children(main.pid);
+    assert.ok(child);
+    assert.strictEqual(rest.length, 0);
+    // The fix: the child speaks first.
+    const msgs = model.messages.filter((m) => m.channel === 'pipe').sort((a, b) => a.sendTs! - b.sendTs!);
+    assert.deepStrictEqual(msgs.map((m) => [m.fromPid, m.toPid]), [
+      [child.pid, main.pid],
+      [main.pid, child.pid],
+    ]);
+    assert.deepStrictEqual(linesOf(model, main.pid), ['parent got: hello from the child', 'parent exit']);
+    assert.deepStrictEqual(linesOf(model, child.pid), ['child got: hello from the parent']);
+  },
+
+  'starved-worker'(run, model) {
+    assertCleanExit(run, model);
+    const main = mainOf(model);
+    const workers = model.children(main.pid);
+    assert.strictEqual(workers.length, 2);
+    assert.deepStrictEqual(linesOf(model, main.pid), ['all workers stopped']);
+    const lines = workers.flatMap((w) => linesOf(model, w.pid));
+    const jobs = lines.map((l) => /^worker \d did job (\d)$/.exec(l)?.[1]).filter((j) => j !== undefined);
+    assert.deepStrictEqual(jobs.sort(), ['1', '2', '3', '4', '5', '6'], 'every job done exactly once');
+    assert.deepStrictEqual(lines.filter((l) => l.endsWith(' stops')).sort(), ['worker 1 stops', 'worker 2 stops']);
+  },
+};
+
+/** What the deadlock of each deadlock example must say (`lineOf`: the line of a marker comment in its source). */
+export const DEADLOCKS: Record<'deadlock-locks' | 'pipe-deadlock' | 'starved-worker', (d: DeadlockEvent, model: TraceModel, lineOf: (marker: string) => number[]) => void> = {
+  'deadlock-locks'(d, model, lineOf) {
+    // Each child waits for the lock the other holds: a cycle of two Lock.acquire, the holder named.
+    assert.strictEqual(d.cycle, true);
+    assert.deepStrictEqual(d.waits.map((w) => w.op), ['Lock.acquire', 'Lock.acquire']);
+    const main = mainOf(model);
+    const children = model.children(main.pid).map((c) => c.pid);
+    assert.deepStrictEqual(d.waits.map((w) => w.pid).sort(), [...children].sort());
+    for (const w of d.waits) {
+      assert.deepStrictEqual(w.waitsFor.map((f) => f.pid), children.filter((c) => c !== w.pid), `${w.name} does not wait for the other child`);
+      assert.deepStrictEqual([w.loc?.line], lineOf('deadlocked here'));
+    }
+    assert.notStrictEqual(d.waits[0]!.objId, d.waits[1]!.objId, 'both wait for the same lock');
+    assert.match(d.message, /Process-\d waits for Lock#\d held by Process-\d \(deadlock-locks\.m[jt]s:\d+\); Process-\d waits for Lock#\d held by Process-\d/);
+  },
+
+  'pipe-deadlock'(d, _model, lineOf) {
+    assert.strictEqual(d.cycle, true);
+    assert.deepStrictEqual(d.waits.map((w) => w.op), ['Connection.recv', 'Connection.recv']);
+    assert.ok(d.waits.some((w) => w.name === 'MainProcess'));
+    for (const w of d.waits) assert.strictEqual(w.waitsFor.length, 1, `${w.name} waits for the other end`);
+    assert.deepStrictEqual(d.waits.map((w) => w.loc?.line).sort(), lineOf('deadlocked here').sort());
+  },
+
+  'starved-worker'(d, model, lineOf) {
+    // The parent joins the starved worker, which waits on a queue only the parent could fill.
+    assert.strictEqual(d.cycle, true);
+    const main = mainOf(model);
+    const join = d.waits.find((w) => w.op === 'Process.join');
+    const get = d.waits.find((w) => w.op === 'Queue.get');
+    assert.ok(join && get, JSON.stringify(d.waits));
+    assert.strictEqual(join.pid, main.pid);
+    assert.deepStrictEqual(get.waitsFor.map((f) => f.pid), [main.pid]);
+    assert.deepStrictEqual([get.loc?.line], lineOf('starved here'));
+    assert.match(d.message, /MainProcess waits for Process-\d to exit \(starved-worker\.m[jt]s:\d+\); Process-\d waits in Queue\.get on Queue#1, which only MainProcess could end/);
   },
 };
 

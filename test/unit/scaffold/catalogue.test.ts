@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 
 describe('example catalogue', () => {
   it('has exactly the ids issues #6 and #10 name, in the seed order', () => {
-    assert.deepStrictEqual(EXAMPLE_IDS, ['process', 'pool-apply-async', 'pool-apply', 'pool-map', 'queue', 'pipe', 'pipe-duplex', 'processes-vs-threads', 'shared-value-array', 'counter-race', 'event-barrier', 'manager']);
+    assert.deepStrictEqual(EXAMPLE_IDS, ['process', 'pool-apply-async', 'pool-apply', 'pool-map', 'queue', 'pipe', 'pipe-duplex', 'processes-vs-threads', 'shared-value-array', 'counter-race', 'event-barrier', 'manager', 'deadlock-locks', 'pipe-deadlock', 'starved-worker']);
   });
 
   it('writes into the first workspace folder, or global storage when no folder is open', () => {

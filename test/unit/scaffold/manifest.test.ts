@@ -145,10 +145,10 @@ describe('walkthrough', () => {
     assert.ok(validate(walkthroughs), JSON.stringify(validate.errors, null, 1));
   });
 
-  it('follows the seed: processes vs threads, Process, Pool, map, Queue, Pipe, more ways to share data', () => {
+  it('follows the seed: processes vs threads, Process, Pool, map, Queue, Pipe, more ways to share data; then waits and deadlocks', () => {
     assert.deepStrictEqual(
       walkthroughs[0].steps.map((s: { id: string }) => s.id),
-      ['processesVsThreads', 'process', 'pool', 'poolMap', 'queue', 'pipe', 'sharedState', 'sharedData'],
+      ['processesVsThreads', 'process', 'pool', 'poolMap', 'queue', 'pipe', 'sharedState', 'sharedData', 'waits'],
     );
   });
 
