@@ -21,6 +21,8 @@ import { clampSplit, DEFAULT_SPLIT, makeHeightSplitter, makeSplitter } from './u
 import { SearchBox } from './ui/search';
 import { hitSpan, type SearchHit } from './search';
 import { rowOf } from './layout/lanes';
+import { waitsAt } from './layout/waits';
+import type { TraceIndex } from './layout/spatial';
 import { describeEvent, selectionEvents } from './describe';
 import type { Host } from './host';
 
@@ -360,7 +362,9 @@ export class App {
       this.rows = buildRows(store.model.tree(), at);
       this.lanes = laneIndex(this.rows);
       const selectedProcess = this.selection?.kind === 'process' ? this.selection : undefined;
-      this.tree.update(this.rows, at, store.origin, store.model.lastTs, selectedProcess);
+      const names = this.index(time).names;
+      const waiting = waitsAt(store.model, at);
+      this.tree.update(this.rows, at, store.origin, store.model.lastTs, selectedProcess, { names, waiting });
       this.lanesCell.style.height = `${this.rows.length * ROW_HEIGHT}px`;
       this.updateChrome(events.length);
       if (this.domSelection !== this.selection || this.domVersion !== store.version || this.domCursor !== this.cursor || this.playSpeed > 0) {
@@ -372,6 +376,8 @@ export class App {
           now: store.model.lastTs,
           select: (s) => this.select(s),
           openSource: this.host.connected ? (loc: SourceLocation) => this.host.post({ type: 'openSource', loc }) : undefined,
+          names,
+          waiting,
         });
       }
       this.domVersion = store.version;
@@ -419,7 +425,7 @@ export class App {
       lanes: this.lanes,
       // A finished trace gets an exact index at once; while events still stream in (a live run,
       // or the chunks of a big file) the index is refreshed only as often as it is cheap to.
-      index: this.store.getIndex(time, !this.run.live && this.store.count >= this.expected),
+      index: this.index(time),
       origin: this.store.origin,
       view: this.view,
       scrollTop: this.scroller.scrollTop,
@@ -428,6 +434,10 @@ export class App {
       selection: this.selection,
       theme: this.theme,
     };
+  }
+
+  private index(time: number): TraceIndex {
+    return this.store.getIndex(time, !this.run.live && this.store.count >= this.expected);
   }
 
   private extent(): Viewport {

@@ -16,6 +16,21 @@ export function selectionEvents(s: Selection, events: readonly TraceEvent[]): Tr
       return events.filter((e) => (e.kind === 'message.send' || e.kind === 'message.recv') && e.channelId === s.message.channelId && e.msgId === s.message.msgId);
     case 'process':
       return events.filter((e) => (e.kind === 'process.start' || e.kind === 'process.exit') && e.pid === s.pid);
+    case 'wait': {
+      const w = s.wait;
+      return events.filter((e) => (e.kind === 'wait.begin' || e.kind === 'wait.end') && e.pid === w.pid && (e.tid ?? 0) === (w.tid ?? 0) && e.waitId === w.waitId);
+    }
+    case 'hold': {
+      // Its hold.begin/hold.end, or the hold.spans record that holds its pair.
+      const h = s.hold;
+      return events.filter((e) => {
+        if (e.pid !== h.pid || (e.tid ?? 0) !== (h.tid ?? 0) || !('objId' in e) || e.objId !== h.objId) return false;
+        if (e.kind === 'hold.begin') return e.ts === h.start;
+        if (e.kind === 'hold.end') return e.ts === h.end;
+        if (e.kind === 'hold.spans') return e.ts <= h.start && e.spans.some(([a, b]) => a === h.start && b === h.end);
+        return false;
+      });
+    }
     default:
       return assertNever(s);
   }

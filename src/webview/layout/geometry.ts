@@ -6,6 +6,9 @@ export const AXIS_HEIGHT = 24;
 /** Task boxes: top offset and height inside a row. */
 export const TASK_TOP = 3;
 export const TASK_HEIGHT = 16;
+/** Lock holds: a bar right under the task band. */
+export const HOLD_TOP = TASK_TOP + TASK_HEIGHT;
+export const HOLD_HEIGHT = 2;
 /** Lifespan bar: top offset and height inside a row. */
 export const LIFE_TOP = 9;
 export const LIFE_HEIGHT = 4;

@@ -3,9 +3,10 @@
 // Pure; unit-tested. Times are absolute µs (as in the events).
 
 import type { OutputEvent, ErrorEvent } from '../../trace/events';
-import type { MessageArrow, TaskSpan, TraceModel } from '../../trace/model';
+import type { HoldSpan, MessageArrow, TaskSpan, TraceModel, WaitSpan } from '../../trace/model';
 import { laneKey, rowOf } from './lanes';
-import { prefixCount, prefixMax, type SpanTrack } from './lod';
+import { ObjectNames } from './waits';
+import { lowerBoundIn, prefixCount, prefixMax, type SpanTrack } from './lod';
 import { lowerBound } from './replay';
 
 export type Mark = { ts: number; event: OutputEvent | ErrorEvent };
@@ -36,6 +37,14 @@ export interface LaneItems {
   /** Message ends (sends and receives) in this lane, sorted, and how many are queue ends before each. */
   messageTs: Float64Array;
   queueBefore: Int32Array;
+  /** Blocked calls of this lane's thread, sorted by start, as a span track; the longest (µs). */
+  waits: WaitSpan[];
+  waitTrack: SpanTrack;
+  maxWaitDur: number;
+  /** Locks (semaphore units, condition locks) held, sorted by start, as a span track; the longest. */
+  holds: HoldSpan[];
+  holdTrack: SpanTrack;
+  maxHoldDur: number;
 }
 
 export interface TraceIndex {
@@ -43,10 +52,13 @@ export interface TraceIndex {
   /** Messages with at least one end known, sorted by their earlier end. */
   messages: MessageArrow[];
   maxMessageDur: number;
+  /** People's names for the run's objects ("Queue#1", "Lock#2"). */
+  names: ObjectNames;
 }
 
 const EMPTY = new Float64Array(0);
 const EMPTY_COUNTS = new Int32Array(1);
+const EMPTY_TRACK: SpanTrack = { starts: EMPTY, ends: EMPTY, endMax: EMPTY };
 
 const lane = (m: Map<string, LaneItems>, key: string): LaneItems => {
   let l = m.get(key);
@@ -65,6 +77,12 @@ const lane = (m: Map<string, LaneItems>, key: string): LaneItems => {
       errorTs: EMPTY,
       messageTs: EMPTY,
       queueBefore: EMPTY_COUNTS,
+      waits: [],
+      waitTrack: EMPTY_TRACK,
+      maxWaitDur: 0,
+      holds: [],
+      holdTrack: EMPTY_TRACK,
+      maxHoldDur: 0,
     };
     m.set(key, l);
   }
@@ -110,6 +128,18 @@ export function buildIndex(model: TraceModel, now: number): TraceIndex {
     end(m.fromPid, m.fromTid, m.sendTs, m.channel === 'queue');
     end(m.toPid, m.toTid, m.recvTs, m.channel === 'queue');
   }
+  for (const w of model.waits) {
+    const l = lane(lanes, laneKey(w.pid, w.tid));
+    l.waits.push(w);
+    const dur = (w.end ?? now) - w.start;
+    if (dur > l.maxWaitDur) l.maxWaitDur = dur;
+  }
+  for (const hd of model.holds) {
+    const l = lane(lanes, laneKey(hd.pid, hd.tid));
+    l.holds.push(hd);
+    const dur = (hd.end ?? now) - hd.start;
+    if (dur > l.maxHoldDur) l.maxHoldDur = dur;
+  }
   for (const l of lanes.values()) {
     sortIfNeeded(l.tasks, (t) => t.start!);
     sortIfNeeded(l.marks, (m) => m.ts);
@@ -117,6 +147,15 @@ export function buildIndex(model: TraceModel, now: number): TraceIndex {
     l.taskEnds = Float64Array.from(l.tasks, (t) => t.end ?? NaN);
     l.taskTrack = { starts: l.taskStarts, ends: l.taskEnds, endMax: prefixMax(l.taskEnds) };
     l.markTs = Float64Array.from(l.marks, (m) => m.ts);
+    if (l.waits.length) {
+      sortIfNeeded(l.waits, (w) => w.start);
+      l.waitTrack = spanTrack(l.waits);
+    }
+    if (l.holds.length) {
+      // hold.spans records arrive per flush, so holds of several objects interleave: sort.
+      sortIfNeeded(l.holds, (hd) => hd.start);
+      l.holdTrack = spanTrack(l.holds);
+    }
     const outs = outputs.get(l) ?? [];
     sortIfNeeded(outs, (o) => o.ts);
     l.outputTs = Float64Array.from(outs, (o) => o.ts);
@@ -137,7 +176,21 @@ export function buildIndex(model: TraceModel, now: number): TraceIndex {
     const d = m.sendTs !== undefined ? Math.abs((m.recvTs ?? now) - m.sendTs) : 0;
     if (d > maxMessageDur) maxMessageDur = d;
   }
-  return { lanes, messages, maxMessageDur };
+  return { lanes, messages, maxMessageDur, names: new ObjectNames(model) };
+}
+
+function spanTrack(spans: readonly { start: number; end?: number }[]): SpanTrack {
+  const starts = Float64Array.from(spans, (x) => x.start);
+  const ends = Float64Array.from(spans, (x) => x.end ?? NaN);
+  return { starts, ends, endMax: prefixMax(ends) };
+}
+
+/** Index range [from, to) of a track's spans (at most `maxDur` long) that may intersect [t0, t1]. */
+export function visibleSpans(track: SpanTrack, maxDur: number, t0: number, t1: number): [number, number] {
+  const n = track.starts.length;
+  const from = lowerBoundIn(track.starts, 0, n, t0 - maxDur);
+  const to = lowerBoundIn(track.starts, from, n, t1 + 1e-9);
+  return [from, to];
 }
 
 /** Events mostly arrive in time order; checking first avoids an O(n log n) sort per rebuild. */

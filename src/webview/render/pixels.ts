@@ -81,6 +81,35 @@ export class PixelLayer {
     for (let i = y0 * W + x0, end = y1 * W; i < end; i += W) for (let k = 0; k < n; k++) buf[i + k] = v;
   }
 
+  /**
+   * Diagonal stripes (blocked time) in the rect: pixels on every `period`th diagonal, `thick`
+   * wide (CSS pixels), take the opaque value `v`; the rest keep what is under them. Stripes are
+   * anchored to the canvas, so neighbouring hatched rects join up.
+   */
+  hatch(v: Rgba, x: number, y: number, w: number, h: number, period = 6, thick = 2): void {
+    const d = this.dpr;
+    const fx = Math.floor(x * d);
+    const x0 = Math.max(0, fx);
+    const x1 = Math.min(this.width, Math.max(fx + 1, Math.round((x + w) * d)));
+    const y0 = Math.max(0, Math.floor(y * d));
+    const y1 = Math.min(this.height, Math.round((y + h) * d));
+    if (x0 >= x1 || y0 >= y1) return;
+    const p = Math.max(2, Math.round(period * d));
+    const th = Math.max(1, Math.round(thick * d));
+    const W = this.width;
+    const buf = this.buf;
+    for (let yy = y0; yy < y1; yy++) {
+      const row = yy * W;
+      // First column of this row on a stripe, then every period.
+      let xx = x0 + ((p - ((x0 + yy) % p)) % p) - p;
+      for (; xx < x1; xx += p) {
+        const a = Math.max(x0, xx);
+        const b = Math.min(x1, xx + th);
+        for (let k = a; k < b; k++) buf[row + k] = v;
+      }
+    }
+  }
+
   /** Fills the rect (CSS pixels, snapped to device pixels) with `css` at `alpha` over what is there. */
   rect(css: string, alpha: number, x: number, y: number, w: number, h: number): void {
     const d = this.dpr;

@@ -16,6 +16,9 @@ export interface Theme {
   pipe: string;
   /** Manager calls and replies (arrows between a caller and its manager process). */
   manager: string;
+  /** Blocked time (hatched) and lock holds (tint and bar). */
+  wait: string;
+  hold: string;
   selection: string;
   cursor: string;
   taskPalette: string[];
@@ -48,6 +51,8 @@ export function readTheme(el: HTMLElement = document.body): Theme {
     queue: cssVar(s, '--vscode-charts-orange', '#d18616'),
     pipe: cssVar(s, '--vscode-charts-purple', '#b180d7'),
     manager: cssVar(s, '--vscode-terminal-ansiCyan', '#11a8cd'),
+    wait: cssVar(s, '--vscode-descriptionForeground', '#9d9d9d'),
+    hold: cssVar(s, '--vscode-terminal-ansiMagenta', '#bc3fbc'),
     selection: cssVar(s, '--vscode-focusBorder', '#007fd4'),
     cursor: cssVar(s, '--vscode-editorCursor-foreground', fg),
     taskPalette: [

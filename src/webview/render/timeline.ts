@@ -4,13 +4,13 @@
 // about the same for 1k and 1M events. Picking (what is under the mouse) uses the same geometry.
 
 import { CHANNEL_KINDS, type ChannelKind, type TraceEvent } from '../../trace/events';
-import type { MessageArrow, TaskSpan } from '../../trace/model';
-import { AXIS_HEIGHT, LIFE_HEIGHT, LIFE_TOP, MARK_HEIGHT, PICK_SLOP, ROW_HEIGHT, TASK_HEIGHT, TASK_TOP } from '../layout/geometry';
+import type { HoldSpan, MessageArrow, TaskSpan, WaitSpan } from '../../trace/model';
+import { AXIS_HEIGHT, HOLD_HEIGHT, HOLD_TOP, LIFE_HEIGHT, LIFE_TOP, MARK_HEIGHT, PICK_SLOP, ROW_HEIGHT, TASK_HEIGHT, TASK_TOP } from '../layout/geometry';
 import { laneKey, rowOf, visibleRows, type Row } from '../layout/lanes';
 import { isFailure, processStateAt, threadStateAt } from '../layout/replay';
 import { xOf, type Viewport } from '../layout/scale';
 import { lowerBoundIn, walkPoints, walkSpans, xAt, type XScale } from '../layout/lod';
-import { distanceToSegment, messageRows, visibleMarks, visibleMessages, visibleTasks, type LaneItems, type MessageRows, type TraceIndex } from '../layout/spatial';
+import { distanceToSegment, messageRows, visibleMarks, visibleMessages, visibleSpans, visibleTasks, type LaneItems, type MessageRows, type TraceIndex } from '../layout/spatial';
 import { ticks } from '../layout/ticks';
 import type { Selection } from '../selection';
 import { t } from '../strings';
@@ -73,6 +73,15 @@ export interface DrawStats {
   messagesInView: number;
   /** True when there were too many to draw as arrows (ticks per lane instead). */
   arrowsAggregated: boolean;
+  /** Waits (blocked time, hatched) drawn one by one, and merged runs of them. */
+  waits: number;
+  waitRuns: number;
+  /** Lock holds drawn one by one, and merged runs of them. */
+  holds: number;
+  holdRuns: number;
+  /** The op names written on waits ("Queue#1.get") and object names on holds ("Lock#1"). */
+  waitLabels: string[];
+  holdLabels: string[];
 }
 
 /** Row band kinds: plain, alternate (odd rows), selected. */
@@ -96,6 +105,8 @@ class Paints {
   readonly stderr: Rgba[];
   readonly queue: Rgba[];
   readonly pipe: Rgba[];
+  readonly wait: Rgba[];
+  readonly hold: Rgba[];
   readonly selection: Rgba;
 
   constructor(readonly theme: Theme) {
@@ -114,6 +125,8 @@ class Paints {
     this.stderr = over(theme.stderr, 0.8);
     this.queue = over(theme.queue, 0.9);
     this.pipe = over(theme.pipe, 0.9);
+    this.wait = over(theme.wait, 0.85);
+    this.hold = over(theme.hold, 0.9);
     this.selection = mix(theme.selection, 1, theme.background);
   }
 }
@@ -197,7 +210,7 @@ export class TimelineRenderer {
     const a1 = f.origin + v.t1;
     const limit = f.at ?? Infinity;
     const openEnd = f.at ?? f.now;
-    const stats: DrawStats = { spans: 0, runs: 0, ticks: 0, arrows: 0, messagesInView: 0, arrowsAggregated: false };
+    const stats: DrawStats = { spans: 0, runs: 0, ticks: 0, arrows: 0, messagesInView: 0, arrowsAggregated: false, waits: 0, waitRuns: 0, holds: 0, holdRuns: 0, waitLabels: [], holdLabels: [] };
 
     const px = this.pixels;
     px.begin(ctx, w, h, window.devicePixelRatio || 1, th.background);
@@ -225,6 +238,7 @@ export class TimelineRenderer {
     if (below < h) for (const x of gridXs) px.fill(pt.grid[0]!, x, below, 1, h - below);
 
     const labels: { t: TaskSpan; x0: number; x1: number; y: number }[] = [];
+    const spanLabels: SpanLabel[] = [];
     const sel = f.selection?.kind === 'task' ? f.selection.task : undefined;
     let selectedBox: { t: TaskSpan; x0: number; x1: number; y: number } | undefined;
     for (let i = first; i <= last; i++) {
@@ -234,6 +248,7 @@ export class TimelineRenderer {
       this.drawLifespan(ctx, f, r, y, X, w, openEnd, band);
       const items = f.index.lanes.get(r.kind === 'thread' ? laneKey(r.pid, r.tid) : laneKey(r.pid));
       if (!items) continue;
+      if (items.holds.length) this.laneHolds(f, items, y, band, scale, a0, Math.min(a1, limit), openEnd, w, stats, spanLabels);
       const [from, to] = visibleTasks(items, a0, Math.min(a1, limit));
       const tasks = items.tasks;
       walkSpans(
@@ -264,6 +279,7 @@ export class TimelineRenderer {
         },
         sel && sel.pid === r.pid ? tasks.indexOf(sel, from) : -1,
       );
+      if (items.waits.length) this.laneWaits(f, items, y, band, scale, a0, Math.min(a1, limit), openEnd, w, stats, spanLabels);
       this.laneMarks(items, y, band, scale, a0, Math.min(a1, limit), stats);
     }
     const [mFrom, mTo] = visibleMessages(f.index, a0, a1);
@@ -274,6 +290,7 @@ export class TimelineRenderer {
     // Over the pixels: what needs lines, shapes and text.
     for (let i = first; i <= last; i++) this.drawLifespan(ctx, f, f.rows[i]!, i * ROW_HEIGHT - f.scrollTop, X, w, openEnd, undefined);
     for (const l of labels) this.drawTaskText(ctx, f, l.t, l.x0, l.x1, l.y, false);
+    this.drawSpanLabels(ctx, f, spanLabels, stats);
     if (selectedBox) {
       const { t, x0, x1, y } = selectedBox;
       ctx.fillStyle = t.ok === false ? th.failure : th.taskPalette[t.taskId % th.taskPalette.length]!;
@@ -339,6 +356,111 @@ export class TimelineRenderer {
       } else {
         ctx.fillRect(xe - 1, y + LIFE_TOP - 3, 2, LIFE_HEIGHT + 6);
       }
+    }
+  }
+
+  /**
+   * Blocked time: each wait hatched over the task band, edged top and bottom so a sliver still
+   * shows; runs of waits too narrow to tell apart are hatched as one (lod.ts), so every zoom level
+   * shows where the lane was blocked. Wide waits get their op's name ("Queue#1.get") when it fits.
+   */
+  private laneWaits(f: FrameInput, items: LaneItems, y: number, band: Band, s: XScale, a0: number, a1: number, openEnd: number, w: number, stats: DrawStats, out: SpanLabel[]): void {
+    const px = this.pixels;
+    const paint = this.paints!.wait[band]!;
+    const [from, to] = visibleSpans(items.waitTrack, items.maxWaitDur, a0, a1);
+    const sel = f.selection?.kind === 'wait' ? f.selection.wait : undefined;
+    const keep = sel && sel.pid === items.waits[0]!.pid && sel.tid === items.waits[0]!.tid ? items.waits.indexOf(sel, from) : -1;
+    const box = (x0: number, x1: number) => {
+      const cx0 = Math.max(x0, -1);
+      const cw = Math.max(1, Math.min(x1, w + 1) - cx0);
+      px.hatch(paint, cx0, y + TASK_TOP, cw, TASK_HEIGHT);
+      px.fill(paint, cx0, y + TASK_TOP, cw, 1);
+      px.fill(paint, cx0, y + TASK_TOP + TASK_HEIGHT - 1, cw, 1);
+      return [cx0, cx0 + cw] as const;
+    };
+    walkSpans(
+      items.waitTrack,
+      from,
+      to,
+      s,
+      openEnd,
+      a0,
+      {
+        span: (j, x0, x1) => {
+          stats.waits++;
+          const [cx0, cx1] = box(x0, x1);
+          const wt = items.waits[j]!;
+          if (cx1 - cx0 > 30 || wt === sel) out.push({ text: f.index.names.waitLabel(wt), x0: cx0, x1: cx1, y, kind: 'wait', selected: wt === sel });
+        },
+        run: (x0, x1) => {
+          stats.waitRuns++;
+          box(x0, x1);
+        },
+      },
+      keep,
+    );
+  }
+
+  /** Lock holds: a tint over the task band and a bar under it, named when wide enough. */
+  private laneHolds(f: FrameInput, items: LaneItems, y: number, band: Band, s: XScale, a0: number, a1: number, openEnd: number, w: number, stats: DrawStats, out: SpanLabel[]): void {
+    const px = this.pixels;
+    const th = f.theme;
+    const bar = this.paints!.hold[band]!;
+    const [from, to] = visibleSpans(items.holdTrack, items.maxHoldDur, a0, a1);
+    const sel = f.selection?.kind === 'hold' ? f.selection.hold : undefined;
+    const keep = sel && sel.pid === items.holds[0]!.pid && sel.tid === items.holds[0]!.tid ? items.holds.indexOf(sel, from) : -1;
+    const box = (x0: number, x1: number) => {
+      const cx0 = Math.max(x0, -1);
+      const cw = Math.max(1, Math.min(x1, w + 1) - cx0);
+      px.rect(th.hold, 0.22, cx0, y + TASK_TOP, cw, TASK_HEIGHT);
+      px.fill(bar, cx0, y + HOLD_TOP, cw, HOLD_HEIGHT);
+      return [cx0, cx0 + cw] as const;
+    };
+    walkSpans(
+      items.holdTrack,
+      from,
+      to,
+      s,
+      openEnd,
+      a0,
+      {
+        span: (j, x0, x1) => {
+          stats.holds++;
+          const [cx0, cx1] = box(x0, x1);
+          const hd = items.holds[j]!;
+          // Named where nothing else in the lane is written over it: a task or a wait there has its own label.
+          if ((cx1 - cx0 > 30 && !busyAt(items, hd.start, Math.min(hd.end ?? openEnd, openEnd))) || hd === sel) out.push({ text: f.index.names.label(hd.objKind, hd.objId), x0: cx0, x1: cx1, y, kind: 'hold', selected: hd === sel });
+        },
+        run: (x0, x1) => {
+          stats.holdRuns++;
+          box(x0, x1);
+        },
+      },
+      keep,
+    );
+  }
+
+  /** Names on waits and holds: on a plate of the background so they read over the hatching; the selected one outlined. */
+  private drawSpanLabels(ctx: CanvasRenderingContext2D, f: FrameInput, labels: readonly SpanLabel[], stats: DrawStats): void {
+    const th = f.theme;
+    for (const l of labels) {
+      if (l.selected) {
+        ctx.strokeStyle = th.selection;
+        ctx.lineWidth = 2;
+        ctx.strokeRect(l.x0 + 0.5, l.y + TASK_TOP - 0.5, Math.max(1, l.x1 - l.x0) - 1, TASK_HEIGHT + (l.kind === 'hold' ? HOLD_HEIGHT + 1 : 1));
+        ctx.lineWidth = 1;
+      }
+      const tw = ctx.measureText(l.text).width;
+      if (tw + 8 > l.x1 - l.x0) continue;
+      const tx = Math.max(l.x0, 0) + 4;
+      if (tx + tw + 4 > l.x1) continue;
+      ctx.globalAlpha = 0.85;
+      ctx.fillStyle = th.background;
+      ctx.fillRect(tx - 2, l.y + TASK_TOP + 2, tw + 4, TASK_HEIGHT - 4);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = l.kind === 'wait' ? th.foreground : th.hold;
+      ctx.fillText(l.text, tx, l.y + TASK_TOP + TASK_HEIGHT / 2 + 0.5);
+      (l.kind === 'wait' ? stats.waitLabels : stats.holdLabels).push(l.text);
     }
   }
 
@@ -657,6 +779,11 @@ export class TimelineRenderer {
         }
         if (bestMark) return { kind: 'event', event: bestMark };
       }
+      const tAt = f.origin + v.t0 + px / k;
+      if (yIn >= TASK_TOP && yIn <= TASK_TOP + TASK_HEIGHT && items.waits.length) {
+        const wt = pickSpan(items.waits, visibleSpans(items.waitTrack, items.maxWaitDur, tAt, Math.min(tAt, limit)), tAt, f.now, PICK_SLOP / k);
+        if (wt) return { kind: 'wait', wait: wt };
+      }
       if (yIn >= TASK_TOP && yIn <= TASK_TOP + TASK_HEIGHT) {
         const t = f.origin + v.t0 + px / k;
         const [t0, t1] = visibleTasks(items, t, Math.min(t, limit));
@@ -666,9 +793,40 @@ export class TimelineRenderer {
           if (s.start! <= t && t <= Math.max(end, s.start! + PICK_SLOP / k)) return { kind: 'task', task: s };
         }
       }
+      if (yIn >= TASK_TOP && yIn <= HOLD_TOP + HOLD_HEIGHT + 1 && items.holds.length) {
+        const hd = pickSpan(items.holds, visibleSpans(items.holdTrack, items.maxHoldDur, tAt, Math.min(tAt, limit)), tAt, f.now, PICK_SLOP / k);
+        if (hd) return { kind: 'hold', hold: hd };
+      }
     }
     return { kind: 'process', pid: r.pid, ...(r.kind === 'thread' ? { tid: r.tid } : {}) };
   }
+}
+
+interface SpanLabel {
+  text: string;
+  x0: number;
+  x1: number;
+  y: number;
+  kind: 'wait' | 'hold';
+  selected: boolean;
+}
+
+/** True when a task or a wait of the lane overlaps [t0, t1] (a hold's name would be written over theirs). */
+function busyAt(items: LaneItems, t0: number, t1: number): boolean {
+  const [a, b] = visibleTasks(items, t0, t1);
+  for (let i = a; i < b; i++) if ((items.tasks[i]!.end ?? Infinity) >= t0) return true;
+  const [c, d] = visibleSpans(items.waitTrack, items.maxWaitDur, t0, t1);
+  for (let i = c; i < d; i++) if ((items.waits[i]!.end ?? Infinity) >= t0) return true;
+  return false;
+}
+
+/** The latest-starting span of `list[from..to)` under time t (a span narrower than `slop` counts as that wide). */
+function pickSpan<T extends WaitSpan | HoldSpan>(list: readonly T[], [from, to]: [number, number], t: number, now: number, slop: number): T | undefined {
+  for (let i = to - 1; i >= from; i--) {
+    const s = list[i]!;
+    if (s.start <= t && t <= Math.max(s.end ?? now, s.start + slop)) return s;
+  }
+  return undefined;
 }
 
 /** Screen geometry of an arrow, or undefined when it cannot be drawn (lanes unknown, not yet sent). */

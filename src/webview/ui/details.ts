@@ -2,12 +2,15 @@
 // every string here may come from a user's program.
 
 import type { ChannelKind, SourceLocation, TraceEvent } from '../../trace/events';
-import type { MessageArrow, TaskSpan, TraceModel } from '../../trace/model';
+import type { HoldSpan, MessageArrow, TaskSpan, TraceModel, WaitSpan } from '../../trace/model';
+import type { WaitOutcome } from '../../trace/events';
+import { covers, occupantsAt, type ObjectNames } from '../layout/waits';
 import { processStateAt, isFailure } from '../layout/replay';
 import { formatDuration, formatOffset } from '../layout/ticks';
 import type { Selection } from '../selection';
 import { t, type StringKey } from '../strings';
 import { describeState } from './tree';
+import { laneKey } from '../layout/lanes';
 import { selectionEvents } from '../describe';
 
 export interface DetailsContext {
@@ -20,6 +23,10 @@ export interface DetailsContext {
   select(s: Selection): void;
   /** Undefined when there is no editor to jump to (the HTML report). */
   openSource: ((loc: SourceLocation) => void) | undefined;
+  /** People's names for objects ("Queue#1"). */
+  names: ObjectNames;
+  /** The wait each lane is blocked in at the shown time (laneKey → wait). */
+  waiting: ReadonlyMap<string, WaitSpan>;
 }
 
 const MAX_OUTPUT_LINES = 2000;
@@ -74,7 +81,122 @@ export function renderDetails(root: HTMLElement, sel: Selection | undefined, ctx
       return renderMessage(root, sel.message, ctx);
     case 'event':
       return renderEvents(root, [sel.event], ctx, `${sel.event.kind} · pid ${sel.event.pid}`);
+    case 'wait':
+      return renderWait(root, sel.wait, ctx);
+    case 'hold':
+      return renderHold(root, sel.hold, ctx);
   }
+}
+
+const OUTCOME_WORDS: Record<WaitOutcome, StringKey> = { ok: 'outcomeOk', timeout: 'outcomeTimeout', error: 'outcomeError', interrupted: 'outcomeInterrupted' };
+
+/** "Process-2 (pid 12)", "Thread-1 (pid 12, thread 3)". */
+function who(model: TraceModel, pid: number, tid: number | undefined): string {
+  const p = model.processes.get(pid);
+  const thread = tid ? p?.threads.find((x) => x.tid === tid) : undefined;
+  return thread ? `${thread.name} (pid ${pid}, ${t('thread', tid!)})` : `${p?.name ?? '?'} (pid ${pid})`;
+}
+
+/** "waiting: Queue#1.get · 1.2 s" — a thread's live state while it is blocked. */
+export function waitingState(names: ObjectNames, w: WaitSpan, at: number): string {
+  return t('waitingState', names.waitLabel(w), formatDuration(Math.max(0, at - w.start)));
+}
+
+function sourceButton(parent: HTMLElement, loc: SourceLocation | undefined, ctx: DetailsContext): void {
+  if (!loc) return;
+  const where = `${basename(loc.file)}:${loc.line}${loc.column ? `:${loc.column}` : ''}`;
+  if (!ctx.openSource) {
+    parent.appendChild(h('p', 'hint', where));
+    return;
+  }
+  const b = h('button', 'source');
+  b.type = 'button';
+  const icon = h('i', 'codicon codicon-go-to-file');
+  icon.setAttribute('aria-hidden', 'true');
+  b.append(icon, document.createTextNode(` ${t('goToSource', where)}`));
+  b.title = loc.file;
+  b.addEventListener('click', () => ctx.openSource!(loc));
+  parent.appendChild(b);
+}
+
+function linkList(parent: HTMLElement, items: { text: string; pick: Selection }[], ctx: DetailsContext): void {
+  const ul = h('ul', 'messages');
+  for (const it of items.slice(0, MAX_MESSAGES)) {
+    const li = h('li');
+    const b = h('button', 'link', it.text);
+    b.addEventListener('click', () => ctx.select(it.pick));
+    li.appendChild(b);
+    ul.appendChild(li);
+  }
+  parent.appendChild(ul);
+}
+
+function renderWait(root: HTMLElement, w: WaitSpan, ctx: DetailsContext): void {
+  const label = ctx.names.waitLabel(w);
+  const objLabel = ctx.names.label(w.objKind, w.objId);
+  root.appendChild(h('h2', undefined, t('waitTitle', label)));
+  const limit = ctx.at ?? Infinity;
+  const done = w.end !== undefined && w.end <= limit;
+  const pairs: [string, string][] = [
+    [t('kObject'), `${objLabel} (${w.objKind} ${w.objId})`],
+    [t('kOp'), w.op],
+    [t('kWho'), who(ctx.model, w.pid, w.tid)],
+    [t('kBegan'), formatOffset(w.start - ctx.origin)],
+    [t('kWaited'), done ? formatDuration(w.end! - w.start) : t('stillWaiting', formatDuration(Math.max(0, (ctx.at ?? ctx.now) - w.start)))],
+    [t('kEnded'), done && w.outcome ? t(OUTCOME_WORDS[w.outcome]) : t('outcomeOpen')],
+  ];
+  if (w.timeoutMs !== undefined) pairs.push([t('kTimeout'), formatDuration(w.timeoutMs * 1000)]);
+  kv(root, pairs);
+  sourceButton(root, w.loc, ctx);
+  // Who held it, and who else waited, at the moment shown (the replay time inside the wait, else when it began).
+  const moment = ctx.at !== undefined && covers(w, ctx.at) ? ctx.at : w.start;
+  const { holders, waiters } = occupantsAt(ctx.model, w.objId, moment);
+  const others = section(root, t('atThatMoment', formatOffset(moment - ctx.origin)));
+  const mine = (s: { pid: number; tid?: number }) => s.pid === w.pid && (s.tid ?? 0) === (w.tid ?? 0);
+  const hs = holders.filter((x) => !mine(x));
+  const ws = waiters.filter((x) => x !== w);
+  if (hs.length === 0 && ws.length === 0) others.appendChild(h('p', 'hint', t('nobodyElse', objLabel)));
+  if (hs.length) {
+    others.appendChild(h('p', undefined, t('heldBy', objLabel)));
+    linkList(others, hs.map((x) => ({ text: `${who(ctx.model, x.pid, x.tid)} · ${t('since', formatOffset(x.start - ctx.origin))}`, pick: { kind: 'hold', hold: x } })), ctx);
+  }
+  if (ws.length) {
+    others.appendChild(h('p', undefined, t('alsoWaiting', objLabel)));
+    linkList(others, ws.map((x) => ({ text: `${who(ctx.model, x.pid, x.tid)} · ${ctx.names.waitLabel(x)} · ${t('since', formatOffset(x.start - ctx.origin))}`, pick: { kind: 'wait', wait: x } })), ctx);
+  }
+  renderEventList(root, selectionEvents({ kind: 'wait', wait: w }, ctx.events), ctx);
+}
+
+function renderHold(root: HTMLElement, hd: HoldSpan, ctx: DetailsContext): void {
+  const objLabel = ctx.names.label(hd.objKind, hd.objId);
+  root.appendChild(h('h2', undefined, t('holdTitle', objLabel)));
+  const limit = ctx.at ?? Infinity;
+  const done = hd.end !== undefined && hd.end <= limit;
+  const end = done ? hd.end! : (ctx.at ?? ctx.now);
+  const pairs: [string, string][] = [
+    [t('kObject'), `${objLabel} (${hd.objKind} ${hd.objId})`],
+    [t('kWho'), who(ctx.model, hd.pid, hd.tid)],
+    [t('kAcquired'), formatOffset(hd.start - ctx.origin)],
+    [t('kHeld'), done ? formatDuration(hd.end! - hd.start) : t('stillHeld', formatDuration(Math.max(0, end - hd.start)))],
+  ];
+  if (hd.interrupted) pairs.push([t('kEnded'), t('holdInterrupted')]);
+  kv(root, pairs);
+  sourceButton(root, hd.loc, ctx);
+  // Everyone who waited for it while this thread held it, and other holders (a semaphore's units).
+  const waiters = ctx.model.waits.filter((x) => x.objId === hd.objId && x.start < end && (x.end ?? Infinity) > hd.start && x.start <= limit);
+  const { holders } = occupantsAt(ctx.model, hd.objId, ctx.at !== undefined && covers(hd, ctx.at) ? ctx.at : hd.start);
+  const hs = holders.filter((x) => !(x.pid === hd.pid && (x.tid ?? 0) === (hd.tid ?? 0)));
+  const others = section(root, t('whileHeld'));
+  if (hs.length === 0 && waiters.length === 0) others.appendChild(h('p', 'hint', t('nobodyWaited', objLabel)));
+  if (waiters.length) {
+    others.appendChild(h('p', undefined, t('waitedForIt', objLabel)));
+    linkList(others, waiters.map((x) => ({ text: `${who(ctx.model, x.pid, x.tid)} · ${ctx.names.waitLabel(x)} · ${t('since', formatOffset(x.start - ctx.origin))}`, pick: { kind: 'wait', wait: x } })), ctx);
+  }
+  if (hs.length) {
+    others.appendChild(h('p', undefined, t('alsoHeldBy', objLabel)));
+    linkList(others, hs.map((x) => ({ text: `${who(ctx.model, x.pid, x.tid)} · ${t('since', formatOffset(x.start - ctx.origin))}`, pick: { kind: 'hold', hold: x } })), ctx);
+  }
+  renderEventList(root, selectionEvents({ kind: 'hold', hold: hd }, ctx.events), ctx);
 }
 
 function renderProcess(root: HTMLElement, pid: number, ctx: DetailsContext): void {
@@ -87,6 +209,15 @@ function renderProcess(root: HTMLElement, pid: number, ctx: DetailsContext): voi
   const ended = section(root, t('howEnded'));
   const stateEl = h('p', isFailure(state) ? 'state failed' : 'state', `${describeState(state)} · ${formatOffset(p.start - ctx.origin)} · ${formatDuration(end - p.start)}`);
   ended.appendChild(stateEl);
+  const blocked = ctx.waiting.get(laneKey(pid));
+  if (blocked && state.kind === 'running') {
+    const line = h('p', 'waiting');
+    const b = h('button', 'link', waitingState(ctx.names, blocked, ctx.at ?? ctx.now));
+    b.addEventListener('click', () => ctx.select({ kind: 'wait', wait: blocked }));
+    line.appendChild(b);
+    ended.appendChild(line);
+    sourceButton(ended, blocked.loc, ctx);
+  }
   for (const e of ctx.model.errors) {
     if (e.pid !== pid || e.ts > limit) continue;
     const err = h('pre', 'stderr', e.stack ?? e.message);

@@ -12,6 +12,8 @@ import { formatDuration, formatOffset } from '../layout/ticks';
 import { rowKey, type Row } from '../layout/lanes';
 import { processStateAt, threadStateAt, isFailure, type ProcessState } from '../layout/replay';
 import { t } from '../strings';
+import type { WaitSpan } from '../../trace/model';
+import type { ObjectNames } from '../layout/waits';
 
 export function describeState(s: ProcessState): string {
   switch (s.kind) {
@@ -50,6 +52,13 @@ interface RowInput {
   origin: number;
   now: number;
   selected: { pid: number; tid?: number } | undefined;
+  blocked: Blocked | undefined;
+}
+
+/** What each lane is blocked in at the shown time, and the names to say it with. */
+export interface Blocked {
+  names: ObjectNames;
+  waiting: ReadonlyMap<string, WaitSpan>;
 }
 
 export class TreeView {
@@ -57,7 +66,7 @@ export class TreeView {
   private readonly rows = new Map<string, RowEl>();
   private all: readonly Row[] = [];
   private order: string[] = [];
-  private input: RowInput = { at: undefined, origin: 0, now: 0, selected: undefined };
+  private input: RowInput = { at: undefined, origin: 0, now: 0, selected: undefined, blocked: undefined };
   private focusedKey: string | undefined;
   private band: [number, number] = [0, -1];
   private scrollTop = 0;
@@ -86,10 +95,10 @@ export class TreeView {
    * New rows or states. `at` is the replay time (undefined: latest state), `origin` the trace
    * start, `now` the end used for running processes' duration.
    */
-  update(rows: readonly Row[], at: number | undefined, origin: number, now: number, selected: { pid: number; tid?: number } | undefined): void {
+  update(rows: readonly Row[], at: number | undefined, origin: number, now: number, selected: { pid: number; tid?: number } | undefined, blocked?: Blocked): void {
     this.all = rows;
     this.order = rows.map(rowKey);
-    this.input = { at, origin, now, selected };
+    this.input = { at, origin, now, selected, blocked };
     this.el.style.height = `${rows.length * ROW_HEIGHT}px`;
     this.el.dataset.rows = String(rows.length);
     this.sizeColumns();
@@ -157,7 +166,7 @@ export class TreeView {
         re.el.style.top = `${i * ROW_HEIGHT}px`;
         re.el.classList.toggle('odd', i % 2 === 1);
       }
-      this.fill(re, r, this.input.at, this.input.origin, this.input.now, this.input.selected);
+      this.fill(re, r, k, this.input);
     };
     for (let i = first; i <= last; i++) place(i);
     if (focusIndex >= 0 && (focusIndex < first || focusIndex > last)) place(focusIndex);
@@ -205,13 +214,15 @@ export class TreeView {
     return { el, name: label, state, start, dur, icon, sig: '', index: -1 };
   }
 
-  private fill(re: RowEl, r: Row, at: number | undefined, origin: number, now: number, selected: { pid: number; tid?: number } | undefined): void {
+  private fill(re: RowEl, r: Row, key: string, { at, origin, now, selected, blocked }: RowInput): void {
     const s = r.thread ? threadStateAt(r.thread, at) : processStateAt(r.process, at);
+    // A running thread blocked in a call says so: "waiting: Queue#1.get · 1.2 s".
+    const wait = s.kind === 'running' ? blocked?.waiting.get(key) : undefined;
     const name = r.thread ? r.thread.name : r.process.name;
     const start = r.thread ? r.thread.start : r.process.start;
     const end = s.kind === 'running' ? (at ?? now) : ((r.thread ? r.thread.end : r.process.end) ?? now);
     const isSel = selected !== undefined && selected.pid === r.pid && selected.tid === r.tid;
-    const stateText = describeState(s);
+    const stateText = wait ? t('waitingState', blocked!.names.waitLabel(wait), formatDuration(Math.max(0, (at ?? now) - wait.start))) : describeState(s);
     const dur = formatDuration(end - start);
     const sig = `${name}|${stateText}|${dur}|${isSel}|${r.process.ppid}|${start - origin}`;
     if (sig === re.sig) return;
@@ -222,6 +233,8 @@ export class TreeView {
     re.dur.textContent = dur;
     if (r.kind === 'process') re.el.dataset.ppid = String(r.process.ppid);
     re.el.dataset.state = s.kind;
+    if (wait) re.el.dataset.waiting = blocked!.names.waitLabel(wait);
+    else delete re.el.dataset.waiting;
     re.el.classList.toggle('failed', isFailure(s));
     re.el.setAttribute('aria-level', String(r.depth + 1));
     re.el.setAttribute('aria-selected', String(isSel));

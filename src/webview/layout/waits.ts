@@ -1,0 +1,93 @@
+// Names and moments for waits and holds: "Queue#1.get" for a blocked call, which thread waits in
+// what at a given time, and who held or waited for an object at a moment (the details pane).
+// Pure (no DOM); unit-tested in test/unit/webview/waits.test.ts.
+
+import type { ObjectKind } from '../../trace/events';
+import { OBJECT_LABELS, type HoldSpan, type TraceModel, type WaitSpan } from '../../trace/model';
+import { laneKey } from './lanes';
+
+/**
+ * People's names for the objects of a run: "Lock#1" for those announced by object.create (the
+ * model numbers them), the same per-kind numbering continued for objects only seen in waits and
+ * holds (queues, pipes, pools: no object.create), in the order their first wait or hold began, and
+ * a process's own name ("Process-1") for a join.
+ */
+export class ObjectNames {
+  private readonly labels = new Map<string, string>();
+
+  constructor(private readonly model: TraceModel) {
+    const counts = new Map<ObjectKind, number>();
+    for (const o of model.objects.values()) counts.set(o.objKind, (counts.get(o.objKind) ?? 0) + 1);
+    const seen: { objKind: ObjectKind; objId: string; start: number }[] = [];
+    const note = (objKind: ObjectKind, objId: string, start: number) => {
+      if (objKind === 'process' || model.objects.has(objId)) return;
+      const key = `${objKind}:${objId}`;
+      if (this.labels.has(key)) return;
+      this.labels.set(key, '');
+      seen.push({ objKind, objId, start });
+    };
+    for (const w of model.waits) note(w.objKind, w.objId, w.start);
+    for (const h of model.holds) note(h.objKind, h.objId, h.start);
+    seen.sort((a, b) => a.start - b.start);
+    for (const s of seen) {
+      const n = (counts.get(s.objKind) ?? 0) + 1;
+      counts.set(s.objKind, n);
+      this.labels.set(`${s.objKind}:${s.objId}`, `${OBJECT_LABELS[s.objKind]}#${n}`);
+    }
+  }
+
+  label(objKind: ObjectKind, objId: string): string {
+    const announced = this.model.objects.get(objId);
+    if (announced) return announced.label;
+    if (objKind === 'process') {
+      const pid = Number(objId.split('.')[0]);
+      const p = this.model.processes.get(pid);
+      const tid = objId.includes('.') ? Number(objId.split('.')[1]) : undefined;
+      const thread = tid !== undefined ? p?.threads.find((x) => x.tid === tid) : undefined;
+      return thread?.name ?? p?.name ?? `${OBJECT_LABELS.process} ${objId}`;
+    }
+    return this.labels.get(`${objKind}:${objId}`) || `${OBJECT_LABELS[objKind]} ${objId}`;
+  }
+
+  /** "Queue#1.get", "Lock#2.acquire", "Process-1.join", "Manager#1.queue.get". */
+  waitLabel(w: Pick<WaitSpan, 'op' | 'objKind' | 'objId'>): string {
+    const dot = w.op.indexOf('.');
+    return `${this.label(w.objKind, w.objId)}.${dot >= 0 ? w.op.slice(dot + 1) : w.op}`;
+  }
+}
+
+/** True when the span covers time `t` (open spans reach `now`; a span ending at t is over). */
+export function covers(s: { start: number; end?: number }, t: number): boolean {
+  return s.start <= t && t < (s.end ?? Infinity);
+}
+
+/**
+ * The wait each lane (laneKey) is blocked in at time `at` (undefined: now, the open waits). When
+ * one thread has several (it should not), the latest begun wins.
+ */
+export function waitsAt(model: TraceModel, at: number | undefined): Map<string, WaitSpan> {
+  const out = new Map<string, WaitSpan>();
+  const list = at === undefined ? model.openWaitSpans() : model.waits;
+  for (const w of list) {
+    if (at !== undefined && !covers(w, at)) continue;
+    const k = laneKey(w.pid, w.tid);
+    const prev = out.get(k);
+    if (!prev || prev.start <= w.start) out.set(k, w);
+  }
+  return out;
+}
+
+/** Who held and who waited for one object at time `t`, each thread once (its outermost hold). */
+export function occupantsAt(model: TraceModel, objId: string, t: number): { holders: HoldSpan[]; waiters: WaitSpan[] } {
+  const holders: HoldSpan[] = [];
+  const seen = new Set<string>();
+  for (const h of model.holds) {
+    if (h.objId !== objId || !covers(h, t)) continue;
+    const k = laneKey(h.pid, h.tid);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    holders.push(h);
+  }
+  const waiters = model.waits.filter((w) => w.objId === objId && covers(w, t));
+  return { holders, waiters };
+}

@@ -1,0 +1,194 @@
+// Blocked time and lock holds in the viewer, in real Chromium: what the canvas draws (hatching read
+// back from its pixels, the names written on it through the draw-stats hook), the details of a
+// selected wait or hold, a row's live "waiting: …" state, and the level of detail at 20,000 waits.
+import * as assert from 'assert';
+import type { Page } from 'playwright-core';
+import type { TraceEvent } from '../../src/trace/events';
+import { fixture, openViewer, pageErrors, posted, screenshotPath, send, showTrace, type Viewer } from './harness';
+
+const ROW = 22;
+const TASK_TOP = 3;
+const TASK_HEIGHT = 16;
+const T = 1764300000000000;
+const ms = (x: number) => T + x * 1000;
+
+interface Stats {
+  waits: number;
+  waitRuns: number;
+  holds: number;
+  holdRuns: number;
+  waitLabels: string[];
+  holdLabels: string[];
+}
+
+/** Installs the draw-stats hook: the renderer copies what each frame drew into it. */
+async function hookStats(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (globalThis as unknown as { __concurrencyLabDrawStats: object }).__concurrencyLabDrawStats = {};
+  });
+}
+
+async function stats(page: Page): Promise<Stats> {
+  // The stats are of the last frame: wait for one more frame so they are current.
+  await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => r(undefined))));
+  return page.evaluate(() => (globalThis as unknown as { __concurrencyLabDrawStats: Stats }).__concurrencyLabDrawStats);
+}
+
+/** x (CSS px in the lanes canvas) of a time (ms after the trace start) while the view fits the whole run. */
+async function xAt(page: Page, msAfterStart: number, durationMs: number): Promise<number> {
+  const w = await page.$eval('canvas.lanes', (c) => (c as unknown as { clientWidth: number }).clientWidth);
+  const t0 = -0.02 * durationMs;
+  const t1 = durationMs * 1.02;
+  return ((msAfterStart - t0) / (t1 - t0)) * w;
+}
+
+/** Colours of `n` device pixels in a horizontal line of the lanes canvas, from CSS point (x, y). */
+async function pixelLine(page: Page, x: number, y: number, n: number): Promise<string[]> {
+  return page.$eval(
+    'canvas.lanes',
+    (c, [x, y, n]) => {
+      const canvas = c as unknown as { width: number; clientWidth: number; getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: number[] } } };
+      const d = canvas.width / canvas.clientWidth;
+      const img = canvas.getContext('2d').getImageData(Math.round(x * d), Math.round(y * d), n, 1).data;
+      const out: string[] = [];
+      for (let i = 0; i < n; i++) out.push(`${img[4 * i]},${img[4 * i + 1]},${img[4 * i + 2]}`);
+      return out;
+    },
+    [x, y, n] as const,
+  );
+}
+
+describe('webview: waits and holds', function () {
+  let v: Viewer | undefined;
+  afterEach(async () => {
+    await v?.close();
+    v = undefined;
+  });
+
+  it('hatches blocked time with the op name, tints lock holds with the lock name', async () => {
+    v = await openViewer();
+    const { page } = v;
+    await hookStats(page);
+    await showTrace(page, 'waits.jsonl');
+    const s = await stats(page);
+    // Main waits in Queue#1.get (300–1400 ms), Process-2 in Lock#1.acquire (200–900 ms); the join is too narrow for its name.
+    assert.deepStrictEqual([...s.waitLabels].sort(), ['Lock#1.acquire', 'Queue#1.get']);
+    assert.strictEqual(s.waits, 3);
+    // Process-1 holds Lock#1 800 ms (named), Process-2 200 ms right after its wait.
+    assert.strictEqual(s.holds, 2);
+    assert.ok(s.holdLabels.includes('Lock#1'), s.holdLabels.join());
+    // Pixels: inside the Queue.get wait the band alternates (stripes); after the join (1700 ms) the lane is plain.
+    const y = 0 * ROW + TASK_TOP + TASK_HEIGHT / 2 + 3;
+    const inWait = await pixelLine(page, await xAt(page, 1000, 1800.3), y, 24);
+    const outside = await pixelLine(page, await xAt(page, 1700, 1800.3), y, 12);
+    assert.ok(new Set(inWait).size >= 2, `stripes: ${[...new Set(inWait)].join(' | ')}`);
+    // Stripes repeat: the same colour comes back within a stripe period (6 CSS px).
+    const first = inWait.indexOf(inWait.find((c) => c !== inWait[0])!);
+    assert.ok(first > 0 && first <= 12, `period ${first}`);
+    assert.strictEqual(new Set(outside).size, 1, `no hatching after the wait: ${[...new Set(outside)].join(' | ')}`);
+    // A hold: the bar under the task band is another colour than the band above the lane's rows.
+    const holdBar = await pixelLine(page, await xAt(page, 500, 1800.3), 1 * ROW + TASK_TOP + TASK_HEIGHT + 1, 4);
+    const noHold = await pixelLine(page, await xAt(page, 1300, 1800.3), 1 * ROW + TASK_TOP + TASK_HEIGHT + 1, 4);
+    assert.notStrictEqual(holdBar[0], noHold[0]);
+    assert.deepStrictEqual(pageErrors(page), []);
+    await page.screenshot({ path: screenshotPath('waits-dark.png') });
+  });
+
+  it('details of a wait name the object, op, duration, ending, holder and source; a hold its waiters', async () => {
+    v = await openViewer();
+    const { page } = v;
+    await showTrace(page, 'waits.jsonl');
+    const box = (await page.locator('canvas.lanes').boundingBox())!;
+    // Process-2 (row 2) is blocked in Lock#1.acquire at 500 ms.
+    await page.mouse.click(box.x + (await xAt(page, 500, 1800.3)), box.y + 2 * ROW + ROW / 2);
+    const details = page.locator('.details');
+    await details.locator('h2', { hasText: 'Waiting in Lock#1.acquire' }).waitFor();
+    const text = (await details.textContent()) ?? '';
+    assert.match(text, /Lock#1 \(lock 30000\.0\.s1\)/);
+    assert.match(text, /Lock\.acquire/);
+    assert.match(text, /Process-2 \(pid 30002\)/);
+    assert.match(text, /700(\.\d)? ms/);
+    assert.match(text, /returned/);
+    assert.match(text, /Lock#1 was held by:/);
+    assert.match(text, /Process-1 \(pid 30001\) · since \+100/);
+    await details.locator('button.source').first().click();
+    const open = (await posted(page)).filter((m) => m.type === 'openSource');
+    assert.deepStrictEqual(open[0], { type: 'openSource', loc: { file: '/home/learner/concurrency-lab-examples/waits.mjs', line: 14, column: 11 } });
+    // The holder is a link to its hold, whose details list who waited meanwhile.
+    await details.locator('ul.messages button', { hasText: 'Process-1' }).click();
+    await details.locator('h2', { hasText: 'Holding Lock#1' }).waitFor();
+    assert.match((await details.textContent()) ?? '', /Waited for Lock#1 meanwhile:.*Process-2 \(pid 30002\) · Lock#1\.acquire/);
+    // Clicking Process-1's hold bar on the canvas selects the same hold.
+    await page.mouse.click(box.x + (await xAt(page, 300, 1800.3)), box.y + 1 * ROW + TASK_TOP + TASK_HEIGHT + 1);
+    await details.locator('h2', { hasText: 'Holding Lock#1' }).waitFor();
+    assert.match((await details.textContent()) ?? '', /800(\.\d)? ms/);
+  });
+
+  it('a running process blocked in a call reads "waiting: Queue#1.get · …", live and in replay, in en and zh-cn', async () => {
+    for (const lang of ['en', 'zh-cn']) {
+      v = await openViewer({ lang });
+      const { page } = v;
+      const { header, events } = fixture('waits.jsonl');
+      const head = events.filter((e) => e.ts <= ms(1000));
+      await send(page, { type: 'reset', title: 'waits.mjs', header, source: { kind: 'run' }, run: { live: true, canRerun: true }, total: head.length, events: head });
+      await page.waitForSelector('#root[data-ready="true"]');
+      const main = page.locator('[data-pid="30000"]');
+      assert.strictEqual(await main.getAttribute('data-waiting'), 'Queue#1.get');
+      const state = (await main.locator('.cell.state').textContent()) ?? '';
+      // 1000 − 300 ms so far.
+      assert.match(state, lang === 'en' ? /^waiting: Queue#1\.get · 700(\.\d)? ms$/ : /^等待中:Queue#1\.get · 700(\.\d)? ms$/);
+      assert.strictEqual(await page.locator('[data-pid="30002"]').getAttribute('data-waiting'), null, 'Process-2 got the lock at 900 ms');
+      if (lang === 'en') {
+        // The process's details say it too, with the call's source.
+        await main.click();
+        await page.locator('.details .waiting button', { hasText: 'waiting: Queue#1.get' }).waitFor();
+        await page.locator('.details button.source', { hasText: 'waits.mjs:24:22' }).waitFor();
+        // The rest arrives; replay to 500 ms: Process-2 waits for the lock then.
+        await send(page, { type: 'events', events: events.filter((e) => e.ts > ms(1000)) });
+        await send(page, { type: 'runState', run: { live: false, canRerun: true } });
+        await page.locator('[data-testid="summary"]', { hasText: /exit 0$/ }).waitFor();
+        assert.strictEqual(await main.getAttribute('data-waiting'), null);
+        const at = events.findIndex((e) => e.ts >= ms(300));
+        await page.locator('.scrubber').fill(String(at));
+        await page.locator('[data-pid="30002"][data-waiting="Lock#1.acquire"]').waitFor();
+        assert.match((await page.locator('[data-pid="30002"] .cell.state').textContent()) ?? '', /^waiting: Lock#1\.acquire · 100(\.\d)? ms$/);
+      }
+      assert.deepStrictEqual(pageErrors(page), []);
+      await v.close();
+      v = undefined;
+    }
+  });
+
+  it('merges 20,000 short waits into hatched runs when zoomed out, and draws them one by one zoomed in', async () => {
+    v = await openViewer();
+    const { page } = v;
+    await hookStats(page);
+    const events: TraceEvent[] = [{ kind: 'process.start', ts: T, pid: 7, ppid: 1, name: 'MainProcess' }];
+    // 20,000 waits of 30 µs every 100 µs (2 s), and 20,000 holds of 50 µs between them.
+    for (let i = 0; i < 20_000; i++) {
+      const t = T + 1000 + i * 100;
+      events.push({ kind: 'wait.begin', ts: t, pid: 7, waitId: i + 1, op: 'Queue.get', objKind: 'queue', objId: 'q7:1' });
+      events.push({ kind: 'wait.end', ts: t + 30, pid: 7, waitId: i + 1, outcome: 'ok' });
+    }
+    const spans: [number, number][] = [];
+    for (let i = 0; i < 20_000; i++) spans.push([T + 1040 + i * 100, T + 1090 + i * 100]);
+    events.push({ kind: 'hold.spans', ts: spans[0]![0], pid: 7, objKind: 'lock', objId: '7.0.s1', spans });
+    events.push({ kind: 'process.exit', ts: T + 2_002_000, pid: 7, exitCode: 0, signal: null });
+    events.sort((a, b) => a.ts - b.ts);
+    await send(page, { type: 'reset', title: 'many', source: { kind: 'file', path: '/many.jsonl' }, run: { live: false, canRerun: false }, total: events.length, events });
+    await page.waitForSelector('#root[data-ready="true"]');
+    const out = await stats(page);
+    assert.ok(out.waitRuns > 0 && out.waits + out.waitRuns < 3000, JSON.stringify(out));
+    assert.ok(out.holdRuns > 0 && out.holds + out.holdRuns < 3000, JSON.stringify(out));
+    // Zoomed out the whole lane is hatched: stripes anywhere in the middle.
+    const mid = await pixelLine(page, await xAt(page, 1000, 2002), TASK_TOP + TASK_HEIGHT / 2 + 3, 24);
+    assert.ok(new Set(mid).size >= 2, mid.join(' | '));
+    // Zoom in far (each key press ×1.6): single waits, each 30 µs, are drawn on their own.
+    await page.focus('canvas.lanes');
+    for (let i = 0; i < 16; i++) await page.keyboard.press('+');
+    const zoomed = await stats(page);
+    assert.ok(zoomed.waits > 0 && zoomed.waitRuns === 0, JSON.stringify(zoomed));
+    assert.ok(zoomed.holds > 0, JSON.stringify(zoomed));
+    assert.deepStrictEqual(pageErrors(page), []);
+  });
+});
