@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { SourceLocation } from '../trace/events';
 import { assertNever, parseToWebview, parseViewerState, type RunStateInfo, type ToWebview, type TraceSource, type ViewerState } from '../protocol/messages';
 import { AXIS_HEIGHT, ROW_HEIGHT } from './layout/geometry';
-import { buildRows, laneIndex, type Row } from './layout/lanes';
+import { buildRows, laneIndex, rowKey, type Row } from './layout/lanes';
 import { lastIndexAtOrBefore, stepCursor, advance } from './layout/replay';
 import { clampView, fit, panBy, wheelZoomFactor, zoomAt, type Viewport } from './layout/scale';
 import { formatDuration, formatOffset } from './layout/ticks';
@@ -21,7 +21,10 @@ import { clampSplit, DEFAULT_SPLIT, makeHeightSplitter, makeSplitter } from './u
 import { SearchBox } from './ui/search';
 import { hitSpan, type SearchHit } from './search';
 import { rowOf } from './layout/lanes';
-import { waitsAt } from './layout/waits';
+import { waitsAt, type ObjectNames } from './layout/waits';
+import { ObjectUsers, waitFor, type WaitForEntry } from './layout/waitfor';
+import { WaitForView } from './ui/waitfor';
+import type { WaitSpan } from '../trace/model';
 import type { TraceIndex } from './layout/spatial';
 import { describeEvent, selectionEvents } from './describe';
 import type { Host } from './host';
@@ -97,6 +100,9 @@ export class App {
   private nextRequestId = 1;
   private drag: { x: number; view: Viewport; moved: boolean } | undefined;
   private canvasH = -1;
+  private readonly waitForView = new WaitForView();
+  /** What each process did with each channel and pool, for the wait-for view (rebuilt per trace version, only while someone waits). */
+  private users: { version: number; users: ObjectUsers } | undefined;
 
   constructor(
     mount: HTMLElement,
@@ -223,7 +229,7 @@ export class App {
       this.heightSplit.set(this.split);
     }
 
-    this.root.append(toolbar, this.search.results, this.summaryEl, this.noticeEl, this.main, this.emptyEl, replay, this.heightSplit.el, this.detailsEl);
+    this.root.append(toolbar, this.search.results, this.summaryEl, this.noticeEl, this.waitForView.el, this.main, this.emptyEl, replay, this.heightSplit.el, this.detailsEl);
 
     this.tree = new TreeView(treeEl, { select: (pid, tid) => this.select({ kind: 'process', pid, ...(tid !== undefined ? { tid } : {}) }) }, this.scroller);
     this.renderer = new TimelineRenderer(this.lanesCanvas, axisCanvas);
@@ -365,6 +371,7 @@ export class App {
       const names = this.index(time).names;
       const waiting = waitsAt(store.model, at);
       this.tree.update(this.rows, at, store.origin, store.model.lastTs, selectedProcess, { names, waiting });
+      this.updateWaitFor(names, waiting, at);
       this.lanesCell.style.height = `${this.rows.length * ROW_HEIGHT}px`;
       this.updateChrome(events.length);
       if (this.domSelection !== this.selection || this.domVersion !== store.version || this.domCursor !== this.cursor || this.playSpeed > 0) {
@@ -434,6 +441,17 @@ export class App {
       selection: this.selection,
       theme: this.theme,
     };
+  }
+
+  /** Who waits for whom at the shown time (hidden while nobody waits). */
+  private updateWaitFor(names: ObjectNames, waiting: ReadonlyMap<string, WaitSpan>, at: number | undefined): void {
+    const store = this.store;
+    let entries: WaitForEntry[] = [];
+    if (waiting.size > 0) {
+      if (this.users?.version !== store.version) this.users = { version: store.version, users: new ObjectUsers(store.model) };
+      entries = waitFor(store.model, names, this.users.users, at, this.rows.map(rowKey), waiting);
+    }
+    this.waitForView.update({ entries, at: at ?? store.model.lastTs, origin: store.origin, replay: at !== undefined, select: (s) => this.select(s) });
   }
 
   private index(time: number): TraceIndex {

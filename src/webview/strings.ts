@@ -129,6 +129,20 @@ const en = {
   waitedForIt: 'Waited for {0} meanwhile:',
   alsoHeldBy: '{0} was also held by:',
   since: 'since {0}',
+  waitForTitle: 'Who waits for whom',
+  waitForAt: 'Who waits for whom at {0}',
+  waitForWaitsIn: 'waits in',
+  waitForNobody: 'nobody known to the trace can end this wait on {0}',
+  waitForEnded: 'ended',
+  waitForBlocked: 'itself waiting in {0}',
+  waitForMore: '{0} more waiting threads',
+  roleHolder: 'holds it',
+  roleOtherEnd: 'other end',
+  roleProducer: 'has put to it',
+  roleConsumer: 'takes from it',
+  roleChild: 'being joined',
+  roleWorker: 'pool worker',
+  roleManager: 'manager process',
 };
 
 export type StringKey = keyof typeof en;
@@ -261,6 +275,20 @@ const zh: Record<StringKey, string> = {
   waitedForIt: '期间等待 {0} 的:',
   alsoHeldBy: '{0} 同时也被以下持有:',
   since: '自 {0} 起',
+  waitForTitle: '谁在等待谁',
+  waitForAt: '{0} 时谁在等待谁',
+  waitForWaitsIn: '等待于',
+  waitForNobody: '跟踪中没有已知的进程能结束对 {0} 的这次等待',
+  waitForEnded: '已结束',
+  waitForBlocked: '自身正在等待 {0}',
+  waitForMore: '还有 {0} 个正在等待的线程',
+  roleHolder: '持有它',
+  roleOtherEnd: '另一端',
+  roleProducer: '曾向其放入',
+  roleConsumer: '从中取出',
+  roleChild: '被 join 的子进程',
+  roleWorker: '池工作进程',
+  roleManager: '管理器进程',
 };
 
 let table: Record<StringKey, string> = en;

@@ -159,6 +159,39 @@ describe('webview: waits and holds', function () {
     }
   });
 
+  it('lists who waits for whom now and at the replay time, and hides the list when nobody waits', async () => {
+    v = await openViewer();
+    const { page } = v;
+    const { header, events } = fixture('waits.jsonl');
+    const head = events.filter((e) => e.ts <= ms(500));
+    await send(page, { type: 'reset', title: 'waits.mjs', header, source: { kind: 'run' }, run: { live: true, canRerun: true }, total: head.length, events: head });
+    await page.waitForSelector('#root[data-ready="true"]');
+    const view = page.locator('[data-testid="waitfor"]');
+    await view.waitFor();
+    assert.strictEqual(await view.locator('h3').textContent(), 'Who waits for whom');
+    // Process-2 waits for Lock#1, which Process-1 holds (running); nobody has put to the queue yet.
+    const p2 = view.locator('li[data-waiter-pid="30002"]');
+    assert.strictEqual(await p2.getAttribute('data-waits-in'), 'Lock#1.acquire');
+    assert.match((await p2.textContent()) ?? '', /^Process-2 waits in Lock#1\.acquire · 300 ms → Process-1 \(holds it; running\)$/);
+    assert.deepStrictEqual(await p2.locator('.satisfier').evaluateAll((els) => els.map((e) => [e.getAttribute('data-pid'), e.getAttribute('data-role'), e.getAttribute('data-alive')])), [['30001', 'holder', 'true']]);
+    assert.match((await view.locator('li[data-waiter-pid="30000"]').textContent()) ?? '', /Queue#1\.get · 200 ms → nobody known to the trace can end this wait on Queue#1/);
+    // The holder's name selects it; the wait's name selects the wait.
+    await p2.locator('.satisfier button').click();
+    await page.locator('[data-pid="30001"][aria-selected="true"]').waitFor();
+    await p2.locator('button', { hasText: 'Lock#1.acquire' }).click();
+    await page.locator('.details h2', { hasText: 'Waiting in Lock#1.acquire' }).waitFor();
+    // The run ends: nobody waits, the list goes away; in replay at 1.45 s the main process joins Process-2.
+    await send(page, { type: 'events', events: events.filter((e) => e.ts > ms(500)) });
+    await send(page, { type: 'runState', run: { live: false, canRerun: true } });
+    await page.locator('[data-testid="summary"]', { hasText: /exit 0$/ }).waitFor();
+    await view.waitFor({ state: 'hidden' });
+    await page.locator('.scrubber').fill(String(events.findIndex((e) => e.ts >= ms(1450))));
+    await view.locator('li[data-waiter-pid="30000"][data-waits-in="Process-2.join"]').waitFor();
+    assert.match((await view.locator('h3').textContent()) ?? '', /^Who waits for whom at \+1\.45 s$/);
+    assert.match((await view.textContent()) ?? '', /Process-2 \(being joined; running\)/);
+    assert.deepStrictEqual(pageErrors(page), []);
+  });
+
   it('merges 20,000 short waits into hatched runs when zoomed out, and draws them one by one zoomed in', async () => {
     v = await openViewer();
     const { page } = v;
