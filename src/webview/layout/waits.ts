@@ -37,15 +37,16 @@ export class ObjectNames {
   }
 
   label(objKind: ObjectKind, objId: string): string {
-    const announced = this.model.objects.get(objId);
-    if (announced) return announced.label;
+    // A parent announces a child it starts (object.create, kind process); its name says more than "Process#1".
     if (objKind === 'process') {
       const pid = Number(objId.split('.')[0]);
       const p = this.model.processes.get(pid);
       const tid = objId.includes('.') ? Number(objId.split('.')[1]) : undefined;
       const thread = tid !== undefined ? p?.threads.find((x) => x.tid === tid) : undefined;
-      return thread?.name ?? p?.name ?? `${OBJECT_LABELS.process} ${objId}`;
+      return thread?.name ?? p?.name ?? this.model.objects.get(objId)?.label ?? `${OBJECT_LABELS.process} ${objId}`;
     }
+    const announced = this.model.objects.get(objId);
+    if (announced) return announced.label;
     return this.labels.get(`${objKind}:${objId}`) || `${OBJECT_LABELS[objKind]} ${objId}`;
   }
 

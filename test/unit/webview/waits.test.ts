@@ -12,6 +12,8 @@ const events: TraceEvent[] = [
   { kind: 'process.start', ts: T, pid: 1, ppid: 0, name: 'MainProcess' },
   { kind: 'object.create', ts: T + 1, pid: 1, objKind: 'lock', objId: '1.0.s1' },
   { kind: 'process.start', ts: T + 2, pid: 2, ppid: 1, name: 'Process-1' },
+  // The parent announces the child it starts: the join is still named after the child.
+  { kind: 'object.create', ts: T + 2, pid: 1, objKind: 'process', objId: '3' },
   { kind: 'process.start', ts: T + 3, pid: 3, ppid: 1, name: 'Process-2' },
   { kind: 'hold.begin', ts: T + 10, pid: 2, objKind: 'lock', objId: '1.0.s1' },
   { kind: 'wait.begin', ts: T + 20, pid: 3, waitId: 1, op: 'Lock.acquire', objKind: 'lock', objId: '1.0.s1' },
