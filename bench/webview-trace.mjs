@@ -21,7 +21,7 @@ const LOC_RECV = loc(27, 24);
 const LOC_POOL = loc(37, 16);
 
 /** Every event of the trace, in the order a real run's file holds them. */
-export function generateEvents({ events = 100_000, processes = 64, pairs = 20_000, seed = 1 } = {}) {
+export function generateEvents({ events = 100_000, processes = 64, pairs = 20_000, waits = 0, seed = 1 } = {}) {
   let s = seed >>> 0 || 1;
   const rnd = () => {
     // xorshift32: fast, seeded, good enough to spread times.
@@ -80,6 +80,33 @@ export function generateEvents({ events = 100_000, processes = 64, pairs = 20_00
     out.push({ kind: 'message.send', ts, pid: from, channel: ch.channel, channelId: ch.channelId, msgId, summary, loc: LOC_SEND });
     // A few items are never received (the run ended with them still queued).
     if (i % 997 !== 5) out.push({ kind: 'message.recv', ts: Math.round((ts + wait) * 1000) / 1000, pid: to, channel: ch.channel, channelId: ch.channelId, msgId, summary, loc: LOC_RECV });
+  }
+
+  // Blocked calls (issue #11's "100k events with 20k waits"): the plain children and the main
+  // process wait in Queue.get on the queues above, or in Lock.acquire on one of two locks, after
+  // which they hold it a while (hold.begin/hold.end).
+  const LOC_WAIT = loc(52, 9);
+  const locks = [`${main}.0.s1`, `${main}.0.s2`];
+  if (waits > 0) for (const [i, objId] of locks.entries()) out.push({ kind: 'object.create', ts: T0 + 500 + i, pid: main, objKind: 'lock', objId, loc: loc(12 + i, 14) });
+  const nextWait = new Map();
+  for (let i = 0; i < waits; i++) {
+    const pid = talkers[Math.floor(rnd() * talkers.length)];
+    const waitId = (nextWait.get(pid) ?? 0) + 1;
+    nextWait.set(pid, waitId);
+    const ts = at(0.02 + rnd() * 0.95);
+    const d = rnd() < 0.9 ? 50 + rnd() * 2000 : rnd() * dur * 0.005;
+    const end = Math.round((ts + d) * 1000) / 1000;
+    if (i % 3 === 0) {
+      const objId = locks[i % 2];
+      out.push({ kind: 'wait.begin', ts, pid, waitId, op: 'Lock.acquire', objKind: 'lock', objId, loc: LOC_WAIT });
+      out.push({ kind: 'wait.end', ts: end, pid, waitId, outcome: 'ok' });
+      out.push({ kind: 'hold.begin', ts: end, pid, objKind: 'lock', objId });
+      out.push({ kind: 'hold.end', ts: Math.round((end + 20 + rnd() * 300) * 1000) / 1000, pid, objKind: 'lock', objId });
+    } else {
+      const ch = channels[i % 3];
+      out.push({ kind: 'wait.begin', ts, pid, waitId, op: 'Queue.get', objKind: 'queue', objId: ch.channelId, loc: LOC_RECV });
+      out.push({ kind: 'wait.end', ts: end, pid, waitId, outcome: rnd() < 0.02 ? 'timeout' : 'ok' });
+    }
   }
 
   // Pool tasks and output lines share the rest: 3 events per task plus one output line per 5 tasks.
@@ -155,7 +182,7 @@ export function writeTraceFile(file, opts) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [file, ...rest] = process.argv.slice(2);
   if (!file) {
-    console.error('usage: node bench/webview-trace.mjs OUT.jsonl [--events N] [--processes N] [--pairs N]');
+    console.error('usage: node bench/webview-trace.mjs OUT.jsonl [--events N] [--processes N] [--pairs N] [--waits N]');
     process.exit(2);
   }
   const opt = (name, dflt) => {
@@ -163,6 +190,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return i >= 0 ? Number(rest[i + 1]) : dflt;
   };
   const events = opt('events', 100_000);
-  const n = writeTraceFile(file, { events, processes: opt('processes', 64), pairs: opt('pairs', Math.round(events / 5)) });
+  const n = writeTraceFile(file, { events, processes: opt('processes', 64), pairs: opt('pairs', Math.round(events / 5)), waits: opt('waits', 0) });
   console.log(`${file}: ${n} events`);
 }

@@ -8,7 +8,7 @@
 //   3. Open Trace File… in the real VS Code host (bench/webview-host.mjs), when it can run.
 //   4. A live run streaming 100k events/s, and the in-page breakdown (bench/webview-inpage.mjs).
 // 100k and 1M events; baselines: the same measurements of a 1k-event trace in the same run.
-// Standalone: `node bench/webview.mjs [--quick] [--only report,host,inpage]`. From `npm run bench`: run(ctx).
+// Standalone: `node bench/webview.mjs [--quick] [--only report,host,inpage] [--sizes 100000] [--waits 20000]`. From `npm run bench`: run(ctx).
 // Needs the bundles: `npm run build` (the CLI writes the report; the viewer is inlined in it).
 /* global window -- the waitForFunction/evaluate callbacks run inside the page */
 import * as fs from 'node:fs';
@@ -27,10 +27,10 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Writes a trace of `events` events and its HTML report; returns paths, sizes and the CLI's time. */
-function makeReport(dir, events) {
+function makeReport(dir, events, waitsPer100k = 0) {
   const jsonl = path.join(dir, `run-${events}.jsonl`);
   const html = path.join(dir, `run-${events}.html`);
-  const count = writeTraceFile(jsonl, { events, processes: 64, pairs: Math.round(events / 5) });
+  const count = writeTraceFile(jsonl, { events, processes: 64, pairs: Math.round(events / 5), waits: Math.round((events * waitsPer100k) / 100_000) });
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [CLI, 'report', jsonl, html], { encoding: 'utf8' });
   const cliMs = performance.now() - t0;
@@ -90,9 +90,11 @@ export async function run(ctx = {}) {
   });
   try {
     await context.addInitScript(installProbes);
-    const sizes = quick ? [20_000] : [100_000, 1_000_000];
-    const reports = { small: makeReport(dir, 1000) };
-    for (const n of sizes) reports[n] = makeReport(dir, n);
+    const sizes = ctx.sizes ?? (quick ? [20_000] : [100_000, 1_000_000]);
+    // --waits N: N blocked calls (and lock holds) per 100k events, baseline included (issue #11: 100k events with 20k waits).
+    const waits = ctx.waits ?? 0;
+    const reports = { small: makeReport(dir, 1000, waits) };
+    for (const n of sizes) reports[n] = makeReport(dir, n, waits);
 
     if (only.includes('report')) {
       const rounds = quick ? 16 : 48;
@@ -168,7 +170,16 @@ export async function run(ctx = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--only');
-  const rows = await run({ quick: process.argv.includes('--quick'), only: i > 0 ? process.argv[i + 1].split(',') : undefined });
+  const arg = (name) => {
+    const j = process.argv.indexOf(`--${name}`);
+    return j > 0 ? process.argv[j + 1] : undefined;
+  };
+  const rows = await run({
+    quick: process.argv.includes('--quick'),
+    only: i > 0 ? process.argv[i + 1].split(',') : undefined,
+    sizes: arg('sizes')?.split(',').map(Number),
+    waits: arg('waits') !== undefined ? Number(arg('waits')) : undefined,
+  });
   console.log(`load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const r of rows) console.log(`${r.what}: ${r.ours} (baseline ${r.baseline || '-'}, ratio ${r.ratio || '-'}; goal ${r.goal}: ${r.met})${r.note ? ` — ${r.note}` : ''}`);
 }

@@ -24,6 +24,7 @@ import { rowOf } from './layout/lanes';
 import { waitsAt, type ObjectNames } from './layout/waits';
 import { ObjectUsers, waitFor, type WaitForEntry } from './layout/waitfor';
 import { WaitForView } from './ui/waitfor';
+import { DeadlockBanner } from './ui/deadlock';
 import type { WaitSpan } from '../trace/model';
 import type { TraceIndex } from './layout/spatial';
 import { describeEvent, selectionEvents } from './describe';
@@ -101,6 +102,7 @@ export class App {
   private drag: { x: number; view: Viewport; moved: boolean } | undefined;
   private canvasH = -1;
   private readonly waitForView = new WaitForView();
+  private readonly deadlockBanner = new DeadlockBanner();
   /** What each process did with each channel and pool, for the wait-for view (rebuilt per trace version, only while someone waits). */
   private users: { version: number; users: ObjectUsers } | undefined;
 
@@ -229,7 +231,7 @@ export class App {
       this.heightSplit.set(this.split);
     }
 
-    this.root.append(toolbar, this.search.results, this.summaryEl, this.noticeEl, this.waitForView.el, this.main, this.emptyEl, replay, this.heightSplit.el, this.detailsEl);
+    this.root.append(toolbar, this.search.results, this.summaryEl, this.noticeEl, this.deadlockBanner.el, this.waitForView.el, this.main, this.emptyEl, replay, this.heightSplit.el, this.detailsEl);
 
     this.tree = new TreeView(treeEl, { select: (pid, tid) => this.select({ kind: 'process', pid, ...(tid !== undefined ? { tid } : {}) }) }, this.scroller);
     this.renderer = new TimelineRenderer(this.lanesCanvas, axisCanvas);
@@ -372,6 +374,7 @@ export class App {
       const waiting = waitsAt(store.model, at);
       this.tree.update(this.rows, at, store.origin, store.model.lastTs, selectedProcess, { names, waiting });
       this.updateWaitFor(names, waiting, at);
+      this.updateDeadlock(at);
       this.lanesCell.style.height = `${this.rows.length * ROW_HEIGHT}px`;
       this.updateChrome(events.length);
       if (this.domSelection !== this.selection || this.domVersion !== store.version || this.domCursor !== this.cursor || this.playSpeed > 0) {
@@ -452,6 +455,19 @@ export class App {
       entries = waitFor(store.model, names, this.users.users, at, this.rows.map(rowKey), waiting);
     }
     this.waitForView.update({ entries, at: at ?? store.model.lastTs, origin: store.origin, replay: at !== undefined, select: (s) => this.select(s) });
+  }
+
+  /** The runner's deadlock report, from its moment on (a replay before it shows none). */
+  private updateDeadlock(at: number | undefined): void {
+    const list = this.store.model.deadlocks;
+    const d = list.length ? list[list.length - 1] : undefined;
+    this.deadlockBanner.update({
+      deadlock: d && (at === undefined || d.ts <= at) ? d : undefined,
+      live: this.run.live,
+      openSource: this.host.connected ? (loc: SourceLocation) => this.host.post({ type: 'openSource', loc }) : undefined,
+      stop: this.host.connected ? () => this.host.post({ type: 'stop' }) : undefined,
+      selectProcess: (pid, tid) => this.select({ kind: 'process', pid, ...(tid ? { tid } : {}) }),
+    });
   }
 
   private index(time: number): TraceIndex {

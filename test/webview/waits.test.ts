@@ -192,6 +192,64 @@ describe('webview: waits and holds', function () {
     assert.deepStrictEqual(pageErrors(page), []);
   });
 
+  it('shows a detected deadlock as a banner with Go to source per wait and Stop while live', async () => {
+    for (const lang of ['en', 'zh-cn']) {
+      v = await openViewer({ lang });
+      const { page } = v;
+      const loc = (line: number) => ({ file: '/home/learner/concurrency-lab-examples/deadlock-locks.mjs', line, column: 5 });
+      const events: TraceEvent[] = [
+        { kind: 'process.start', ts: T, pid: 1, ppid: 0, name: 'MainProcess' },
+        { kind: 'object.create', ts: T + 1, pid: 1, objKind: 'lock', objId: '1.0.s1' },
+        { kind: 'object.create', ts: T + 2, pid: 1, objKind: 'lock', objId: '1.0.s2' },
+        { kind: 'process.start', ts: T + 3, pid: 2, ppid: 1, name: 'Process-1' },
+        { kind: 'process.start', ts: T + 4, pid: 3, ppid: 1, name: 'Process-2' },
+        { kind: 'hold.begin', ts: T + 10, pid: 2, objKind: 'lock', objId: '1.0.s1' },
+        { kind: 'hold.begin', ts: T + 11, pid: 3, objKind: 'lock', objId: '1.0.s2' },
+        { kind: 'wait.begin', ts: T + 20, pid: 2, waitId: 1, op: 'Lock.acquire', objKind: 'lock', objId: '1.0.s2', loc: loc(14) },
+        { kind: 'wait.begin', ts: T + 21, pid: 3, waitId: 1, op: 'Lock.acquire', objKind: 'lock', objId: '1.0.s1', loc: loc(22) },
+        { kind: 'wait.begin', ts: T + 30, pid: 1, waitId: 1, op: 'Process.join', objKind: 'process', objId: '2', targetPid: 2, loc: loc(30) },
+        {
+          kind: 'deadlock',
+          ts: T + 600_000,
+          pid: 1,
+          cycle: true,
+          waits: [
+            { pid: 2, name: 'Process-1', op: 'Lock.acquire', objKind: 'lock', objId: '1.0.s2', label: 'Lock#2', loc: loc(14), waitsFor: [{ pid: 3, name: 'Process-2' }] },
+            { pid: 3, name: 'Process-2', op: 'Lock.acquire', objKind: 'lock', objId: '1.0.s1', label: 'Lock#1', loc: loc(22), waitsFor: [{ pid: 2, name: 'Process-1' }] },
+          ],
+          message: 'deadlock: Process-1 waits for Lock#2 held by Process-2 (deadlock-locks.mjs:14); Process-2 waits for Lock#1 held by Process-1 (deadlock-locks.mjs:22)',
+        },
+      ];
+      await send(page, { type: 'reset', title: 'deadlock-locks.mjs', source: { kind: 'run' }, run: { live: true, canRerun: true }, total: events.length, events });
+      await page.waitForSelector('#root[data-ready="true"]');
+      const banner = page.locator('[data-testid="deadlock"]');
+      await banner.waitFor();
+      assert.strictEqual(await banner.getAttribute('role'), 'alert');
+      const lines = await banner.locator('li').evaluateAll((els) => els.map((e) => e.textContent));
+      if (lang === 'en') {
+        assert.match((await banner.locator('strong').textContent()) ?? '', /^Deadlock: /);
+        assert.deepStrictEqual(lines, ['Process-1 waits for Lock#2 held by Process-2 Go to deadlock-locks.mjs:14:5', 'Process-2 waits for Lock#1 held by Process-1 Go to deadlock-locks.mjs:22:5']);
+        await banner.locator('li[data-pid="3"] button.source').click();
+        assert.deepStrictEqual((await posted(page)).filter((m) => m.type === 'openSource'), [{ type: 'openSource', loc: loc(22) }]);
+        await banner.locator('button[data-action="deadlock-stop"]').click();
+        assert.ok((await posted(page)).some((m) => m.type === 'stop'));
+        // Stopped: the banner stays (what happened), the Stop button goes.
+        await send(page, { type: 'runState', run: { live: false, canRerun: true } });
+        await banner.locator('button[data-action="deadlock-stop"]').waitFor({ state: 'detached' });
+        assert.strictEqual(await banner.isVisible(), true);
+        // In replay before the deadlock was reported there is no banner.
+        await page.locator('.scrubber').fill('5');
+        await banner.waitFor({ state: 'hidden' });
+      } else {
+        assert.match((await banner.locator('strong').textContent()) ?? '', /^死锁/);
+        assert.match(lines[0] ?? '', /^Process-1 等待 Lock#2,它被 Process-2 持有/);
+      }
+      assert.deepStrictEqual(pageErrors(page), []);
+      await v.close();
+      v = undefined;
+    }
+  });
+
   it('merges 20,000 short waits into hatched runs when zoomed out, and draws them one by one zoomed in', async () => {
     v = await openViewer();
     const { page } = v;
