@@ -169,12 +169,13 @@ describe('webview: waits and holds', function () {
     const view = page.locator('[data-testid="waitfor"]');
     await view.waitFor();
     assert.strictEqual(await view.locator('h3').textContent(), 'Who waits for whom');
-    // Process-2 waits for Lock#1, which Process-1 holds (running); nobody has put to the queue yet.
+    // "Now" is the last event (the main process's wait.begin at 300 ms). Process-2 waits for Lock#1,
+    // which Process-1 holds (running); nobody has put to the queue yet.
     const p2 = view.locator('li[data-waiter-pid="30002"]');
     assert.strictEqual(await p2.getAttribute('data-waits-in'), 'Lock#1.acquire');
-    assert.match((await p2.textContent()) ?? '', /^Process-2 waits in Lock#1\.acquire · 300 ms → Process-1 \(holds it; running\)$/);
+    assert.match((await p2.textContent()) ?? '', /^Process-2 waits in Lock#1\.acquire · 100 ms → Process-1 \(holds it; running\)$/);
     assert.deepStrictEqual(await p2.locator('.satisfier').evaluateAll((els) => els.map((e) => [e.getAttribute('data-pid'), e.getAttribute('data-role'), e.getAttribute('data-alive')])), [['30001', 'holder', 'true']]);
-    assert.match((await view.locator('li[data-waiter-pid="30000"]').textContent()) ?? '', /Queue#1\.get · 200 ms → nobody known to the trace can end this wait on Queue#1/);
+    assert.match((await view.locator('li[data-waiter-pid="30000"]').textContent()) ?? '', /Queue#1\.get · 0 µs → nobody known to the trace can end this wait on Queue#1/);
     // The holder's name selects it; the wait's name selects the wait.
     await p2.locator('.satisfier button').click();
     await page.locator('[data-pid="30001"][aria-selected="true"]').waitFor();

@@ -45,7 +45,6 @@ export class DeadlockBanner {
 
   constructor() {
     this.el = h('section', 'deadlock');
-    this.el.setAttribute('role', 'alert');
     this.el.dataset.testid = 'deadlock';
     this.el.hidden = true;
   }
@@ -57,7 +56,12 @@ export class DeadlockBanner {
     this.live = input.live;
     this.el.hidden = !d;
     this.el.replaceChildren();
-    if (!d) return;
+    // An alert only while shown: a hidden one would still be found among the page's alerts.
+    if (!d) {
+      this.el.removeAttribute('role');
+      return;
+    }
+    this.el.setAttribute('role', 'alert');
     const head = h('div', 'deadlock-head');
     const icon = h('i', 'codicon codicon-error');
     icon.setAttribute('aria-hidden', 'true');
