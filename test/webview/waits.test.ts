@@ -251,7 +251,9 @@ describe('webview: waits and holds', function () {
     }
   });
 
-  it('merges 20,000 short waits into hatched runs when zoomed out, and draws them one by one zoomed in', async () => {
+  it('merges 20,000 short waits into hatched runs when zoomed out, and draws them one by one zoomed in', async function () {
+    // 40,000 events posted into the page and 16 zoom steps: about a minute on a loaded 2-core machine.
+    this.timeout(180_000);
     v = await openViewer();
     const { page } = v;
     await hookStats(page);
