@@ -35,7 +35,9 @@ export function sharedSuite(context: 'process' | 'thread'): void {
       const run = await runFixture('shared.mjs', ['race', '50000'], context, 90000);
       ok(run);
       const { n, totals } = run.json as { n: number; totals: number[] };
-      for (const t of totals) assert.ok(t <= 4 * n && t >= n, `total ${t} is between n and 4n`);
+      // A lost update can overwrite many: a child that read 0, slept, then wrote 1 undoes all the
+      // others did meanwhile, so a total below n is possible too (49,848 of 200,000 was seen).
+      for (const t of totals) assert.ok(t <= 4 * n && t > 0, `total ${t} is between 1 and 4n`);
       assert.ok(totals.some((t) => t < 4 * n), `some run lost updates: ${totals.join(', ')}`);
     });
 
