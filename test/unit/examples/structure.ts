@@ -265,12 +265,12 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel) => void> = {
       // Every process stamps the run's one clock (src/trace/clock.ts: the machine's monotonic clock
       // plus one offset), a hold ends before the lock is freed and begins after it is taken, so a
       // hand-over can look early only by how well a process placed performance.now() on the
-      // monotonic clock (under a µs) and rounding to whole µs: 2 µs. (Per-process timeOrigin
-      // clocks disagreed by up to 177 µs on a busy machine.)
+      // monotonic clock (usually under a µs; 4 µs was seen once with fewer samples) and rounding
+      // to whole µs: 10 µs. (Per-process timeOrigin clocks disagreed by up to 177 µs.)
       merged.sort((x, y) => x.start - y.start);
       let busyUntil = -Infinity;
       for (const sp of merged) {
-        assert.ok(sp.start >= busyUntil - 2, `two processes held ${model.objectLabel('lock', objId)} at once (${sp.start} < ${busyUntil})`);
+        assert.ok(sp.start >= busyUntil - 10, `two processes held ${model.objectLabel('lock', objId)} at once (${sp.start} < ${busyUntil})`);
         busyUntil = Math.max(busyUntil, sp.end);
       }
     }
