@@ -366,7 +366,9 @@ export class App {
 
     const liveStreaming = this.run.live || !receivedAll;
     const domDue = this.domVersion !== store.version || this.domCursor !== this.cursor || this.domSelection !== this.selection || this.playSpeed > 0;
-    if (domDue && (!liveStreaming || time - this.domAt >= LIVE_DOM_INTERVAL_MS || this.domVersion === -1)) {
+    // A live run's DOM is refreshed a few times a second, but a click is answered at once: the
+    // throttle skipped a new selection and, with no event after it, no later frame showed it.
+    if (domDue && (!liveStreaming || time - this.domAt >= LIVE_DOM_INTERVAL_MS || this.domVersion === -1 || this.domSelection !== this.selection)) {
       this.rows = buildRows(store.model.tree(), at);
       this.lanes = laneIndex(this.rows);
       const selectedProcess = this.selection?.kind === 'process' ? this.selection : undefined;
