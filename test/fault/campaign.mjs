@@ -6,8 +6,14 @@
 //
 //   node test/fault/campaign.mjs [--seed N] [--rounds N] [--only queue,pool,pipe,runner,locks]
 //                                [--items N] [--consumers N] [--victim consumer|producer]
-//                                [--context process|thread] [--json]
-// (--items, --consumers and --victim shape the queue rounds; --context is the runtime's default.)
+//                                [--context process|thread] [--logs DIR] [--round-ms N] [--json]
+// (--items, --consumers and --victim shape the queue rounds; --context is the runtime's default;
+// --round-ms is how long a runtime round may take before it counts as a hang, default 240000.)
+//
+// A failing round's whole stdout and stderr (and a runner round's trace) are kept in
+// `--logs DIR` (default: <tmp>/concurrency-lab-fault-logs) as `<campaign>-seed<S>-round<R>.log`,
+// named by the campaign's seed and the round; the table's failure lines print the path. Replay a
+// round with its round seed: `node test/fault/rounds/<campaign>.mjs '{"seed":<round seed>}'`.
 //
 // Prints one table row per campaign (markdown) and exits 1 when any round broke an invariant,
 // hung or left something behind. `--json` prints the summaries as one JSON line instead.
@@ -119,7 +125,7 @@ async function runtimeRound(campaign, seed, opts, marker) {
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d.toString().slice(0, 4000)));
+  child.stderr.on('data', (d) => (stderr += d));
   const end = await exited(child, opts.roundMs ?? 240000);
   let verdict;
   try {
@@ -132,6 +138,10 @@ async function runtimeRound(campaign, seed, opts, marker) {
   const files = leftoverShm(`${SHM_PREFIX}pid${child.pid}-`);
   verdict.leftovers = procs + files;
   if (verdict.leftovers) (verdict.violations ??= []).push(`left behind: ${procs} process(es), ${files} /dev/shm file(s)`);
+  const shape = { ...opts };
+  delete shape.roundMs;
+  delete shape.context;
+  verdict.output = { env: opts.context ? `CONCURRENCY_LAB_CONTEXT=${opts.context} ` : '', argv: [path.join('test/fault/rounds', `${campaign}.mjs`), JSON.stringify({ seed, ...shape })], end, stdout, stderr };
   fs.rmSync(dir, { recursive: true, force: true });
   return verdict;
 }
@@ -151,7 +161,8 @@ async function runnerRound(seed, opts, marker) {
   const at = 300 + Math.floor(rand() * 2000);
   const child = spawn(process.execPath, [CLI, 'run', path.join(HERE, 'rounds/runner-snippet.mjs'), '--trace', trace, '--timeout', String(timeoutS), '--', runIdFile], { env: baseEnv(marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
-  child.stdout.on('data', () => undefined);
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
   child.stdout.on('error', () => undefined);
   child.stderr.on('data', (d) => (stderr += d));
   const ended = exited(child, (timeoutS + 60) * 1000);
@@ -198,8 +209,15 @@ async function runnerRound(seed, opts, marker) {
   const files = runId ? leftoverShm(`${SHM_PREFIX}${runId}-`) : 0;
   const leftovers = procs + files;
   if (leftovers) violations.push(`left behind: ${procs} process(es), ${files} /dev/shm file(s)`);
+  let traceText = '';
+  try {
+    traceText = fs.readFileSync(trace, 'utf8');
+  } catch {
+    // none written
+  }
   fs.rmSync(dir, { recursive: true, force: true });
-  return { faults, hangs: end.hung ? 1 : 0, violations, leftovers, outcome: `${fault}: exit ${code}` };
+  const output = { argv: ['dist/cli.js', 'run', 'test/fault/rounds/runner-snippet.mjs', '--trace', trace, '--timeout', String(timeoutS)], fault, at, end, stdout, stderr, trace: traceText };
+  return { faults, hangs: end.hung ? 1 : 0, violations, leftovers, outcome: `${fault}: exit ${code}`, output };
 }
 
 /** The trace written so far reads back whole: `export` accepts every line of it. */
@@ -215,7 +233,31 @@ async function checkTrace(trace, marker) {
 }
 
 /** Runs `rounds` rounds of one campaign; `onRound` sees each verdict. */
-export async function runCampaign(campaign, { seed = 1, rounds = 10, onRound, ...opts } = {}) {
+/** Keeps a failing round's whole output for diagnosis: one file per (campaign seed, round). */
+function saveRound(logs, campaign, seed, round, roundSeed, problems, output) {
+  fs.mkdirSync(logs, { recursive: true });
+  const file = path.join(logs, `${campaign}-seed${seed}-round${round}.log`);
+  const o = output ?? {};
+  const parts = [
+    `campaign ${campaign}, campaign seed ${seed}, round ${round}, round seed ${roundSeed}`,
+    `problems: ${problems.join('; ')}`,
+    `command: ${o.env ?? ''}node ${(o.argv ?? []).map((a) => (/^[\w./=:-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`,
+    o.fault ? `fault: ${o.fault} at ${o.at} ms` : undefined,
+    `ended: ${JSON.stringify(o.end ?? null)}`,
+    '----- stdout -----',
+    o.stdout ?? '',
+    '----- stderr -----',
+    o.stderr ?? '',
+    o.trace !== undefined ? '----- trace -----' : undefined,
+    o.trace,
+  ];
+  fs.writeFileSync(file, parts.filter((p) => p !== undefined).join('\n') + '\n');
+  return file;
+}
+
+export const DEFAULT_LOGS = path.join(os.tmpdir(), 'concurrency-lab-fault-logs');
+
+export async function runCampaign(campaign, { seed = 1, rounds = 10, onRound, logs = DEFAULT_LOGS, ...opts } = {}) {
   const sum = { campaign, seed, rounds: 0, faults: 0, violations: 0, hangs: 0, lost: 0, duplicated: 0, inFlight: 0, leftovers: 0, outcomes: {}, failures: [] };
   for (let r = 0; r < rounds; r++) {
     const s = roundSeed(seed, campaign, r);
@@ -236,8 +278,10 @@ export async function runCampaign(campaign, { seed = 1, rounds = 10, onRound, ..
     if (v.hangs) bad.push(`${v.hangs} hangs`);
     if (bad.length) {
       sum.violations++;
-      if (sum.failures.length < 10) sum.failures.push({ round: r, seed: s, problems: bad });
+      const log = saveRound(logs, campaign, seed, r, s, bad, v.output);
+      if (sum.failures.length < 10) sum.failures.push({ round: r, seed: s, problems: bad, log });
     }
+    delete v.output;
     onRound?.(r, v);
   }
   return sum;
@@ -258,6 +302,8 @@ function parseArgs(argv) {
     if (a === '--seed') o.seed = int(next());
     else if (a === '--rounds') o.rounds = int(next());
     else if (a === '--items') o.opts.items = int(next());
+    else if (a === '--logs') o.opts.logs = path.resolve(next());
+    else if (a === '--round-ms') o.opts.roundMs = int(next());
     else if (a === '--consumers') o.opts.consumers = int(next());
     else if (a === '--victim') {
       o.opts.victim = next();
@@ -271,7 +317,7 @@ function parseArgs(argv) {
       o.only = next().split(',');
       for (const c of o.only) if (!CAMPAIGNS.includes(c)) throw new Error(`--only: unknown campaign ${c} (known: ${CAMPAIGNS.join(', ')})`);
     } else if (a === '--json') o.json = true;
-    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--context process|thread] [--json])`);
+    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--context process|thread] [--logs DIR] [--round-ms N] [--json])`);
   }
   return o;
 }
@@ -298,7 +344,7 @@ async function main() {
   }
   const sums = [];
   if (!o.json) {
-    console.log(`seed ${o.seed}, ${o.rounds} rounds each${Object.keys(o.opts).length ? `, ${JSON.stringify(o.opts)}` : ''}, node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(`seed ${o.seed}, ${o.rounds} rounds each${Object.keys(o.opts).length ? `, ${JSON.stringify(o.opts)}` : ''}, failing rounds' output in ${o.opts.logs ?? DEFAULT_LOGS}, node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log('| campaign | rounds | faults injected | rounds with violations | hangs | lost | duplicated | in flight (allowed) | leftovers | outcomes |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');
   }
@@ -314,7 +360,7 @@ async function main() {
     sums.push(s);
     if (!o.json) {
       console.log(row(s));
-      for (const f of s.failures) console.log(`  round ${f.round} (round seed ${f.seed}): ${f.problems.join('; ')}`);
+      for (const f of s.failures) console.log(`  round ${f.round} (round seed ${f.seed}): ${f.problems.join('; ')} — output: ${f.log}`);
     }
   }
   if (o.json) console.log(JSON.stringify(sums));

@@ -4,6 +4,8 @@
 // The full runs (200+ rounds) are recorded in docs/reliability.md.
 import { strict as assert } from 'assert';
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 const CAMPAIGN = path.resolve(__dirname, '../../fault/campaign.mjs');
@@ -17,7 +19,7 @@ interface Summary {
   lost: number;
   duplicated: number;
   leftovers: number;
-  failures: Array<{ round: number; seed: number; problems: string[] }>;
+  failures: Array<{ round: number; seed: number; problems: string[]; log: string }>;
 }
 
 function campaign(args: string[]): Promise<{ code: number | null; sums: Summary[]; stderr: string }> {
@@ -76,6 +78,26 @@ describe('fault campaigns (seeded, a few rounds each)', function () {
       assert.equal(r.code, 0, r.stderr);
     });
   }
+
+  // A violation must be diagnosable afterwards: the round's whole stdout and stderr are kept in
+  // a file named by the campaign's seed and the round. A round given 100 ms cannot finish: a hang.
+  it('a failing round keeps its whole output in a file named by seed and round', async () => {
+    const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-fault-logs-'));
+    try {
+      const r = await campaign(['--seed', '7', '--rounds', '1', '--only', 'pool', '--round-ms', '100', '--logs', logs]);
+      assert.equal(r.code, 1, r.stderr);
+      const f = r.sums[0]?.failures[0];
+      assert.ok(f, JSON.stringify(r.sums));
+      assert.equal(f.log, path.join(logs, 'pool-seed7-round0.log'));
+      const text = fs.readFileSync(f.log, 'utf8');
+      assert.match(text, new RegExp(`^campaign pool, campaign seed 7, round 0, round seed ${f.seed}\n`));
+      assert.match(text, /problems: .*the round hung/);
+      assert.match(text, new RegExp(`command: node test/fault/rounds/pool\.mjs '\{"seed":${f.seed}\}'`));
+      assert.match(text, /----- stdout -----\n[^]*----- stderr -----\n/);
+    } finally {
+      fs.rmSync(logs, { recursive: true, force: true });
+    }
+  });
 
   it('bad arguments: one line, exit 2', async () => {
     const r = await campaign(['--only', 'bogus']);
