@@ -8,6 +8,7 @@ import { findExtensionRoot } from '../runner/paths';
 import { USAGE, UsageError, parseCommand } from './args';
 import { convertCommand } from './convert';
 import { runCommand } from './runCommand';
+import { releaseStopSignals } from './stopSignals';
 import { InputError } from './traceFiles';
 
 const NAME = 'concurrency-lab';
@@ -25,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
   const warn = (line: string) => process.stderr.write(`${NAME}: ${line}\n`);
   try {
     const cmd = parseCommand(argv);
+    // Only `run` has a tree to stop: for the others a signal keeps its default action.
+    if (cmd.kind !== 'run') releaseStopSignals({ handled: false });
     switch (cmd.kind) {
       case 'help':
         process.stdout.write(`${USAGE}\n`);
@@ -39,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         return await convertCommand(cmd, { warn });
     }
   } catch (err) {
+    releaseStopSignals({ handled: false });
     if (err instanceof UsageError) {
       warn(err.message);
       process.stderr.write(`Try '${NAME} --help'.\n`);

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { isatty } from 'tty';
 import { startRun } from '../runner';
 import type { Command } from './args';
+import { onStopSignal, releaseStopSignals } from './stopSignals';
 import { checkWritable, isChrome, writeTrace } from './traceFiles';
 
 export const TIMEOUT_EXIT = 124;
@@ -55,16 +56,15 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     },
   });
   let stoppedBy: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals) => {
+  // Caught since the CLI's first line (stopSignals.ts): one that came while it loaded is seen here.
+  const offSignals = onStopSignal((sig) => {
     stoppedBy ??= sig;
     void handle.stop();
-  };
+  });
   // Said as soon as it is seen, while the run may still go on.
   handle.onEvents((batch) => {
     for (const e of batch) if (e.kind === 'deadlock') io.warn(e.message);
   });
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, onSignal);
   try {
     const result = await handle.done;
     if (cmd.trace) writeTrace(cmd.trace, result.header, result.events, result.lines);
@@ -84,7 +84,8 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     if (s.signal) return signalExitCode(s.signal);
     return s.exitCode ?? 1;
   } finally {
-    for (const s of signals) process.off(s, onSignal);
+    offSignals();
+    releaseStopSignals({ handled: true });
     process.stdout.off('error', onStdoutError);
   }
 }

@@ -6,9 +6,11 @@
 //
 //   node test/fault/campaign.mjs [--seed N] [--rounds N] [--only queue,pool,pipe,runner,locks]
 //                                [--items N] [--consumers N] [--victim consumer|producer]
-//                                [--context process|thread] [--logs DIR] [--round-ms N] [--json]
+//                                [--context process|thread] [--logs DIR] [--round-ms N]
+//                                [--replay ROUND_SEED] [--json]
 // (--items, --consumers and --victim shape the queue rounds; --context is the runtime's default;
-// --round-ms is how long a runtime round may take before it counts as a hang, default 240000.)
+// --round-ms is how long a runtime round may take before it counts as a hang, default 240000;
+// --replay runs every round with that round seed, e.g. a failing one printed in the table.)
 //
 // A failing round's whole stdout and stderr (and a runner round's trace) are kept in
 // `--logs DIR` (default: <tmp>/concurrency-lab-fault-logs) as `<campaign>-seed<S>-round<R>.log`,
@@ -150,6 +152,20 @@ const RUNNER_FAULTS = ['timeout', 'sigterm', 'sigint', 'kill-descendant', 'stop-
 /** Exit codes that say clearly why the run ended (docs/cli.md, "Exit codes"). */
 const RUNNER_CODES = { timeout: [124], sigterm: [143], sigint: [130], 'kill-descendant': [124, 137], 'stop-cont': [124], 'close-stdout': [141] };
 
+/** Resolves once `child` (the CLI) has its stop-signal handlers, or has exited, or after 60 s. */
+export async function catchingStopSignals(child) {
+  const deadline = Date.now() + 60000;
+  while (child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
+    try {
+      const m = /^SigCgt:\s+([0-9a-f]+)$/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'latin1'));
+      if (m && BigInt(`0x${m[1]}`) & 1n) return; // bit 0: SIGHUP
+    } catch {
+      return; // gone
+    }
+    await sleep(2);
+  }
+}
+
 /** A runner round: `concurrency-lab run` of rounds/runner-snippet.mjs, disturbed at random. */
 async function runnerRound(seed, opts, marker) {
   const rand = rng(seed);
@@ -168,6 +184,11 @@ async function runnerRound(seed, opts, marker) {
   const ended = exited(child, (timeoutS + 60) * 1000);
   let faults = 0;
   const strike = (async () => {
+    // The moment counts from when the CLI catches stop signals (its first line: SIGHUP caught;
+    // Node itself catches SIGINT and SIGTERM from its start only to die of them). Before that a
+    // signal ends it as it ends any program that has not started, which a loaded machine
+    // stretches to a second or more: that is not the runner's to survive.
+    await catchingStopSignals(child);
     await sleep(at);
     if (child.exitCode !== null || child.signalCode !== null) return;
     if (fault === 'sigterm' || fault === 'sigint') {
@@ -241,6 +262,7 @@ function saveRound(logs, campaign, seed, round, roundSeed, problems, output) {
   const parts = [
     `campaign ${campaign}, campaign seed ${seed}, round ${round}, round seed ${roundSeed}`,
     `problems: ${problems.join('; ')}`,
+    `replay: node test/fault/campaign.mjs --only ${campaign} --replay ${roundSeed} --rounds 1`,
     `command: ${o.env ?? ''}node ${(o.argv ?? []).map((a) => (/^[\w./=:-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`,
     o.fault ? `fault: ${o.fault} at ${o.at} ms` : undefined,
     `ended: ${JSON.stringify(o.end ?? null)}`,
@@ -257,10 +279,10 @@ function saveRound(logs, campaign, seed, round, roundSeed, problems, output) {
 
 export const DEFAULT_LOGS = path.join(os.tmpdir(), 'concurrency-lab-fault-logs');
 
-export async function runCampaign(campaign, { seed = 1, rounds = 10, onRound, logs = DEFAULT_LOGS, ...opts } = {}) {
+export async function runCampaign(campaign, { seed = 1, rounds = 10, onRound, logs = DEFAULT_LOGS, replay, ...opts } = {}) {
   const sum = { campaign, seed, rounds: 0, faults: 0, violations: 0, hangs: 0, lost: 0, duplicated: 0, inFlight: 0, leftovers: 0, outcomes: {}, failures: [] };
   for (let r = 0; r < rounds; r++) {
-    const s = roundSeed(seed, campaign, r);
+    const s = replay ?? roundSeed(seed, campaign, r);
     const marker = `${MARKER}=${process.pid}-${campaign}-${r}-${s}`;
     const v = campaign === 'runner' ? await runnerRound(s, opts, marker) : await runtimeRound(campaign, s, opts, marker);
     sum.rounds++;
@@ -304,6 +326,7 @@ function parseArgs(argv) {
     else if (a === '--items') o.opts.items = int(next());
     else if (a === '--logs') o.opts.logs = path.resolve(next());
     else if (a === '--round-ms') o.opts.roundMs = int(next());
+    else if (a === '--replay') o.opts.replay = int(next());
     else if (a === '--consumers') o.opts.consumers = int(next());
     else if (a === '--victim') {
       o.opts.victim = next();
@@ -317,7 +340,7 @@ function parseArgs(argv) {
       o.only = next().split(',');
       for (const c of o.only) if (!CAMPAIGNS.includes(c)) throw new Error(`--only: unknown campaign ${c} (known: ${CAMPAIGNS.join(', ')})`);
     } else if (a === '--json') o.json = true;
-    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--context process|thread] [--logs DIR] [--round-ms N] [--json])`);
+    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--context process|thread] [--logs DIR] [--round-ms N] [--replay ROUND_SEED] [--json])`);
   }
   return o;
 }

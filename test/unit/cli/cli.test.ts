@@ -232,6 +232,33 @@ describe('concurrency-lab CLI', function () {
     assert.deepEqual(survivors(pids), []);
   });
 
+  // Node dies of SIGTERM until a JavaScript listener exists: a CLI signalled while it loaded (it
+  // takes a second on a loaded machine) wrote no trace (fault campaign, runner round seed
+  // 3044043687). It catches stop signals from its first line now (SIGHUP caught = ready): the
+  // earliest SIGTERM still stops the tree in order and writes a trace that says so.
+  it('SIGTERM the moment the CLI catches signals: exit 143, a valid trace ending in run.end stopped', async () => {
+    const jsonl = path.join(tmp, 'early.jsonl');
+    const child = spawn(process.execPath, [CLI, 'run', fixture('three-children.cjs'), '--trace', jsonl], { stdio: 'ignore' });
+    const closed = new Promise<[number | null, string | null]>((r) => child.on('close', (code, sig) => r([code, sig])));
+    const catchesHup = () => {
+      try {
+        const m = /^SigCgt:\s+([0-9a-f]+)$/m.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'latin1'));
+        return !!m && (BigInt(`0x${m[1]}`) & 1n) === 1n;
+      } catch {
+        return false;
+      }
+    };
+    while (!catchesHup() && child.exitCode === null) await new Promise((r) => setTimeout(r, 1));
+    child.kill('SIGTERM');
+    assert.deepEqual(await closed, [143, null]);
+    const trace = parseJsonl(fs.readFileSync(jsonl, 'utf8'));
+    assert.equal(trace.malformed, 0);
+    assert.ok(trace.header);
+    const end = trace.events.at(-1);
+    assert.equal(end?.kind, 'run.end');
+    assert.equal(end?.kind === 'run.end' && end.reason, 'stopped');
+  });
+
   it('a reader that closes stdout early (| head) stops the whole tree: exit 141, one line, the trace written', async () => {
     // Like any Unix program, the CLI learns of the closed pipe at its next write: the snippet
     // keeps writing. The leak hook fails the test if any process of the run survives it.
