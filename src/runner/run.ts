@@ -307,6 +307,7 @@ export class Run implements RunHandle {
       if (pid === mainPid || this.exited.has(pid)) continue;
       tail.push({ kind: 'process.exit', ts: end, pid, exitCode: null, signal: this.signalled.get(pid) ?? null });
     }
+    tail.push(...unendedThreads(this.allEvents, end));
     const reason = this.reason;
     tail.push({ kind: 'run.end', ts: end, pid: mainPid, exitCode: main.code, signal: main.signal, reason, malformed: this.tailer.malformed });
     this.publish(tail);
@@ -314,6 +315,37 @@ export class Run implements RunHandle {
     const summary = summarize(events, mainPid, main.code, main.signal, reason);
     return { header: this.header, events, summary, malformed: this.tailer.malformed, lines: this.tailer.lines };
   }
+}
+
+/**
+ * Threads nobody saw end: a thread's exit is written by its parent thread, and a thread ended
+ * with its parent (terminated, or killed, in the thread context) takes its own child threads
+ * with it — Node stops nested workers — so their exits were never written. Each ends when its
+ * nearest ended ancestor did (exit code unknown), else at the end of the run.
+ */
+export function unendedThreads(events: readonly TraceEvent[], end: number): TraceEvent[] {
+  const starts = new Map<string, { pid: number; tid: number; parentTid?: number }>();
+  const exits = new Map<string, number>();
+  for (const e of events) {
+    if (e.kind === 'thread.start') starts.set(`${e.pid}:${e.tid}`, { pid: e.pid, tid: e.tid, parentTid: e.parentTid });
+    else if (e.kind === 'thread.exit') exits.set(`${e.pid}:${e.tid}`, e.ts);
+  }
+  const out: TraceEvent[] = [];
+  for (const [key, t] of starts) {
+    if (exits.has(key)) continue;
+    let ts = end;
+    const seen = new Set<number>([t.tid]);
+    for (let up = starts.get(`${t.pid}:${t.parentTid}`); up && !seen.has(up.tid); up = starts.get(`${t.pid}:${up.parentTid}`)) {
+      seen.add(up.tid);
+      const at = exits.get(`${t.pid}:${up.tid}`);
+      if (at !== undefined) {
+        ts = at;
+        break;
+      }
+    }
+    out.push({ kind: 'thread.exit', ts, pid: t.pid, tid: t.tid, exitCode: null });
+  }
+  return out;
 }
 
 /** Removes the run's shared-memory files (each process removes its own at exit; a killed one cannot). */
