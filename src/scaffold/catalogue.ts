@@ -20,7 +20,7 @@ export type ExampleId =
 
 export type Family = 'process' | 'pool' | 'queue' | 'pipe' | 'threads' | 'shared';
 
-export type Language = 'javascript' | 'typescript';
+export type Language = 'javascript' | 'typescript' | 'python';
 
 export interface ExampleInfo {
   id: ExampleId;
@@ -55,14 +55,14 @@ export const DEADLOCK_EXAMPLES: ReadonlySet<ExampleId> = new Set(['deadlock-lock
 
 export const EXAMPLE_IDS: readonly ExampleId[] = EXAMPLES.map((e) => e.id);
 
-export const LANGUAGES: readonly Language[] = ['javascript', 'typescript'];
+export const LANGUAGES: readonly Language[] = ['javascript', 'typescript', 'python'];
 
 export function isExampleId(x: unknown): x is ExampleId {
   return typeof x === 'string' && (EXAMPLE_IDS as readonly string[]).includes(x);
 }
 
 export function isLanguage(x: unknown): x is Language {
-  return x === 'javascript' || x === 'typescript';
+  return x === 'javascript' || x === 'typescript' || x === 'python';
 }
 
 export function exampleInfo(id: ExampleId): ExampleInfo {
@@ -75,14 +75,20 @@ export function examplesOf(family: Family): ExampleInfo[] {
   return EXAMPLES.filter((e) => e.family === family);
 }
 
-/** ESM in both languages, so top-level await works inside the isMainProcess() guard. */
-export function extensionOf(language: Language): '.mjs' | '.mts' {
-  return language === 'javascript' ? '.mjs' : '.mts';
+/** ESM in JavaScript and TypeScript, so top-level await works inside the isMainProcess() guard. */
+export function extensionOf(language: Language): '.mjs' | '.mts' | '.py' {
+  return language === 'javascript' ? '.mjs' : language === 'typescript' ? '.mts' : '.py';
+}
+
+/** An example's file name without extension: its id, or in Python `<id>_example` (a module name
+ *  that cannot shadow the standard library's: a `queue.py` beside the script would). */
+export function fileStem(id: ExampleId, language: Language): string {
+  return language === 'python' ? `${id.replace(/-/g, '_')}_example` : id;
 }
 
 /** Where the template of an example lives, relative to the extension's root (shipped in the .vsix). */
 export function templatePath(id: ExampleId, language: Language): string {
-  return `examples/${language}/${id}${extensionOf(language)}`;
+  return `examples/${language}/${fileStem(id, language)}${extensionOf(language)}`;
 }
 
 /** Folder the examples are written into, inside the workspace folder (or global storage). */

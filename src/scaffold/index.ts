@@ -64,7 +64,7 @@ async function scaffoldExample(context: vscode.ExtensionContext, family: Family 
   let language: Language | undefined;
   if (args.language !== undefined) {
     if (!isLanguage(args.language)) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Unknown language "{0}". Use "javascript" or "typescript".', args.language));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Unknown language "{0}". Use "javascript", "typescript" or "python".', args.language));
       return undefined;
     }
     language = args.language;
@@ -82,7 +82,8 @@ async function scaffoldExample(context: vscode.ExtensionContext, family: Family 
     return undefined;
   }
   try {
-    await writeExamplesConfig(context, vscode.Uri.joinPath(uri, '..'));
+    // Editor types for 'concurrency-lab' (a Python example needs none).
+    if (language !== 'python') await writeExamplesConfig(context, vscode.Uri.joinPath(uri, '..'));
   } catch (err) {
     // The example runs without it; only the editor's types for 'concurrency-lab' are missing.
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -107,10 +108,11 @@ async function pickLanguage(): Promise<Language | undefined> {
   const items: (vscode.QuickPickItem & { language: Language })[] = [
     { label: 'JavaScript', description: '.mjs', language: 'javascript' },
     { label: 'TypeScript', description: '.mts', language: 'typescript' },
+    { label: 'Python', description: vscode.l10n.t('.py — multiprocessing itself'), language: 'python' },
   ];
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('New Concurrency Lab Example'),
-    placeHolder: vscode.l10n.t('JavaScript or TypeScript?'),
+    placeHolder: vscode.l10n.t('JavaScript, TypeScript or Python?'),
   });
   return picked?.language;
 }

@@ -3,7 +3,7 @@
 // existing file. Next to it, a tsconfig.json that gives the editor the runtime's types.
 import * as vscode from 'vscode';
 import { BUNDLES } from '../bundlePaths';
-import { EXAMPLES_FOLDER, examplesBase, extensionOf, templatePath, type ExampleId, type Language } from './catalogue';
+import { EXAMPLES_FOLDER, examplesBase, extensionOf, fileStem, templatePath, type ExampleId, type Language } from './catalogue';
 import { pickFreeName, sameStemNames } from './freeName';
 import { EXAMPLES_CONFIG_FILE, configAction, examplesConfigText } from './tsconfig';
 
@@ -34,7 +34,7 @@ export async function writeExample(context: vscode.ExtensionContext, id: Example
   const dir = examplesFolder(context);
   await vscode.workspace.fs.createDirectory(dir);
   const taken = async (n: string) => (await Promise.all(sameStemNames(n).map((s) => exists(vscode.Uri.joinPath(dir, s))))).some(Boolean);
-  const name = await pickFreeName(id, extensionOf(language), taken);
+  const name = await pickFreeName(fileStem(id, language), extensionOf(language), taken);
   const target = vscode.Uri.joinPath(dir, name);
   await vscode.workspace.fs.writeFile(target, source);
   return target;

@@ -8,7 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/commands';
 import type { RunSummary } from '../../src/runner/types';
-import { DEADLOCK_EXAMPLES, EXAMPLES, EXAMPLES_FOLDER, LANGUAGES, extensionOf, templatePath, type ExampleId, type Family } from '../../src/scaffold/catalogue';
+import { DEADLOCK_EXAMPLES, EXAMPLES, EXAMPLES_FOLDER, LANGUAGES, extensionOf, fileStem, templatePath, type ExampleId, type Family } from '../../src/scaffold/catalogue';
 
 const EXTENSION_ID = 'concurrency-lab.concurrency-lab';
 const FAMILY_COMMAND: Record<Exclude<Family, 'threads'>, string> = {
@@ -95,7 +95,7 @@ describe('scaffold commands in the real host', function () {
         const first = await vscode.commands.executeCommand<vscode.Uri>(command, { example: example.id, language });
         assert.ok(first instanceof vscode.Uri, `${command} did not resolve with a Uri`);
         assert.strictEqual(path.dirname(first.fsPath), examplesDir());
-        assert.strictEqual(path.basename(first.fsPath), `${example.id}${extensionOf(language)}`);
+        assert.strictEqual(path.basename(first.fsPath), `${fileStem(example.id, language)}${extensionOf(language)}`);
         const template = fs.readFileSync(path.join(ext.extensionPath, templatePath(example.id, language)), 'utf8');
         assert.strictEqual(fs.readFileSync(first.fsPath, 'utf8'), template);
         assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, first.fsPath, 'the new file is not the active editor');
@@ -111,7 +111,7 @@ describe('scaffold commands in the real host', function () {
         fs.appendFileSync(first.fsPath, '// edited by the user\n');
         const second = await vscode.commands.executeCommand<vscode.Uri>(command, { example: example.id, language });
         assert.ok(second instanceof vscode.Uri);
-        assert.strictEqual(path.basename(second.fsPath), `${example.id}-2${extensionOf(language)}`);
+        assert.strictEqual(path.basename(second.fsPath), `${fileStem(example.id, language)}-2${extensionOf(language)}`);
         assert.match(fs.readFileSync(first.fsPath, 'utf8'), /edited by the user/);
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
         fs.rmSync(first.fsPath);

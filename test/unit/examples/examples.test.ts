@@ -1,4 +1,4 @@
-// Every example (JavaScript and TypeScript) runs to completion under the runner, exactly as the
+// Every example (JavaScript, TypeScript and Python) runs to completion under the runner, exactly as the
 // extension and the CLI run it, and its trace has the structure the seed describes. The deadlock
 // examples deadlock (reported live, stopped on request) and their fixed variants run to the end.
 import * as assert from 'assert';
@@ -29,7 +29,7 @@ describe('seed examples under the runner', function () {
         const result = await handle.done;
         assert.notStrictEqual(result.summary.reason, 'timeout', `${example.id} did not finish in 45 s`);
         assert.strictEqual(result.summary.exitCode, 0, `${example.id} exited with ${result.summary.exitCode}: ${stderr}`);
-        assertSeedStructure(example.id, { events: result.events, exitCode: result.summary.exitCode });
+        assertSeedStructure(example.id, { events: result.events, exitCode: result.summary.exitCode }, language);
         // No false alarm from the live deadlock watch (it reports by default).
         assert.deepStrictEqual(result.events.filter((e) => e.kind === 'deadlock'), [], `${example.id}: a deadlock was reported`);
       });

@@ -31,11 +31,11 @@ describe('snippets run under the runner', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  for (const language of ['javascript', 'typescript']) {
+  for (const language of ['javascript', 'typescript', 'python']) {
     const snippets: Record<string, { prefix: string; body: string[] }> = JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets', `${language}.json`), 'utf8'));
     for (const s of Object.values(snippets)) {
       it(`${s.prefix} (${language})`, async () => {
-        const file = path.join(dir, `${s.prefix}${language === 'javascript' ? '.mjs' : '.mts'}`);
+        const file = path.join(dir, `${s.prefix.replace(/-/g, '_')}${language === 'javascript' ? '.mjs' : language === 'typescript' ? '.mts' : '.py'}`);
         fs.writeFileSync(file, expandSnippet(s.body));
         let stderr = '';
         const result = await startRun({ file, timeoutMs: 45_000, onOutput: (stream, chunk) => void (stream === 'stderr' && (stderr += chunk.toString())) }).done;

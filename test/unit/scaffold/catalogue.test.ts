@@ -24,7 +24,7 @@ describe('example catalogue', () => {
   });
 
   for (const e of EXAMPLES) {
-    for (const lang of LANGUAGES) {
+    for (const lang of LANGUAGES.filter((l) => l !== 'python')) {
       const rel = templatePath(e.id, lang);
       it(`${rel} exists and has the seed's shape`, () => {
         const file = path.join(ROOT, rel);
@@ -42,6 +42,18 @@ describe('example catalogue', () => {
         for (const t of targets) assert.match(text, new RegExp(`^export (async )?function ${t}\\(`, 'm'), `${t} is not an exported top-level function`);
       });
     }
+    it(`${templatePath(e.id, 'python')} exists and is the seed's Python 3 shape: the __main__ guard, its targets defined at top level, no name a stdlib module has`, () => {
+      const rel = templatePath(e.id, 'python');
+      const file = path.join(ROOT, rel);
+      assert.ok(fs.existsSync(file), `${rel} is missing`);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, /^if __name__ == '__main__':$/m, 'the main code is not behind the __main__ guard');
+      assert.match(text, /^(import multiprocessing|from multiprocessing import )/m);
+      const targets = [...text.matchAll(/(?:target=|apply(?:_async)?\(|map\(|imap(?:_unordered)?\()(\w+)/g)].map((m) => m[1]);
+      assert.ok(targets.length > 0);
+      for (const t of targets) assert.match(text, new RegExp(`^def ${t}\\(`, 'm'), `${t} is not a top-level function`);
+      assert.match(path.basename(rel), /^[a-z_]+_example\.py$/);
+    });
     it(`${e.id}: the TypeScript template is the JavaScript one plus types`, () => {
       const strip = (lang: 'javascript' | 'typescript') => {
         const text = fs.readFileSync(path.join(ROOT, templatePath(e.id, lang)), 'utf8');
