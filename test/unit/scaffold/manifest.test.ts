@@ -1,6 +1,7 @@
 // The manifest against the code and against VS Code's contribution rules: commands, menus,
 // snippets and the walkthrough (schema-checked with ajv), and every %key% in both languages.
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Ajv from 'ajv';
@@ -70,10 +71,10 @@ describe('package.json contributions', () => {
 
 describe('snippets', () => {
   const PREFIXES = ['cl-process', 'cl-pool', 'cl-pool-map', 'cl-queue', 'cl-pipe', 'cl-pipe-duplex', 'cl-value', 'cl-lock', 'cl-manager'];
-  it('are contributed for JavaScript and TypeScript', () => {
+  it('are contributed for JavaScript, TypeScript and Python', () => {
     assert.deepStrictEqual(
       pkg.contributes.snippets.map((s: { language: string }) => s.language).sort(),
-      ['javascript', 'typescript'],
+      ['javascript', 'python', 'typescript'],
     );
   });
   for (const { language, path: rel } of pkg.contributes.snippets as { language: string; path: string }[]) {
@@ -87,6 +88,16 @@ describe('snippets', () => {
       }
     });
     for (const [name, s] of Object.entries(snippets)) {
+      if (language === 'python') {
+        it(`python: ${s.prefix} expands to a script that compiles, uses multiprocessing and has the __main__ guard`, () => {
+          const code = expandSnippet(s.body);
+          assert.match(code, /^(import multiprocessing|from multiprocessing import )/m);
+          assert.match(code, /^if __name__ == '__main__':$/m);
+          const r = spawnSync('python3', ['-c', 'import sys; compile(sys.stdin.read(), "x.py", "exec")'], { input: code, encoding: 'utf8' });
+          assert.strictEqual(r.status, 0, `${name}: ${r.stderr}`);
+        });
+        continue;
+      }
       it(`${language}: ${s.prefix} expands to a module that parses and imports concurrency-lab`, () => {
         const code = expandSnippet(s.body);
         assert.match(code, /from 'concurrency-lab';/);
