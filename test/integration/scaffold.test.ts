@@ -124,7 +124,7 @@ describe('scaffold commands in the real host', function () {
     const before = fs.existsSync(examplesDir()) ? fs.readdirSync(examplesDir()).length : 0;
     assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.newPipeExample, { example: 'queue', language: 'javascript' }), undefined);
     assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.newExample, { example: 'nope', language: 'javascript' }), undefined);
-    assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.newExample, { example: 'pipe', language: 'python' }), undefined);
+    assert.strictEqual(await vscode.commands.executeCommand(COMMANDS.newExample, { example: 'pipe', language: 'ruby' }), undefined);
     const after = fs.existsSync(examplesDir()) ? fs.readdirSync(examplesDir()).length : 0;
     assert.strictEqual(after, before);
   });
