@@ -53,6 +53,10 @@ started = False
 _fork_child_hooks = []
 #: Callbacks run before a fork and at exit, to write what is pending (partial output lines).
 _flush_hooks = []
+#: Callbacks the flusher thread runs every FLUSH_S (batched records such as lock holds).
+batch_hooks = []
+#: Callbacks run once at exit, before the last flush (a lock still held is written as held).
+exit_hooks = []
 
 
 def enabled():
@@ -104,6 +108,11 @@ def _flusher():
         time.sleep(FLUSH_S)
         if _flusher_pid != pid:
             return  # (a fork child's copy of this loop never runs; defensive)
+        for hook in batch_hooks:
+            try:
+                hook()
+            except Exception:
+                pass
         if _pending:
             with _lock:
                 _write_pending()
@@ -120,6 +129,16 @@ def write_line(data, urgent=True):
         elif _flusher_pid != pid:
             _flusher_pid = pid
             _thread.start_new_thread(_flusher, ())
+
+
+def ensure_flusher():
+    """Starts this process's flusher thread if it does not run yet (for batch_hooks)."""
+    global _flusher_pid
+    if _flusher_pid != pid:
+        with _lock:
+            if _flusher_pid != pid:
+                _flusher_pid = pid
+                _thread.start_new_thread(_flusher, ())
 
 
 def flush():
@@ -208,11 +227,20 @@ def install():
     real_exit = os._exit
 
     def _exit(code):
-        run_flush_hooks()
+        _at_exit()
         real_exit(code)
 
     _exit.__wrapped__ = real_exit
     os._exit = _exit
     import atexit
 
-    atexit.register(run_flush_hooks)
+    atexit.register(_at_exit)
+
+
+def _at_exit():
+    for hook in exit_hooks:
+        try:
+            hook()
+        except Exception:
+            pass
+    run_flush_hooks()

@@ -8,7 +8,7 @@
 # children (its pickled state carries a tag; a Connection is rebuilt with it).
 import itertools
 
-from . import core
+from . import core, waits
 from .calls import short, user_created, user_loc_json
 from .hooks import wrap
 
@@ -76,13 +76,35 @@ def _queue_init(init):
     return __init__
 
 
+def _kind(q):
+    return 'joinableQueue' if type(q).__name__ == 'JoinableQueue' else 'queue'
+
+
+def _full(q):
+    """Whether a bounded Queue has no free slot (its semaphore counts them), as far as this
+    platform can tell (macOS cannot read a semaphore's value: never a wait there)."""
+    sem = getattr(q, '_sem', None)
+    if sem is None or getattr(q, '_maxsize', 0) <= 0:
+        return False
+    try:
+        return sem._semlock._get_value() == 0
+    except (NotImplementedError, AttributeError, OSError):
+        return False
+
+
 def _put(put):
     def put_(self, obj, *args, **kwargs):
         chan = self._cl_chan
         if not chan:
             return put(self, obj, *args, **kwargs)
         envelope, line = _send('queue', chan, obj)
-        result = put(self, envelope, *args, **kwargs)
+        block = args[0] if args else kwargs.get('block', True)
+        if block and _full(self):
+            # A bounded queue with no free slot: a wait until a get makes room.
+            timeout = args[1] if len(args) > 1 else kwargs.get('timeout')
+            result = waits.traced_call(put, (self, envelope) + args, kwargs, 'Queue.put', _kind(self), chan, timeout)
+        else:
+            result = put(self, envelope, *args, **kwargs)
         core.write_line(line.encode('utf-8', 'replace'), False)
         return result
 
@@ -92,10 +114,16 @@ def _put(put):
 def _get(get):
     def get_(self, *args, **kwargs):
         chan = self._cl_chan
-        if chan and core.has_pending() and not self._poll():
-            core.flush()  # about to wait: what this process traced is written first
-        got = get(self, *args, **kwargs)
-        return _received('queue', chan, got) if chan else got
+        if not chan:
+            return get(self, *args, **kwargs)
+        block = args[0] if args else kwargs.get('block', True)
+        if block and not self._poll():
+            # About to block: a wait (whose wait.begin writes what this process traced so far).
+            timeout = args[1] if len(args) > 1 else kwargs.get('timeout')
+            got = waits.traced_call(get, (self,) + args, kwargs, 'Queue.get', _kind(self), chan, timeout)
+        else:
+            got = get(self, *args, **kwargs)
+        return _received('queue', chan, got)
 
     return get_
 
@@ -150,11 +178,15 @@ def patch_connection(module):
 
     def make_recv(recv):
         def recv_(self):
-            if core.has_pending() and self._cl_chan and not self.poll():
-                core.flush()  # about to wait: what this process traced is written first
-            got = recv(self)
             chan = self._cl_chan
-            return _received('pipe', chan, got) if chan else got
+            if not chan:
+                return recv(self)
+            if self.poll():
+                got = recv(self)
+            else:
+                # Nothing to read: a wait (an EOFError when the other end closes is its error).
+                got = waits.traced_call(recv, (self,), {}, 'Connection.recv', 'pipe', chan)
+            return _received('pipe', chan, got)
 
         return recv_
 

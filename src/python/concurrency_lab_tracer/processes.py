@@ -19,7 +19,8 @@ import sys
 import time
 import _thread
 
-from . import core
+from . import core, waits
+from .calls import user_created
 from .hooks import when_imported, wrap
 
 WATCH_S = 0.02
@@ -262,6 +263,20 @@ def _patch_process(module):
         return _bootstrap
 
     wrap(module.BaseProcess, '_bootstrap', make_bootstrap)
+
+    def make_join(join):
+        def join_(self, timeout=None):
+            popen = self._popen
+            # A wait when the user's code joins a child that is still running (not the joins
+            # inside multiprocessing: a Pool's, a Manager's).
+            if popen is None or popen.poll() is not None or not user_created():
+                return join(self, timeout)
+            return waits.traced_call(join, (self, timeout), {}, 'Process.join', 'process', str(popen.pid), timeout,
+                                     target_pid=popen.pid, ok=lambda _: self.exitcode is not None)
+
+        return join_
+
+    wrap(module.BaseProcess, 'join', make_join)
 
 
 def _patch_popen_fork(module):

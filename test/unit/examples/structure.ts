@@ -71,8 +71,6 @@ interface Dialect {
   managerLines: (workers: string) => string[];
   /** Whether manager calls are traced as messages (the Node runtime's Manager; not Python's). */
   managerMessages: boolean;
-  /** Whether lock holds and Event/Barrier waits are in the trace (not yet from the Python tracer). */
-  syncTraced: boolean;
 }
 
 const NODE: Dialect = {
@@ -87,7 +85,6 @@ const NODE: Dialect = {
   duplexChild: /^talker got: Set\(4\) \{ 'ss', 'pp', 'aa', 'mm' \}$/,
   managerLines: (workers) => ["d: Map(3) { 1 => '1', '2' => 2, 0.25 => null }", 'l: 9, 8, 7, 6, 5, 4, 3, 2, 1, 0', 'count: 40 (4 workers x 10 locked increments)', `workers: ${workers}`],
   managerMessages: true,
-  syncTraced: true,
 };
 
 const PYTHON: Dialect = {
@@ -103,7 +100,6 @@ const PYTHON: Dialect = {
   duplexChild: /^talker got: \{('(aa|mm|pp|ss)'(, )?){4}\}$/,
   managerLines: (workers) => ["d: {1: '1', '2': 2, 0.25: None}", 'l: 9, 8, 7, 6, 5, 4, 3, 2, 1, 0', 'count: 40 (4 workers x 10 locked increments)', `workers: ${workers}`],
   managerMessages: false,
-  syncTraced: false,
 };
 
 const CHECKS: Record<ExampleId, (run: Run, model: TraceModel, d: Dialect) => void> = {
@@ -274,7 +270,7 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel, d: Dialect) => voi
     assert.deepStrictEqual(linesOf(model, main.pid), ['3.1415927', '[0, -1, -2, -3, -4, -5, -6, -7, -8, -9]']);
   },
 
-  'counter-race'(run, model, d) {
+  'counter-race'(run, model) {
     assertCleanExit(run, model);
     const main = mainOf(model);
     // 4 workers for the race without the lock, 4 more with it: all children of main.
@@ -284,7 +280,6 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel, d: Dialect) => voi
     const m = /^without the lock: (\d+) of 200000 /.exec(unlocked ?? '');
     assert.ok(m && Number(m[1]) <= 200_000, `unexpected line ${unlocked}`);
     assert.strictEqual(locked, 'with the lock:    200000 of 200000 (none lost)');
-    if (!d.syncTraced) return;
     // The locked half shows who held the counter's lock while the others waited: holds of a
     // lock in 4 processes, and never two processes holding the same lock at once. (An RLock taken
     // again inside its own hold nests: each process's holds of one lock are merged first.)
@@ -323,7 +318,7 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel, d: Dialect) => voi
     }
   },
 
-  'event-barrier'(run, model, d) {
+  'event-barrier'(run, model) {
     assertCleanExit(run, model);
     const main = mainOf(model);
     const workers = model.children(main.pid);
@@ -341,7 +336,6 @@ const CHECKS: Record<ExampleId, (run: Run, model: TraceModel, d: Dialect) => voi
     for (const p of passed) assert.ok(p.ts >= lastStep1, `${p.text} before every worker finished step 1`);
     const arrivals = passed.map((p) => Number(/arrived (\d)/.exec(p.text)![1])).sort();
     assert.deepStrictEqual(arrivals, [0, 1, 2]);
-    if (!d.syncTraced) return;
     // The workers' waits at the barrier are in the trace, and so are their waits on the event when
     // one was ready before main set it (a wait that does not block records nothing).
     const ops = new Set(model.waits.map((w) => w.op));

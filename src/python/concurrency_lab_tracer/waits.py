@@ -1,0 +1,64 @@
+# Waits: a call that really blocks (a Queue.get on an empty queue, a Connection.recv with nothing
+# to read, a Process.join of a live child, a Lock.acquire of a held lock, an Event.wait on an
+# unset event, a Barrier.wait before the last party) writes wait.begin before it blocks and
+# wait.end when it returns — the records of the Node runtime (docs/trace-format.md), so the panel
+# draws Python's waits and deadlock detection sees them. A call that does not block writes
+# nothing. wait.begin goes out at once (with what was pending): a process stuck forever must
+# still show what it waits for. Its wait.end may wait for the next batch.
+import itertools
+
+from . import core
+from .calls import user_loc_json
+
+_ids = itertools.count(1)
+
+#: Called before a wait.begin is written (the holds module writes its pending spans: a lock
+#: released just before a wait must not appear to be held during it).
+before_block = []
+
+
+def begin(op, obj_kind, obj_id, timeout=None, target_pid=None):
+    """Writes wait.begin; returns the waitId. `timeout` in seconds, as Python takes it."""
+    wait_id = next(_ids)
+    for hook in before_block:
+        hook()
+    extra = ''
+    if timeout is not None:
+        try:
+            extra += ',"timeoutMs":%s' % _ms(timeout)
+        except (TypeError, ValueError):
+            pass
+    if target_pid is not None:
+        extra += ',"targetPid":%d' % target_pid
+    line = '{"kind":"wait.begin","ts":%d,"pid":%d%s,"waitId":%d,"op":"%s","objKind":"%s","objId":%s%s%s}\n' % (
+        core.now(), core.pid, core.tid_field(), wait_id, op, obj_kind, core.json_str(obj_id), extra, user_loc_json(2))
+    core.write_line(line.encode('utf-8', 'replace'), True)
+    return wait_id
+
+
+def end(wait_id, outcome):
+    core.write_line(('{"kind":"wait.end","ts":%d,"pid":%d%s,"waitId":%d,"outcome":"%s"}\n' % (
+        core.now(), core.pid, core.tid_field(), wait_id, outcome)).encode(), False)
+
+
+def _ms(timeout):
+    ms = max(0.0, float(timeout)) * 1000
+    return '%d' % ms if ms == int(ms) else '%.3f' % ms
+
+
+def outcome_of(exc):
+    """A raised call's outcome: Empty/Full/TimeoutError are timeouts, anything else an error."""
+    return 'timeout' if type(exc).__name__ in ('Empty', 'Full', 'TimeoutError') else 'error'
+
+
+def traced_call(fn, args, kwargs, op, obj_kind, obj_id, timeout=None, target_pid=None, ok=None):
+    """Runs a call that is known to block, between wait.begin and wait.end. `ok(result)` tells a
+    timeout that returns (False, None…) from success."""
+    wait_id = begin(op, obj_kind, obj_id, timeout, target_pid)
+    try:
+        result = fn(*args, **kwargs)
+    except BaseException as exc:
+        end(wait_id, outcome_of(exc))
+        raise
+    end(wait_id, 'ok' if ok is None or ok(result) else 'timeout')
+    return result

@@ -1,0 +1,57 @@
+// Python waits and holds: a call that really blocks (Queue.get, Connection.recv, Process.join,
+// Lock.acquire, Event.wait) is a wait.begin/wait.end pair at the user's line, as the Node
+// runtime writes them; a lock's holds are hold.spans; a call that does not block writes nothing.
+// Object ids travel to spawn children (the holder's lock is the parent's lock).
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import { TraceModel } from '../../../src/trace/model';
+import type { TraceEvent, WaitBeginEvent, WaitEndEvent } from '../../../src/trace/events';
+import { pyFixture, runPy } from './pythonHelpers';
+
+/** [op, line] of every `# waits: <op>` comment of the fixture. */
+function expectedWaits(file: string): [string, number][] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((l, i): [string, number][] => {
+      const m = /^\s+[^#\s].*# waits: ([\w.]+)$/.exec(l);
+      return m ? [[m[1]!, i + 1]] : [];
+    });
+}
+
+describe('runner: Python waits and holds', function () {
+  this.timeout(60000);
+  for (const method of ['fork', 'spawn']) {
+    it(`${method}: each blocking call is one wait at its line, with its outcome; lock holds never overlap`, async () => {
+      const r = await runPy('waits.py', { args: [method] }).done;
+      assert.equal(r.summary.exitCode, 0);
+      const main = r.summary.processes.find((p) => p.name === 'MainProcess')!;
+      const begins = r.events.filter((e): e is WaitBeginEvent => e.kind === 'wait.begin');
+      const ends = r.events.filter((e): e is WaitEndEvent => e.kind === 'wait.end');
+      const mainWaits = begins.filter((b) => b.pid === main.pid);
+      assert.deepEqual(
+        mainWaits.map((b) => [b.op, b.loc?.line]),
+        expectedWaits(pyFixture('waits.py')),
+      );
+      // Every wait ends; the Event.wait(0.05) that nobody sets times out, the others are ok.
+      const outcome = (b: WaitBeginEvent) => ends.find((e) => e.pid === b.pid && e.tid === b.tid && e.waitId === b.waitId)?.outcome;
+      assert.deepEqual(mainWaits.map(outcome), mainWaits.map((b) => (b.timeoutMs === 50 ? 'timeout' : 'ok')));
+      assert.equal(mainWaits.filter((b) => b.timeoutMs === 50).length, 1);
+      // A join names the child it waits for.
+      const children = new Set(r.summary.processes.filter((p) => p.ppid === main.pid).map((p) => p.pid));
+      for (const j of mainWaits.filter((b) => b.op === 'Process.join')) {
+        assert.equal(j.objKind, 'process');
+        assert.ok(j.targetPid !== undefined && children.has(j.targetPid) && j.objId === String(j.targetPid));
+      }
+      // The lock: announced once by main, held by the holder child and by main, one after the other.
+      const model = new TraceModel(r.events as TraceEvent[]);
+      const lockWait = mainWaits.find((b) => b.op === 'Lock.acquire')!;
+      const holds = model.holds.filter((h) => h.objId === lockWait.objId);
+      assert.equal(r.events.filter((e) => e.kind === 'object.create' && e.objId === lockWait.objId).length, 1);
+      assert.equal(new Set(holds.map((h) => h.pid)).size, 2, JSON.stringify(holds));
+      const sorted = [...holds].sort((x, y) => x.start - y.start);
+      for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i]!.start >= sorted[i - 1]!.end!, 'two holds of one lock overlap');
+      assert.equal(model.waits.length, begins.length);
+    });
+  }
+});
