@@ -5,7 +5,8 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { TraceModel } from '../../../src/trace/model';
-import type { TraceEvent, WaitBeginEvent, WaitEndEvent } from '../../../src/trace/events';
+import type { DeadlockEvent, TraceEvent, WaitBeginEvent, WaitEndEvent } from '../../../src/trace/events';
+import { survivors } from './helpers';
 import { pyFixture, runPy } from './pythonHelpers';
 
 /** [op, line] of every `# waits: <op>` comment of the fixture. */
@@ -52,6 +53,24 @@ describe('runner: Python waits and holds', function () {
       const sorted = [...holds].sort((x, y) => x.start - y.start);
       for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i]!.start >= sorted[i - 1]!.end!, 'two holds of one lock overlap');
       assert.equal(model.waits.length, begins.length);
+      // Nothing here is a deadlock: every wait ends by another process's doing.
+      assert.deepEqual(r.events.filter((e) => e.kind === 'deadlock'), []);
     });
   }
+
+  it('a Python deadlock (both ends of a Pipe in recv) is reported as a cycle at its lines, and stopped', async () => {
+    const file = pyFixture('deadlock-pipes.py');
+    const r = await runPy('deadlock-pipes.py', { onDeadlock: 'stop', timeoutMs: 30000 }).done;
+    assert.equal(r.summary.reason, 'deadlock');
+    const found = r.events.filter((e): e is DeadlockEvent => e.kind === 'deadlock');
+    assert.equal(found.length, 1);
+    const d = found[0]!;
+    assert.equal(d.cycle, true);
+    assert.deepEqual(d.waits.map((w) => w.op), ['Connection.recv', 'Connection.recv']);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const at = (mark: string) => lines.findIndex((l) => l.includes(`# @${mark}`)) + 1;
+    assert.deepEqual(d.waits.map((w) => w.loc?.line).sort(), [at('child-recv'), at('parent-recv')].sort());
+    assert.ok(d.waits.some((w) => w.name === 'MainProcess'));
+    assert.deepEqual(survivors([...new Set(r.events.map((e) => e.pid))]), [], 'no process of the run is left');
+  });
 });
