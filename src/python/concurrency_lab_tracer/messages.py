@@ -7,6 +7,8 @@
 # which is decided where they are made. A queue's or pipe's channelId travels with it to spawn
 # children (its pickled state carries a tag; a Connection is rebuilt with it).
 import itertools
+import queue
+import time
 
 from . import core, waits
 from .calls import short, user_created, user_loc_json
@@ -117,7 +119,10 @@ def _get(get):
         if not chan:
             return get(self, *args, **kwargs)
         block = args[0] if args else kwargs.get('block', True)
-        if block and not self._poll():
+        if block and _lockable(self):
+            timeout = args[1] if len(args) > 1 else kwargs.get('timeout')
+            got = _blocking_get(self, timeout, chan)
+        elif block and not self._poll():
             # About to block: a wait (whose wait.begin writes what this process traced so far).
             timeout = args[1] if len(args) > 1 else kwargs.get('timeout')
             got = waits.traced_call(get, (self,) + args, kwargs, 'Queue.get', _kind(self), chan, timeout)
@@ -126,6 +131,58 @@ def _get(get):
         return _received('queue', chan, got)
 
     return get_
+
+
+def _lockable(q):
+    """Whether a blocking get can be done here as multiprocessing does it (its read lock, poll and
+    read are where they have been since 3.8; anything else takes the plain path)."""
+    d = q.__dict__
+    return '_rlock' in d and '_poll' in d and ('_recv_bytes' in d or '_reader' in d) and not d.get('_closed', False)
+
+
+def _blocking_get(q, timeout, chan):
+    """A blocking Queue.get (or SimpleQueue.get), multiprocessing's own steps, with 'does it block'
+    decided under the queue's read lock: a poll before taking the lock is a race when several
+    processes read one queue (it sees the item another reader is taking, then blocks unrecorded
+    — a starved worker the deadlock watch could not see). It blocks when another reader holds the
+    lock, or when the queue is empty once this one holds it."""
+    rlock = q._rlock
+    kind = _kind(q)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    wait_id = None
+    if not rlock.acquire(False):
+        wait_id = waits.begin('Queue.get', kind, chan, timeout)
+        try:
+            got_lock = rlock.acquire() if timeout is None else rlock.acquire(True, max(0.0, timeout))
+        except BaseException as exc:
+            waits.end(wait_id, waits.outcome_of(exc))
+            raise
+        if not got_lock:
+            waits.end(wait_id, 'timeout')
+            raise queue.Empty
+    try:
+        try:
+            if not q._poll():
+                if wait_id is None:
+                    wait_id = waits.begin('Queue.get', kind, chan, timeout)
+                if deadline is not None and not q._poll(max(0.0, deadline - time.monotonic())):
+                    raise queue.Empty
+            res = q._recv_bytes() if '_recv_bytes' in q.__dict__ else q._reader.recv_bytes()
+            sem = q.__dict__.get('_sem')
+            if sem is not None:
+                sem.release()
+        finally:
+            rlock.release()
+    except BaseException as exc:
+        if wait_id is not None:
+            waits.end(wait_id, waits.outcome_of(exc))
+        raise
+    if wait_id is not None:
+        waits.end(wait_id, 'ok')
+    # (Unpickled after the lock is released, as multiprocessing does.)
+    from multiprocessing.reduction import ForkingPickler
+
+    return ForkingPickler.loads(res)
 
 
 def patch_queues(module):

@@ -7,7 +7,9 @@
 #   event, Barrier.wait before the last party, Condition.wait);
 # - a Lock's, an RLock's and a Condition's lock's holds are batched into hold.spans records (the
 #   flusher thread writes them every FLUSH_S, and before a wait, a fork or the exit; a hold still
-#   open at exit is written as a hold.begin). An RLock taken again inside its hold is one hold.
+#   open at exit is written as a hold.begin; so is one still open when its thread blocks in a
+#   wait — written with that wait.begin, then ended by a hold.end — so the deadlock watch knows a
+#   lock's live holder, as the Node runtime does). An RLock taken again inside its hold is one hold.
 # multiprocessing's own objects (an Event's inner Condition, a Queue's locks) are not drawn. A
 # synchronized Value's or Array's lock is the user's (`with counter.get_lock():`), but the
 # locking around each `.value` read and write is not recorded: two holds per access would cost
@@ -52,7 +54,7 @@ def _announce(obj_kind):
 class _Holds:
     """One thread's holds of one lock: spans not written yet, and the open one (-1: none)."""
 
-    __slots__ = ('kind', 'obj_id', 'tid', 'spans', 'open')
+    __slots__ = ('kind', 'obj_id', 'tid', 'spans', 'open', 'announced')
 
     def __init__(self, kind, obj_id, tid):
         self.kind = kind
@@ -60,6 +62,8 @@ class _Holds:
         self.tid = tid
         self.spans = collections.deque()
         self.open = -1
+        #: The open hold was written as a hold.begin (its thread blocked while holding it).
+        self.announced = False
 
 
 _holders = {}
@@ -78,6 +82,13 @@ def _begin_hold(kind, obj_id):
 def _end_hold(obj_id):
     h = _holders.get((_thread.get_ident(), obj_id))
     if h is not None and h.open >= 0:
+        if h.announced:
+            # Its begin is in the trace already: close it with a line (rare: only holds a thread
+            # blocked in).
+            h.announced = False
+            h.open = -1
+            core.write_line(((_head(h, 'hold.end') % core.now()) + '}\n').encode(), False)
+            return
         h.spans.append((h.open, core.now()))
         h.open = -1
 
@@ -110,6 +121,16 @@ def flush_holds():
             _write(h)
 
 
+def _announce_open_holds():
+    """Before this thread blocks: what it holds now, as hold.begin (after the spans before it,
+    which flush_holds has just written), so the deadlock watch knows who holds the lock."""
+    me = _thread.get_ident()
+    for (ident, _), h in list(_holders.items()):
+        if ident == me and h.open >= 0 and not h.announced:
+            h.announced = True
+            core.write_line(((_head(h, 'hold.begin') % h.open) + '}\n').encode(), False)
+
+
 def _exit_holds():
     global _exited
     if _exited:
@@ -118,7 +139,7 @@ def _exit_holds():
     for h in list(_holders.values()):
         if h.spans:
             _write(h)
-        if h.open >= 0:
+        if h.open >= 0 and not h.announced:
             core.write_line(((_head(h, 'hold.begin') % h.open) + '}\n').encode(), False)
 
 
@@ -344,3 +365,4 @@ def install():
     core.batch_hooks.append(flush_holds)
     core.exit_hooks.append(_exit_holds)
     waits.before_block.append(flush_holds)
+    waits.before_block.append(_announce_open_holds)

@@ -42,11 +42,12 @@ describe('deadlock examples under the runner', function () {
   for (const id of DEADLOCK_EXAMPLES) {
     for (const language of LANGUAGES) {
       const file = path.join(ROOT, templatePath(id, language));
+      const comment = language === 'python' ? '#' : '//';
       const lineOf = (marker: string) =>
         fs
           .readFileSync(file, 'utf8')
           .split('\n')
-          .flatMap((l, i) => (l.includes(`// ${marker}`) ? [i + 1] : []));
+          .flatMap((l, i) => (l.includes(`${comment} ${marker}`) ? [i + 1] : []));
 
       it(`${id} (${language}) deadlocks: reported within 2 s naming the waits and their lines, stopped with no process left`, async () => {
         const r = await startRun({ file, onDeadlock: 'stop', timeoutMs: 45_000 }).done;
@@ -64,7 +65,7 @@ describe('deadlock examples under the runner', function () {
       it(`${id} (${language}) fixed: runs to the end with the expected structure and no deadlock`, async () => {
         const r = await startRun({ file, args: ['fixed'], onDeadlock: 'stop', timeoutMs: 45_000 }).done;
         assert.strictEqual(r.summary.reason, 'exit', `the run ended by ${r.summary.reason}`);
-        assertSeedStructure(id, { events: r.events, exitCode: r.summary.exitCode });
+        assertSeedStructure(id, { events: r.events, exitCode: r.summary.exitCode }, language);
         assert.deepStrictEqual(r.events.filter((e) => e.kind === 'deadlock'), []);
       });
     }
