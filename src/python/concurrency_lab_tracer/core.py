@@ -5,6 +5,7 @@
 # of the machine shares, plus the offset to the wall clock the runner measured once. Safe across fork: the child gets its own file.
 import json
 import os
+import re
 import sys
 import time
 import _thread
@@ -14,18 +15,22 @@ MAX_PROCESSES_ENV = 'CONCURRENCY_LAB_MAX_PROCESSES'
 RUNNER_PID_ENV = 'CONCURRENCY_LAB_RUNNER_PID'
 OUTPUT_PREFIX_ENV = 'CONCURRENCY_LAB_OUTPUT_PREFIX'
 CLOCK_OFFSET_ENV = 'CONCURRENCY_LAB_CLOCK_OFFSET_US'
+_OFFSET_RE = re.compile(r'-?[0-9]{1,18}\Z', re.ASCII)
+_MAX_SAFE_INTEGER = 2 ** 53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
 
 
 def _clock_offset_us():
     # The runner's offset, so Node and Python processes of one run stamp one clock; outside a
     # run, measured here (and handed down to children through the environment).
+    # Accepted exactly as parseClockOffset (src/trace/clock.ts) accepts it: an optional minus and
+    # 1-18 ASCII digits. int() alone would also take ' 12', '1_2' or full-width digits, so a
+    # value the Node processes reject would put this process on another clock.
     value = os.environ.get(CLOCK_OFFSET_ENV, '')
-    try:
+    if _OFFSET_RE.match(value) and abs(int(value)) <= _MAX_SAFE_INTEGER:
         return int(value)
-    except ValueError:
-        offset = time.time_ns() // 1000 - time.monotonic_ns() // 1000
-        os.environ[CLOCK_OFFSET_ENV] = str(offset)
-        return offset
+    offset = time.time_ns() // 1000 - time.monotonic_ns() // 1000
+    os.environ[CLOCK_OFFSET_ENV] = str(offset)
+    return offset
 
 
 _clock_offset = _clock_offset_us()

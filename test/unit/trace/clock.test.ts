@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { CLOCK_OFFSET_ENV, makeRunClock, parseClockOffset, type ClockSources } from '../../../src/trace/clock';
 
 /** A machine whose monotonic clock reads `mono` ns; performance.now() started at `perfOriginNs` on it. */
@@ -43,6 +44,28 @@ describe('trace: the run clock', () => {
     assert.strictEqual(parseClockOffset('1796605715195247'), 1796605715195247);
     assert.strictEqual(parseClockOffset('-12'), -12);
     for (const bad of [undefined, '', '1e9', '12.5', ' 1', 'abc', '99999999999999999999']) assert.strictEqual(parseClockOffset(bad), undefined, String(bad));
+  });
+
+  it('the Python tracer takes exactly the offsets the Node side takes (else both would not share one clock)', () => {
+    // A rejected value is replaced in the environment by the tracer's own measurement.
+    const tracerDir = path.resolve(__dirname, '../../../src/python');
+    const values = ['1796605715195247', '-12', '0', '', '1e9', '12.5', ' 1', '1_2', '\uff11\uff12', '9007199254740993', '99999999999999999999'];
+    const script = [
+      'import json, os, sys',
+      'from concurrency_lab_tracer import core',
+      'out = []',
+      'for v in json.loads(sys.argv[1]):',
+      `    os.environ['${CLOCK_OFFSET_ENV}'] = v`,
+      '    got = core._clock_offset_us()',
+      "    out.append(str(got) if os.environ['" + CLOCK_OFFSET_ENV + "'] == v else None)",
+      'print(json.dumps(out))',
+    ].join('\n');
+    const out = execFileSync('python3', ['-c', script, JSON.stringify(values)], { env: { ...process.env, PYTHONPATH: tracerDir }, encoding: 'utf8' });
+    const taken = JSON.parse(out) as Array<string | null>;
+    values.forEach((v, i) => {
+      const node = parseClockOffset(v);
+      assert.strictEqual(taken[i], node === undefined ? null : String(node), `offset ${JSON.stringify(v)}: Node ${node === undefined ? 'rejects' : 'takes'} it`);
+    });
   });
 
   it('real processes given one offset stamp the machine’s monotonic clock plus it', () => {
