@@ -30,26 +30,30 @@ def short(value):
 
 
 _SIMPLE = frozenset((int, float, bool, type(None), str, bytes))
-_CONTAINERS = (list, tuple, dict, set, frozenset)
+_CONTAINERS = frozenset((list, tuple, dict, set, frozenset))
+_all_simple = _SIMPLE.issuperset
 
 
-def _small(c, nested):
+def _small(c, nested=False):
     """Small enough to repr directly: at most 8 items of plain values, or of containers of plain
-    values (checked by C-speed set operations). Anything bigger goes through reprlib, so a huge
-    value costs what its first items do."""
+    values (checked by C-speed set operations; this runs for every message sent). Anything bigger
+    goes through reprlib, so a huge value costs what its first items do."""
     if len(c) > 8:
         return False
-    values = c
     if type(c) is dict:
-        if not _SIMPLE.issuperset(map(type, c)):
+        if not _all_simple(map(type, c)):
             return False
-        values = c.values()
-    if _SIMPLE.issuperset(map(type, values)):
-        return True
-    if nested:
-        return False
-    for v in values:
-        if type(v) not in _SIMPLE and not (type(v) in _CONTAINERS and _small(v, True)):
+        c = c.values()
+    for v in c:
+        t = type(v)
+        if t in _SIMPLE:
+            continue
+        if nested or t not in _CONTAINERS or len(v) > 8:
+            return False
+        if t is dict:
+            if not (_all_simple(map(type, v)) and _all_simple(map(type, v.values()))):
+                return False
+        elif not _all_simple(map(type, v)):
             return False
     return True
 

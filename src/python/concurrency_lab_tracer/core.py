@@ -153,6 +153,37 @@ def flush():
             _write_pending()
 
 
+def readable(conn):
+    """Whether a multiprocessing Connection has something to read, or its other end closed: a
+    recv() would not block. One poll(2) on a poll object kept on the connection: its own poll()
+    builds a selector on every call, which cost more than tracing the message."""
+    if getattr(conn, 'closed', False):
+        return True  # recv raises at once
+    p = conn.__dict__.get('_cl_poller')
+    if p is None:
+        import select
+
+        if not hasattr(select, 'poll'):
+            return conn.poll()
+        p = select.poll()
+        try:
+            p.register(conn.fileno(), select.POLLIN)
+        except (OSError, ValueError):
+            return True  # closed: recv raises at once
+        conn._cl_poller = p
+    return bool(p.poll(0))
+
+
+def flush_from_signal_handler():
+    """flush() for a signal handler: it may run while this thread holds the writer's lock (the
+    handler interrupts it between two bytecodes), so the lock is waited for only a moment."""
+    if _pending and _lock.acquire(True, 0.05):
+        try:
+            _write_pending()
+        finally:
+            _lock.release()
+
+
 def has_pending():
     return bool(_pending)
 

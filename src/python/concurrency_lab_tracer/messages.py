@@ -137,7 +137,7 @@ def _lockable(q):
     """Whether a blocking get can be done here as multiprocessing does it (its read lock, poll and
     read are where they have been since 3.8; anything else takes the plain path)."""
     d = q.__dict__
-    return '_rlock' in d and '_poll' in d and ('_recv_bytes' in d or '_reader' in d) and not d.get('_closed', False)
+    return '_rlock' in d and '_poll' in d and '_reader' in d and not d.get('_closed', False)
 
 
 def _blocking_get(q, timeout, chan):
@@ -162,7 +162,7 @@ def _blocking_get(q, timeout, chan):
             raise queue.Empty
     try:
         try:
-            if not q._poll():
+            if not core.readable(q._reader):
                 if wait_id is None:
                     wait_id = waits.begin('Queue.get', kind, chan, timeout)
                 if deadline is not None and not q._poll(max(0.0, deadline - time.monotonic())):
@@ -238,7 +238,7 @@ def patch_connection(module):
             chan = self._cl_chan
             if not chan:
                 return recv(self)
-            if self.poll():
+            if core.readable(self):
                 got = recv(self)
             else:
                 # Nothing to read: a wait (an EOFError when the other end closes is its error).

@@ -5,12 +5,16 @@
 # task.start before the function runs (a worker killed mid-task still shows it) and task.end
 # after, with the error's message when it raised. A map's chunk is one task, as in Node.
 import itertools
+import os
+import signal
+from multiprocessing.reduction import ForkingPickler
 
 from . import core
 from .calls import args_summary, fn_name, user_loc, user_loc_json
 from .hooks import wrap
 
 _pool_counter = itertools.count(1)
+_loads = ForkingPickler.loads
 
 
 class _Task:
@@ -38,6 +42,23 @@ class _Task:
         # Waits for the next task.start (written with it) or the flusher.
         core.write_line(('{"kind":"task.end","ts":%d,%s,"ok":true}\n' % (core.now(), head)).encode(), False)
         return result
+
+
+def _on_sigterm(signum, frame):
+    # Pool.terminate() (and `with Pool()`) end the workers with SIGTERM: what this worker has
+    # not written yet (its last task.end) goes out first, then SIGTERM ends it as before.
+    core.flush_from_signal_handler()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _flush_on_sigterm():
+    """In a pool worker process (not a ThreadPool's thread): SIGTERM writes what waits first."""
+    try:
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):
+        pass  # not the main thread (a ThreadPool), or no SIGTERM here
 
 
 def describe(func, args, kwargs=None):
@@ -130,27 +151,43 @@ def patch(module):
     def make_worker(worker):
         # A worker's last task.end waits in its buffer; the pool may then end the worker with
         # SIGTERM (terminate(), `with Pool()`), which loses it. So a worker writes what waits
-        # before it blocks for its next task, and before it sends a result when no task waits
+        # before it can block for its next task, and before it sends a result when no task waits
         # (the result can make the pool's owner terminate it at once).
         def worker_(inqueue, outqueue, *args, **kwargs):
             get = inqueue.get
             put = outqueue.put
+            reader = getattr(inqueue, '_reader', None)
+            rlock = getattr(inqueue, '_rlock', None)
 
             def get_():
-                if core.has_pending() and not inqueue._poll():
+                if not core.has_pending():
+                    return get()
+                # Decided under the queue's read lock (SimpleQueue.get's own steps): a poll
+                # before it may see the task another worker is taking, and this one would then
+                # block on the lock with its task.end unwritten.
+                if not rlock.acquire(False):
                     core.flush()
-                return get()
+                    return get()
+                try:
+                    if not core.readable(reader):
+                        core.flush()
+                    res = reader.recv_bytes()
+                finally:
+                    rlock.release()
+                return _loads(res)
 
             def put_(obj):
-                if core.has_pending() and not inqueue._poll():
+                if core.has_pending() and not core.readable(reader):
                     core.flush()
                 return put(obj)
 
-            try:
-                inqueue.get = get_
-                outqueue.put = put_
-            except AttributeError:
-                pass  # a ThreadPool's queue.SimpleQueue: its threads are never killed
+            _flush_on_sigterm()
+            if reader is not None and rlock is not None:
+                try:
+                    inqueue.get = get_
+                    outqueue.put = put_
+                except AttributeError:
+                    pass  # a ThreadPool's queue.SimpleQueue: its threads are never killed
             return worker(inqueue, outqueue, *args, **kwargs)
 
         return worker_

@@ -143,4 +143,14 @@ describe('runner: Python pools, messages, threads', function () {
     assert.ok(r.events.some((e) => e.kind === 'pool.terminate'));
     assert.deepEqual(treeShape(r).filter((n) => n.includes('PoolWorker')).length, 3, 'the killed worker was replaced');
   });
+
+  it('Pool.terminate() right after the last result loses no task.end (a worker blocked on the task queue writes it first)', async () => {
+    // 10 rounds of Pool(2) × 40 tiny tasks, terminated as soon as every result is in.
+    const r = await runPy('pool-terminate-ends.py', { args: ['10'] }).done;
+    assert.equal(r.summary.exitCode, 0);
+    const m = model(r);
+    assert.equal(m.tasks.length, 400);
+    const open = m.tasks.filter((t) => t.end === undefined);
+    assert.deepEqual(open.map((t) => `${t.poolId}#${t.taskId}`), [], 'tasks whose task.end was lost');
+  });
 });
