@@ -70,7 +70,7 @@ function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent
   let out = Buffer.allocUnsafe(WRITE_BYTES);
   let used = 0;
   const flush = () => {
-    if (used) fs.writeSync(fd, out, 0, used);
+    writeAll(fd, out, used);
     used = 0;
   };
   const room = (n: number) => {
@@ -98,16 +98,50 @@ function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent
   flush();
 }
 
+/** A write may be short (a file size limit, a nearly full disk): the rest is written, or the error thrown. */
+function writeAll(fd: number, buf: Buffer, length: number): void {
+  for (let off = 0; off < length; ) {
+    const n = fs.writeSync(fd, buf, off, length - off);
+    if (n <= 0) throw Object.assign(new Error('no progress writing'), { code: 'EIO' });
+    off += n;
+  }
+}
+
+/** What to do about a trace that could not be written, by errno. */
+const WRITE_ADVICE: Record<string, string> = {
+  ENOSPC: 'no space left on the device: free some space or choose another folder',
+  EDQUOT: 'the disk quota is used up: free some space or choose another folder',
+  EFBIG: 'the file size limit (ulimit -f) was reached: raise it or trace a shorter run',
+  EACCES: 'permission denied: choose a folder you can write to',
+  EPERM: 'permission denied: choose a folder you can write to',
+  EROFS: 'the folder is on a read-only file system: choose another folder',
+  ENOENT: 'the folder is gone: choose another folder',
+  EIO: 'an I/O error: check the disk or choose another folder',
+};
+
+/**
+ * Writes the trace whole or not at all: into a temporary file beside it, renamed over `file`
+ * only once every byte is written, so a full disk or a size limit never leaves a cut-off trace
+ * that looks complete (an older trace of that name stays as it was). A failure is one line.
+ */
 export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[], lines?: RawLines): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'w');
-    if (isChrome(file)) fs.writeSync(fd, JSON.stringify(toChromeTrace(header, events)));
-    else writeJsonl(fd, header, events, lines);
+    fd = fs.openSync(tmp, 'w');
+    if (isChrome(file)) {
+      const text = Buffer.from(JSON.stringify(toChromeTrace(header, events)));
+      writeAll(fd, text, text.length);
+    } else writeJsonl(fd, header, events, lines);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, file);
   } catch (err) {
-    throw new InputError(`${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  } finally {
     if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const advice = WRITE_ADVICE[code] ?? 'choose another folder';
+    throw new InputError(`${file}: the trace was not written (${code || (err as Error).message}): ${advice}`);
   }
 }
 

@@ -101,6 +101,21 @@ function hookExit(unlink: (f: string) => void): void {
   });
 }
 
+let ownRunSwept = false;
+/**
+ * The main process of a run started without the runner (which sweeps its runs itself): at exit,
+ * remove every file of the run, whether or not this process ever touched shared memory — a
+ * child that made a block (a queue consumer's counter) and was killed, or a thread stopped with
+ * its parent, cannot remove its own, and a main process that only starts children used to leave
+ * them in /dev/shm for good.
+ */
+export function sweepOwnRunAtExit(): void {
+  if (ownRunSwept || !isMainThread) return;
+  ownRunSwept = true;
+  const filePrefix = shmRunPrefix(`pid${process.pid}`);
+  process.on('exit', () => sweepRun(filePrefix));
+}
+
 /** Removes every shared-memory file whose name starts with `filePrefix` (a run's). */
 export function sweepRun(filePrefix: string): void {
   let names: string[];

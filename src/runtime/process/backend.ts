@@ -8,6 +8,7 @@ import { isMainThread, type Worker } from 'worker_threads';
 import { PROCESS_NAME_ENV, RUN_ID_ENV } from '../../trace/channel';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
 import { sharedBuffersToInherit } from '../transport/sharedBuffers';
+import { sweepOwnRunAtExit } from '../memory/stores';
 import type { ContextKind } from './identity';
 import { tracing } from '../tracing/tracer';
 import { capturingOutput, writeUncaptured } from '../tracing/captureOutput';
@@ -132,7 +133,11 @@ export function spawnChild(boot: BootMessage): ChildHandle {
   // Every process of a run names its shared-memory files after the run. Started without the
   // runner, the run is named after its main process, here, before the first child: a child may
   // make a block its parent maps (a queue consumer's counter, channels.ts), so both must agree.
-  if (isMainThread) process.env[RUN_ID_ENV] ??= `pid${process.pid}`;
+  if (isMainThread && process.env[RUN_ID_ENV] === undefined) {
+    process.env[RUN_ID_ENV] = `pid${process.pid}`;
+    // Its files are then this process's to sweep at exit (the runner sweeps its own runs').
+    sweepOwnRunAtExit();
+  }
   if (boot.context === 'thread') {
     const { Worker } = require('worker_threads') as typeof import('worker_threads');
     // Thread-context shared objects name their SharedArrayBuffers; the new thread inherits them all.

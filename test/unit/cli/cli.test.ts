@@ -259,6 +259,22 @@ describe('concurrency-lab CLI', function () {
     assert.equal(end?.kind === 'run.end' && end.reason, 'stopped');
   });
 
+  // A full disk or a file size limit while the trace is written: one line that says what was
+  // wrong and what to do, and no cut-off file that looks like a whole trace (it used to be cut at
+  // the limit silently, exit 0). `ulimit -f 1` (1 KiB) in a child shell: the run itself still runs.
+  it('a trace that cannot be written whole (ulimit -f): one line, exit 2, no partial file, an older trace kept', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'fsize-'));
+    const jsonl = path.join(dir, 'run.jsonl');
+    fs.writeFileSync(jsonl, 'older trace\n');
+    const sh = spawnSync('bash', ['-c', `ulimit -f 1; exec "${process.execPath}" "${CLI}" run "${fixture('three-children.cjs')}" --trace "${jsonl}"`], { encoding: 'utf8' });
+    assert.equal(sh.status, 2, sh.stderr);
+    assert.match(sh.stdout, /main done/, 'the run itself ran');
+    const r = { code: sh.status, stdout: Buffer.from(sh.stdout), stderr: sh.stderr } as Ran;
+    oneLineError(r, /^concurrency-lab: .*run\.jsonl: the trace was not written \(EFBIG\): the file size limit \(ulimit -f\) was reached: raise it or trace a shorter run$/);
+    assert.deepEqual(fs.readdirSync(dir), ['run.jsonl'], 'no partial file left');
+    assert.equal(fs.readFileSync(jsonl, 'utf8'), 'older trace\n');
+  });
+
   it('a reader that closes stdout early (| head) stops the whole tree: exit 141, one line, the trace written', async () => {
     // Like any Unix program, the CLI learns of the closed pipe at its next write: the snippet
     // keeps writing. The leak hook fails the test if any process of the run survives it.

@@ -32,12 +32,16 @@ for (const context of ['process', 'thread'] as const) {
         try {
           const r = await runFixture('creator_exits.mjs', [dir, how], context, 60000);
           assert.equal(r.code, 0, r.stderr);
-          const out = r.json as { survivors: number[]; ends: Array<string | null>; queue: number[]; pipe: number[] };
+          const out = r.json as { main: number; survivors: number[]; ends: Array<string | null>; queue: number[]; pipe: number[] };
           assert.deepEqual(out.survivors, [], 'no reader outlives its creator');
           prefix(out.queue, 'queue');
           prefix(out.pipe, 'pipe');
           for (const e of out.ends) if (e !== null) assert.match(e, CLEAR);
           assert.doesNotMatch(r.stderr, /^\s+at .*dist\/runtime/m, 'no stack from the runtime');
+          // A reader's shared word (its prefetch counter) outlived it: the main process, which
+          // named the run, swept it at exit although it never touched shared memory itself.
+          const left = fs.readdirSync('/dev/shm').filter((f) => f.startsWith(`concurrency-lab-pid${out.main}-`));
+          assert.deepEqual(left, [], 'no shared-memory file of the run left');
         } finally {
           fs.rmSync(dir, { recursive: true, force: true });
         }
