@@ -60,10 +60,8 @@ export class TraceStore {
   sorted(): readonly TraceEvent[] {
     if (this.inOrder) return this.events;
     if (!this.sortedCache) {
-      this.sortedCache = this.events
-        .map((e, i) => [e, i] as const)
-        .sort((a, b) => a[0].ts - b[0].ts || a[1] - b[1])
-        .map(([e]) => e);
+      // Array.prototype.sort is stable: events with equal ts keep their arrival order.
+      this.sortedCache = this.events.slice().sort((a, b) => a.ts - b.ts);
     }
     return this.sortedCache;
   }

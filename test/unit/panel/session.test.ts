@@ -113,6 +113,32 @@ describe('panel: ViewerSession', () => {
     assert.ok(run.listeners.size === 0, 'unsubscribed when the run ended');
   });
 
+  it('sends a loaded trace\'s backlog one chunk per timer turn, and drops it when another trace is loaded', () => {
+    const { s, sent, fire } = harness();
+    s.webviewReady();
+    sent.length = 0;
+    const many = Array.from({ length: EVENTS_PER_MESSAGE * 2 + 5 }, (_, i) => start(1000 + i, 1));
+    s.load({ title: 'big.jsonl', header: undefined, source: { kind: 'file', path: '/big.jsonl' }, events: many });
+    const sizes = () => sent.map((m) => (m.type === 'reset' || m.type === 'events' ? `${m.type}:${m.events.length}` : m.type));
+    assert.deepStrictEqual(sizes(), [`reset:${EVENTS_PER_MESSAGE}`]);
+    assert.ok(sent[0]!.type === 'reset' && sent[0]!.total === many.length);
+    fire();
+    assert.deepStrictEqual(sizes(), [`reset:${EVENTS_PER_MESSAGE}`, `events:${EVENTS_PER_MESSAGE}`]);
+    fire();
+    assert.deepStrictEqual(sizes().slice(2), ['events:5']);
+    const sentPids = sent.flatMap((m) => (m.type === 'reset' || m.type === 'events' ? m.events.map((e) => e.pid) : []));
+    assert.deepStrictEqual(sentPids, many.map((e) => e.pid), 'every event once, in order');
+    fire();
+    assert.strictEqual(sent.length, 3, 'nothing more');
+
+    sent.length = 0;
+    s.load({ title: 'big.jsonl', header: undefined, source: { kind: 'file', path: '/big.jsonl' }, events: many });
+    s.load({ title: 'small.jsonl', header: undefined, source: { kind: 'file', path: '/small.jsonl' }, events: [start(5, 0)] });
+    fire();
+    fire();
+    assert.deepStrictEqual(sizes(), [`reset:${EVENTS_PER_MESSAGE}`, 'reset:1'], 'the first trace\'s backlog is not sent after the second');
+  });
+
   it('stop and run again reach the live run', async () => {
     const { s } = harness();
     const run = fakeRun();

@@ -36,6 +36,24 @@ describe('panel: trace files', () => {
     );
   });
 
+  it('puts events in time order, equal times in file order', async () => {
+    const file = path.join(dir, 'order.jsonl');
+    const T = 1_764_290_000_000_000;
+    const lines = [
+      { kind: 'trace.header', version: 1, tool: 'concurrency-lab', ts: T },
+      { kind: 'output', ts: T + 5, pid: 1, stream: 'stdout', text: 'b\n' },
+      { kind: 'output', ts: T + 1, pid: 1, stream: 'stdout', text: '进程 ✓ é\n' },
+      { kind: 'output', ts: T + 5, pid: 1, stream: 'stdout', text: 'c\n' },
+      { kind: 'output', ts: T + 5, pid: 1, stream: 'stdout', text: 'd\n' },
+    ];
+    fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const t = await readTraceFile(file);
+    assert.deepStrictEqual(
+      t.events.map((e) => (e.kind === 'output' ? e.text : '')),
+      ['进程 ✓ é\n', 'b\n', 'c\n', 'd\n'],
+    );
+  });
+
   it('explains in one line what is wrong with a file', async () => {
     const cases: [string, string | undefined, RegExp][] = [
       ['missing.jsonl', undefined, /missing\.jsonl: no such file$/],
