@@ -69,19 +69,22 @@ async function openTrace(page, file) {
   const t0 = Date.now();
   await page.keyboard.press('Enter');
   try {
-    await waitShown(view, file);
+    const { first } = await waitShown(view, file, t0);
+    return { ready: Date.now() - t0, first };
   } catch (e) {
     if (process.env.CL_BENCH_DEBUG) await page.screenshot({ path: path.join(os.tmpdir(), 'cl-bench-host-fail.png') });
     throw e;
   }
-  return Date.now() - t0;
 }
 
-async function waitShown(view, file) {
+/** Waits for the file's first frame (its title drawn, possibly with part of its events) and then its first complete frame. */
+async function waitShown(view, file, t0) {
   // The exact title: "run.json" must not match the "run.jsonl" shown before.
   const exact = new RegExp(`^${path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   await view.locator('.toolbar .title', { hasText: exact }).waitFor({ timeout: Number(process.env.CL_BENCH_TIMEOUT_MS ?? 120_000) });
+  const first = Date.now() - t0;
   await view.locator('#root[data-ready="true"]').waitFor({ timeout: Number(process.env.CL_BENCH_TIMEOUT_MS ?? 120_000) });
+  return { first };
 }
 
 export async function measureOpenTrace({ reports, quick }) {
@@ -101,15 +104,18 @@ export async function measureOpenTrace({ reports, quick }) {
     await page.goto(server.workbenchUrl(workspace, [['extensionDevelopmentPath', server.remoteUri(ROOT)]]), { waitUntil: 'domcontentloaded', timeout: 90_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     if (process.env.CL_BENCH_DEBUG) page.on('console', (m) => console.error(`[page:${m.type()}] ${m.text()}`));
-    const cold = await openTrace(page, files.small);
+    const cold = (await openTrace(page, files.small)).ready;
     const reps = quick ? 2 : 3;
     const times = { small: [], jsonl: [], json: [] };
+    const firsts = { small: [], jsonl: [], json: [] };
     const failed = {};
     for (let i = 0; i < reps; i++) {
       for (const k of ['small', 'jsonl', 'json']) {
         if (failed[k]) continue;
         try {
-          times[k].push(await openTrace(page, files[k]));
+          const t = await openTrace(page, files[k]);
+          times[k].push(t.ready);
+          firsts[k].push(t.first);
         } catch (e) {
           // Reported in the row instead of ending the benchmark; the dialog may still be open.
           failed[k] = String(e.message).split('\n')[0];
@@ -135,7 +141,7 @@ export async function measureOpenTrace({ reports, quick }) {
         ratio: (m / base).toFixed(1),
         goal: '<= 1000 ms',
         met: m <= 1000 ? 'yes' : 'NO',
-        note: `median of ${reps}: ${times[k].map(f).join(', ')} ms; Enter in the file dialog to data-ready; first open (creates the panel), 1k: ${f(cold)} ms`,
+        note: `median of ${reps}: ${times[k].map(f).join(', ')} ms; Enter in the file dialog to data-ready; its first (partial) frame, the file's title drawn: ${f(median(firsts[k]))} ms (1k: ${f(median(firsts.small))} ms); first open (creates the panel), 1k: ${f(cold)} ms`,
       });
     }
   } finally {
