@@ -6,7 +6,6 @@
 // events; baseline: the same for a 1k-event trace in the same run. The panel is shown once first
 // (a user opening a second trace); the first open, which also creates the panel, is reported too.
 // Standalone: `node bench/webview-host.mjs [--quick]`; called by bench/webview.mjs (--only host).
-/* global document -- the waitForFunction callback runs inside the workbench page */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +18,7 @@ const require = createRequire(import.meta.url);
 require('sucrase/register/ts');
 const { startCodeServer, stopSessionsOnSignals } = require('../scripts/lib/code-server.ts');
 const { launchChromium } = require('../scripts/lib/chromium.ts');
+const { runCommand, pickInFileDialog } = require('../test/e2e/workbench.ts');
 
 const CLI = path.join(ROOT, 'dist/cli.js');
 const median = (xs) => {
@@ -35,39 +35,12 @@ function chromeJson(jsonl) {
   return out;
 }
 
-async function runPalette(page, title) {
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  for (let i = 0; ; i++) {
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ timeout: 5000 });
-      break;
-    } catch (err) {
-      if (i > 12) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.keyboard.press('Enter');
-}
-
 /** One Open Trace File… of `file`: ms from Enter in the file dialog to the first complete frame. */
 async function openTrace(page, file) {
-  await runPalette(page, 'Concurrency Lab: Open Trace File');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  // The file dialog starts by writing its folder into the box: type only after that, or it
-  // overwrites what was typed; then wait until it lists the typed file (it has looked it up).
-  await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value.startsWith('/'), undefined, { timeout: 60_000 });
-  await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 60_000 });
-  await page.waitForTimeout(200);
+  await runCommand(page, 'Concurrency Lab: Open Trace File');
   const view = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  const t0 = Date.now();
-  await page.keyboard.press('Enter');
+  // Typed like a user; the time runs from the Enter the file dialog accepted (pickInFileDialog).
+  const t0 = await pickInFileDialog(page, file);
   try {
     const { first } = await waitShown(view, file, t0);
     return { ready: Date.now() - t0, first };

@@ -42,7 +42,7 @@ function packOnce(): Promise<string> {
 
 export async function openWorkbench(): Promise<Workbench> {
   const vsix = await packOnce();
-  const server = await startCodeServer({ vsix: [vsix], settings: { 'git.openRepositoryInParentFolders': 'never', 'workbench.editor.enablePreview': false } });
+  const server = await startCodeServer({ vsix: [vsix], settings: { 'git.openRepositoryInParentFolders': 'never', 'workbench.editor.enablePreview': false, 'files.simpleDialog.enable': true, 'window.dialogStyle': 'custom' } });
   const workspace = path.join(server.runDir, 'ws');
   fs.cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
   let browser: Browser;
@@ -113,6 +113,45 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     }
   }
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Picks a file in VS Code's simple file dialog by typing its path, like a user, and returns the
+ * time (Date.now()) of the Enter the dialog accepted. The dialog writes its folder into the box
+ * when it opens and, on a loaded machine, may write it again after the path was typed (it lists
+ * the folder asynchronously): an Enter then only opens that folder and the dialog stays open. The
+ * benchmark's "Open Trace File… hung for 120 s" was that, not the panel. So the box's value is
+ * checked before Enter and the dialog must close after it; otherwise the path is typed again.
+ */
+export async function pickInFileDialog(page: Page, file: string, timeoutMs = 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  await input.waitFor({ timeout: timeoutMs });
+  while (!(await input.inputValue()).startsWith('/')) {
+    if (Date.now() >= deadline) throw new Error('file dialog: it never showed its folder');
+    await page.waitForTimeout(50);
+  }
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first();
+  let seen = '';
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(file);
+    // The dialog has looked the typed path up once it lists the file.
+    await row.waitFor({ timeout: Math.max(1000, deadline - Date.now()) });
+    await page.waitForTimeout(200);
+    seen = await input.inputValue();
+    if (seen === file) {
+      const enter = Date.now();
+      await page.keyboard.press('Enter');
+      try {
+        await widget.waitFor({ state: 'hidden', timeout: Math.max(1000, Math.min(15_000, deadline - Date.now())) });
+        return enter;
+      } catch {
+        seen = await input.inputValue().catch(() => seen);
+      }
+    }
+    if (Date.now() >= deadline) throw new Error(`file dialog: ${path.basename(file)} typed ${attempt} times but not accepted (the box reads "${seen}")`);
+  }
 }
 
 /** Opens a workspace file through Quick Open (Ctrl+P). */
