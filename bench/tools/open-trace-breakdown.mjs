@@ -16,6 +16,7 @@ const { readTraceFile } = require('../../src/panel/traceFiles.ts');
 const { toWire, parseToWebview, EVENTS_PER_MESSAGE } = require('../../src/protocol/messages.ts');
 const { TraceModel } = require('../../src/trace/model.ts');
 const { ViewerSession } = require('../../src/panel/session.ts');
+const { decodeTraceText } = require('../../src/trace/file.ts');
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -63,6 +64,14 @@ try {
     time('webview: TraceModel.add of every event', () => {
       const m = new TraceModel();
       for (const msg of msgs) for (const e of msg.events ?? []) m.add(e);
+    });
+    // Since the file's bytes go to the webview (FileMessage): the host only reads them, the
+    // webview decodes them with the host's decoder and builds its model.
+    const bytes = await timeAsync('bytes path — host: read the file', () => fs.promises.readFile(file));
+    const decoded = time('bytes path — webview: TextDecoder + decodeTraceText (parse, validate, sort)', () => decodeTraceText('jsonl', new TextDecoder().decode(bytes)));
+    time('bytes path — webview: TraceModel.add of every event', () => {
+      const m = new TraceModel();
+      for (const e of decoded.events) m.add(e);
     });
   }
   console.log(`${events} events, ${fs.statSync(file).size} bytes, ${Math.ceil(events / EVENTS_PER_MESSAGE)} messages; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);

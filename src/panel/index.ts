@@ -12,13 +12,18 @@ import type { RunHandle } from '../runner/types';
 import { makeNonce, viewerPageHtml } from './html';
 import { ViewerSession } from './session';
 import { checkSourceLocation, plainText } from './sourceAccess';
-import { formatOf, readTraceFile, TraceFileError, writeTraceFile } from './traceFiles';
+import { decodeTraceFile, formatOf, readTraceBytes, readTraceFile, TraceFileError, writeTraceFile, type TraceFile } from './traceFiles';
 import type { RunActions, TraceViewer } from './viewer';
 
 export const VIEW_TYPE = 'concurrencyLab.trace';
 
 /** Where the last finished run is kept so a window reload can show it again. */
 const LAST_RUN_FILE = 'last-run.jsonl';
+/** Larger files reach the webview as events in chunks (one message of hundreds of MB would stall the channel). */
+const FILE_BYTES_MAX = 64 * 1024 * 1024;
+
+/** The bytes as a Uint8Array of their own: a small Buffer is a view into a shared pool, all of which VS Code would send. */
+const ownBytes = (b: Buffer): Uint8Array => (b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : Uint8Array.from(b));
 
 class TracePanel implements TraceViewer {
   private panel: vscode.WebviewPanel | undefined;
@@ -71,9 +76,30 @@ class TracePanel implements TraceViewer {
   }
 
   async openFile(uri: vscode.Uri): Promise<void> {
-    const trace = await readTraceFile(uri.fsPath);
-    if (trace.malformed > 0) void vscode.window.showWarningMessage(vscode.l10n.t('{0}: skipped {1} malformed lines.', path.basename(uri.fsPath), trace.malformed));
-    this.session.load({ title: path.basename(uri.fsPath), header: trace.header, source: { kind: 'file', path: uri.fsPath }, events: trace.events });
+    const { format, bytes } = await readTraceBytes(uri.fsPath);
+    const title = path.basename(uri.fsPath);
+    const source: TraceSource = { kind: 'file', path: uri.fsPath };
+    // The webview decodes the file's bytes itself (in its own process, while this one decodes them
+    // for Export and the warnings below) instead of waiting for this host to parse, pack and
+    // stringify every event. Past FILE_BYTES_MAX it gets the events in chunks, as from a run.
+    const delivery = bytes.byteLength <= FILE_BYTES_MAX ? this.session.sendFile({ title, source, format, bytes: ownBytes(bytes) }) : undefined;
+    // Decoding blocks this thread: let the bytes leave first.
+    if (delivery !== undefined) await Promise.resolve(delivery).catch(() => undefined);
+    let trace: TraceFile;
+    try {
+      trace = decodeTraceFile(uri.fsPath, format, bytes);
+    } catch (e) {
+      if (delivery !== undefined) this.session.fileFailed();
+      throw e;
+    }
+    if (trace.malformed > 0) {
+      void vscode.window.showWarningMessage(
+        trace.firstMalformedLine
+          ? vscode.l10n.t('{0}: skipped {1} malformed lines (the first is line {2}).', title, trace.malformed, trace.firstMalformedLine)
+          : vscode.l10n.t('{0}: skipped {1} malformed lines.', title, trace.malformed),
+      );
+    }
+    this.session.load({ title, header: trace.header, source, events: trace.events }, delivery !== undefined);
     this.updateTitle();
     await this.show();
   }
@@ -139,8 +165,8 @@ class TracePanel implements TraceViewer {
     return msg ? this.handle(msg) : Promise.resolve();
   }
 
-  private post(message: ToWebview): void {
-    void this.panel?.webview.postMessage(toWire(message));
+  private post(message: ToWebview): Thenable<boolean> | undefined {
+    return this.panel?.webview.postMessage(toWire(message));
   }
 
   private async handle(msg: FromWebview): Promise<void> {

@@ -12,10 +12,11 @@
 
 import type { RunHandle } from '../runner/types';
 import type { TraceEvent, TraceHeader } from '../trace/events';
-import { EVENTS_PER_MESSAGE, type RunStateInfo, type ToWebview, type TraceSource } from '../protocol/messages';
+import { EVENTS_PER_MESSAGE, type FileMessage, type RunStateInfo, type ToWebview, type TraceSource } from '../protocol/messages';
 
 export interface SessionOptions {
-  post: (message: ToWebview) => void;
+  /** Posts a message; may return the delivery's promise (sendFile hands it to its caller). */
+  post: (message: ToWebview) => unknown;
   /** Live batches are held at most this long before being sent (default 50 ms). */
   flushMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
@@ -42,6 +43,9 @@ export class ViewerSession {
   private rerun: (() => void) | undefined;
   private timer: unknown;
   private resetPending = true;
+  /** Bumped whenever what the webview shows may change (a reload, a load, a run): a file sent as bytes is adopted only if nothing came in between. */
+  private epoch = 0;
+  private fileEpoch = -1;
   private readonly flushMs: number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
@@ -54,6 +58,7 @@ export class ViewerSession {
 
   /** The webview (re)loaded its page: it has nothing, so everything is sent again. */
   webviewReady(): void {
+    this.epoch++;
     this.ready = true;
     this.resetPending = true;
     this.flush();
@@ -61,15 +66,49 @@ export class ViewerSession {
 
   /** The webview went away (panel hidden without retained context, or disposed). */
   webviewGone(): void {
+    this.epoch++;
     this.ready = false;
   }
 
-  /** Shows a finished trace (opened from a file or restored). Detaches any live run. */
-  load(trace: LoadedTrace): void {
+  /**
+   * Sends an opened file's bytes for the webview to decode and show itself (FileMessage). Returns
+   * what `post` returned (the panel's delivery promise), or undefined when the webview cannot take
+   * them now; either way the caller then decodes the file too and calls `load(trace, true)`.
+   */
+  sendFile(file: Omit<FileMessage, 'type'>): unknown {
+    if (!this.ready) return undefined;
+    // The file replaces the view, as load() does: a live run stops streaming into it.
     this.detach();
+    this.epoch++;
+    this.fileEpoch = this.epoch;
+    return this.opts.post({ type: 'file', ...file });
+  }
+
+  /** The file sent with sendFile did not decode (the webview kept its view): bring it back in step. */
+  fileFailed(): void {
+    this.fileEpoch = -1;
+    this.resetPending = true;
+    this.flush();
+  }
+
+  /**
+   * Shows a finished trace (opened from a file or restored). Detaches any live run. `sentAsFile`:
+   * the webview was sent this file's bytes (sendFile) and shows it already, unless it reloaded or
+   * something else was shown since; then the events are sent as usual.
+   */
+  load(trace: LoadedTrace, sentAsFile = false): void {
+    const shown = sentAsFile && this.ready && this.fileEpoch === this.epoch;
+    this.detach();
+    this.epoch++;
+    this.fileEpoch = -1;
     this.trace = trace;
     this.events = [...trace.events];
     this.run = { live: false, canRerun: false };
+    if (shown) {
+      this.resetPending = false;
+      this.sent = this.events.length;
+      return;
+    }
     this.resetPending = true;
     this.flush();
   }
@@ -77,6 +116,7 @@ export class ViewerSession {
   /** Streams a live run: its events so far now, the rest as they arrive. */
   attach(handle: RunHandle, title: string, rerun?: () => void): void {
     this.detach();
+    this.epoch++;
     this.handle = handle;
     this.rerun = rerun;
     this.trace = { title, header: handle.header, source: { kind: 'run', ...(handle.header.file ? { file: handle.header.file } : {}) }, events: [] };

@@ -3,15 +3,12 @@
 
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { CHROME_MAX_DEPTH, fromChromeTrace, toChromeTrace } from '../trace/chrome';
+import { toChromeTrace } from '../trace/chrome';
 import type { TraceEvent, TraceHeader } from '../trace/events';
-import { jsonDeeperThan, jsonErrorReason, makeHeader, nothingUsable, parseJsonl, serializeJsonl, sortEvents } from '../trace/jsonl';
+import { decodeTraceText, TraceTextError, type DecodedTrace } from '../trace/file';
+import { makeHeader, serializeJsonl } from '../trace/jsonl';
 
-export interface TraceFile {
-  header: TraceHeader | undefined;
-  events: TraceEvent[];
-  malformed: number;
-}
+export type TraceFile = DecodedTrace;
 
 export type TraceFileFormat = 'jsonl' | 'chrome';
 
@@ -25,38 +22,32 @@ export function formatOf(file: string): TraceFileFormat | undefined {
 
 export class TraceFileError extends Error {}
 
-export async function readTraceFile(file: string): Promise<TraceFile> {
+/** Reads a trace file's bytes (for the viewer, which decodes them itself); one-line errors. */
+export async function readTraceBytes(file: string): Promise<{ format: TraceFileFormat; bytes: Buffer }> {
   const format = formatOf(file);
   if (!format) throw new TraceFileError(`${path.basename(file)}: not a trace file (expected .jsonl or .json)`);
-  let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    return { format, bytes: await fs.readFile(file) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new TraceFileError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`);
   }
-  if (format === 'jsonl') {
-    const parsed = parseJsonl(text);
-    const empty = nothingUsable(parsed);
-    if (empty) throw new TraceFileError(`${path.basename(file)}: ${empty}`);
-    return { header: parsed.header, events: sortEvents(parsed.events), malformed: parsed.malformed };
-  }
-  // A Chrome trace nests five levels; megabytes of "[[[[" would keep JSON.parse busy for seconds.
-  if (jsonDeeperThan(text, CHROME_MAX_DEPTH)) throw new TraceFileError(`${path.basename(file)}: not a Chrome trace (JSON nested deeper than ${CHROME_MAX_DEPTH} levels)`);
-  let json: unknown;
+}
+
+/** Decodes what readTraceBytes read (the same decoder the viewer runs: src/trace/file.ts). */
+export function decodeTraceFile(file: string, format: TraceFileFormat, bytes: Uint8Array | string): TraceFile {
+  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   try {
-    json = JSON.parse(text);
+    return decodeTraceText(format, text);
   } catch (e) {
-    throw new TraceFileError(`${path.basename(file)}: ${jsonErrorReason(e)}`);
+    if (e instanceof TraceTextError) throw new TraceFileError(`${path.basename(file)}: ${e.message}`);
+    throw e;
   }
-  try {
-    const t = fromChromeTrace(json);
-    if (t.events.length === 0) throw new TraceFileError(`${path.basename(file)}: no trace events found (${t.malformed} skipped as not valid events)`);
-    return { header: t.header, events: sortEvents(t.events), malformed: t.malformed };
-  } catch (e) {
-    if (e instanceof TraceFileError) throw e;
-    throw new TraceFileError(`${path.basename(file)}: ${(e as Error).message}`);
-  }
+}
+
+export async function readTraceFile(file: string): Promise<TraceFile> {
+  const { format, bytes } = await readTraceBytes(file);
+  return decodeTraceFile(file, format, bytes);
 }
 
 export function serializeTrace(format: TraceFileFormat, header: TraceHeader | undefined, events: readonly TraceEvent[]): string {

@@ -40,6 +40,23 @@ export interface EventsMessage {
   events: TraceEvent[];
 }
 
+/**
+ * An opened trace file, as its bytes: the viewer decodes and validates them itself with the
+ * host's decoder (src/trace/file.ts) and then shows them as a reset would. Sending the bytes
+ * (one buffer; VS Code passes it without JSON) saves the host parsing, packing and stringifying
+ * every event and the viewer unpacking them. A file that does not decode leaves the view as it was.
+ */
+export interface FileMessage {
+  type: 'file';
+  title: string;
+  source: TraceSource;
+  format: TraceFileKind;
+  bytes: Uint8Array;
+}
+
+/** How a file's bytes are to be read: native lines or a Chrome trace (conventions.md). */
+export type TraceFileKind = 'jsonl' | 'chrome';
+
 export interface RunStateMessage {
   type: 'runState';
   run: RunStateInfo;
@@ -54,7 +71,7 @@ export interface ReplyMessage {
   result?: string;
 }
 
-export type ToWebview = ResetMessage | EventsMessage | RunStateMessage | ReplyMessage;
+export type ToWebview = ResetMessage | EventsMessage | FileMessage | RunStateMessage | ReplyMessage;
 
 export interface ReadyMessage {
   type: 'ready';
@@ -196,6 +213,12 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
     case 'events': {
       const events = wireEvents(v);
       return events ? { type, events } : undefined;
+    }
+    case 'file': {
+      const source = parseSource(v.source);
+      const bytes = v.bytes instanceof Uint8Array ? v.bytes : v.bytes instanceof ArrayBuffer ? new Uint8Array(v.bytes) : undefined;
+      if (!source || !bytes || typeof v.title !== 'string' || (v.format !== 'jsonl' && v.format !== 'chrome')) return undefined;
+      return { type, title: v.title, source, format: v.format, bytes };
     }
     case 'runState': {
       const run = parseRunState(v.run);

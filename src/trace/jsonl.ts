@@ -10,6 +10,8 @@ export interface ParsedTrace {
   malformed: number;
   /** Why lines were skipped: every non-blank line is the header, an event, or counted here. */
   rejected: Rejected;
+  /** 1-based number of the first skipped line (blank lines count), when any was skipped. */
+  firstMalformedLine?: number;
 }
 
 export interface Rejected {
@@ -86,13 +88,22 @@ export function parseLine(line: string): TraceEvent | TraceHeader | undefined {
 
 export function parseJsonl(text: string): ParsedTrace {
   const out: ParsedTrace = { header: undefined, events: [], malformed: 0, rejected: noRejects() };
+  let n = 0;
   for (const line of text.split('\n')) {
+    n++;
     const v = classifyLine(line);
     if (v === undefined) continue;
-    if (typeof v === 'string') out.rejected[v]++;
-    else if (v.kind !== 'trace.header') out.events.push(v);
-    else if (out.header) out.rejected.extraHeader++;
-    else out.header = v;
+    if (typeof v === 'string') {
+      if (v !== 'extraHeader') out.rejected[v]++;
+    } else if (v.kind !== 'trace.header') {
+      out.events.push(v);
+      continue;
+    } else if (out.header) out.rejected.extraHeader++;
+    else {
+      out.header = v;
+      continue;
+    }
+    out.firstMalformedLine ??= n;
   }
   const r = out.rejected;
   out.malformed = r.notJson + r.tooDeep + r.notEvent + r.extraHeader;

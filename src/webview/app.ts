@@ -4,7 +4,8 @@
 
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { SourceLocation } from '../trace/events';
-import { assertNever, parseToWebview, parseViewerState, type RunStateInfo, type ToWebview, type TraceSource, type ViewerState } from '../protocol/messages';
+import { assertNever, parseToWebview, parseViewerState, type FileMessage, type RunStateInfo, type ToWebview, type TraceSource, type ViewerState } from '../protocol/messages';
+import { decodeTraceText, type DecodedTrace } from '../trace/file';
 import { AXIS_HEIGHT, ROW_HEIGHT } from './layout/geometry';
 import { buildRows, laneIndex, rowKey, type Row } from './layout/lanes';
 import { lastIndexAtOrBefore, stepCursor, advance } from './layout/replay';
@@ -294,6 +295,9 @@ export class App {
         this.store.add(msg.events);
         this.requestFrame();
         return;
+      case 'file':
+        this.openFileBytes(msg);
+        return;
       case 'runState':
         this.run = msg.run;
         this.requestFrame(true);
@@ -306,6 +310,23 @@ export class App {
       default:
         assertNever(msg);
     }
+  }
+
+  /**
+   * An opened file's bytes: decoded and validated here with the host's decoder, then shown as a
+   * reset with every event would be. A file that does not decode leaves the view as it was (the
+   * host reports why, and brings the view back in step).
+   */
+  private openFileBytes(msg: FileMessage): void {
+    let trace: DecodedTrace;
+    try {
+      trace = decodeTraceText(msg.format, new TextDecoder().decode(msg.bytes));
+    } catch {
+      return;
+    }
+    this.load(msg.title, trace.header, msg.source, { live: false, canRerun: false }, trace.events.length);
+    this.store.add(trace.events);
+    this.requestFrame();
   }
 
   /** Starts a new trace (from the host, or the report's embedded one). */

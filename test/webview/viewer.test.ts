@@ -2,6 +2,8 @@
 // tests rely on (data-ready, treeitems with data-pid/data-ppid, the summary), accessible names, and
 // light/dark screenshots in test-results/webview/ for people to look at.
 import * as assert from 'assert';
+import { toChromeTrace } from '../../src/trace/chrome';
+import { serializeJsonl } from '../../src/trace/jsonl';
 import { TraceModel } from '../../src/trace/model';
 import { fixture, openViewer, pageErrors, posted, screenshotPath, send, showTrace, type Viewer } from './harness';
 
@@ -129,4 +131,38 @@ describe('webview: trace viewer page', function () {
     assert.deepStrictEqual(await page.$$eval('[data-pid]', (e) => e.map((x) => x.getAttribute('data-pid'))), ['7']);
     assert.deepStrictEqual(pageErrors(page), []);
   });
+
+  it('decodes an opened file from its bytes (.jsonl and Chrome .json, with the host\'s decoder) and keeps its view for a file that does not decode', async () => {
+    v = await openViewer();
+    const { page } = v;
+    const { header, events } = fixture('queue.jsonl');
+    const pids = [...new TraceModel(events).processes.keys()].map(String).sort();
+    // As the panel posts it: the bytes in a Uint8Array (made in the page: evaluate's arguments are JSON).
+    const sendFile = (title: string, format: 'jsonl' | 'chrome', text: string) =>
+      page.evaluate(([t, f, x]) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'file', title: t, source: { kind: 'file', path: `/traces/${t}` }, format: f, bytes: new TextEncoder().encode(x) }, '*'), [title, format, text] as const);
+    const shown = async (title: string) => {
+      await page.locator('.toolbar .title', { hasText: new RegExp(`^${title.replace(/\./g, '\\.')}$`) }).waitFor();
+      await page.waitForSelector('#root[data-ready="true"]');
+      return (await page.$$eval('[role="treeitem"][data-pid]', (e) => e.map((x) => String(x.getAttribute('data-pid'))))).sort();
+    };
+
+    // A line cut short in the middle loses only that line.
+    const lines = serializeJsonl(header!, events).split('\n');
+    lines.splice(3, 0, '{"kind":"output","ts":');
+    await sendFile('queue.jsonl', 'jsonl', lines.join('\n'));
+    assert.deepStrictEqual(await shown('queue.jsonl'), pids);
+    assert.match((await page.textContent('[data-testid="summary"]')) ?? '', /messages/);
+
+    await sendFile('queue-chrome.json', 'chrome', JSON.stringify(toChromeTrace(header!, events)));
+    assert.deepStrictEqual(await shown('queue-chrome.json'), pids);
+
+    // Nothing usable: the view stays as it was (the host reports the error).
+    await sendFile('broken.json', 'chrome', '{"traceEvents": [');
+    await sendFile('empty.jsonl', 'jsonl', 'garbage\n');
+    await send(page, { type: 'runState', run: { live: false, canRerun: false } });
+    await page.waitForTimeout(100);
+    assert.deepStrictEqual(await shown('queue-chrome.json'), pids);
+    assert.deepStrictEqual(pageErrors(page), []);
+  });
 });
+

@@ -163,4 +163,47 @@ describe('panel: ViewerSession', () => {
     assert.strictEqual(sent.length, 1);
     assert.ok(sent[0]!.type === 'reset' && sent[0]!.source.kind === 'file');
   });
+
+  it('an opened file goes as its bytes once; its decoded events are adopted without a resend, unless the webview reloaded meanwhile', () => {
+    const { s, sent } = harness();
+    const file = { title: 'f.jsonl', source: { kind: 'file', path: '/f.jsonl' } as const, format: 'jsonl' as const, bytes: new Uint8Array([1, 2, 3]) };
+    const trace = { title: 'f.jsonl', header: undefined, source: file.source, events: [start(5, 0), start(6, 5)] };
+    assert.strictEqual(s.sendFile(file), undefined, 'nothing is sent before the webview is ready');
+    assert.strictEqual(sent.length, 0);
+
+    s.webviewReady();
+    sent.length = 0;
+    assert.strictEqual(s.sendFile(file), 1, 'the post\'s result (the delivery) is returned');
+    assert.deepStrictEqual(sent.map((m) => m.type), ['file']);
+    s.load(trace, true);
+    assert.strictEqual(sent.length, 1, 'the webview decoded the bytes itself: no reset with the events');
+    assert.deepStrictEqual(s.pids(), [5, 6], 'the host holds the events (Export, restore)');
+    s.webviewReady();
+    assert.ok(sent[1]?.type === 'reset' && sent[1].events.length === 2, 'a reload gets the events as usual');
+
+    // The webview reloaded between the bytes and the decoded events: they are sent after all.
+    sent.length = 0;
+    s.sendFile(file);
+    s.webviewGone();
+    s.webviewReady();
+    s.load(trace, true);
+    assert.deepStrictEqual(sent.map((m) => m.type), ['file', 'reset', 'reset']);
+  });
+
+  it('a file that did not decode brings the webview back to what the session shows (the live run it replaced streams no more)', () => {
+    const { s, sent, fire } = harness();
+    const run = fakeRun([start(1, 0)]);
+    s.webviewReady();
+    s.attach(run.handle, 'x.mjs');
+    sent.length = 0;
+    s.sendFile({ title: 'bad.jsonl', source: { kind: 'file', path: '/bad.jsonl' }, format: 'jsonl', bytes: new Uint8Array([0x7b]) });
+    s.fileFailed();
+    assert.deepStrictEqual(sent.map((m) => m.type), ['file', 'reset']);
+    const reset = sent[1]!;
+    assert.ok(reset.type === 'reset' && reset.source.kind === 'run' && reset.events.length === 1, JSON.stringify(reset));
+    // Opening a file stopped the run's streaming into the view, as a loaded file does.
+    run.push([start(2, 1)]);
+    fire();
+    assert.strictEqual(sent.length, 2);
+  });
 });

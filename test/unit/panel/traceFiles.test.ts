@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readTraceFile, writeTraceFile } from '../../../src/panel/traceFiles';
+import { decodeTraceFile, readTraceFile, writeTraceFile } from '../../../src/panel/traceFiles';
 import { parseJsonl } from '../../../src/trace/jsonl';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/traces/queue.jsonl');
@@ -75,4 +75,25 @@ describe('panel: trace files', () => {
     fs.mkdirSync(path.join(dir, 'd.jsonl'));
     await assert.rejects(readTraceFile(path.join(dir, 'd.jsonl')), /is a directory/);
   });
+
+  it('names the first skipped line of a .jsonl and keeps every valid line, from text and from bytes alike', async () => {
+    const T = 1_764_290_000_000_000;
+    const text = [
+      JSON.stringify({ kind: 'trace.header', version: 1, tool: 'concurrency-lab', ts: T }),
+      JSON.stringify({ kind: 'process.start', ts: T + 1, pid: 7, ppid: 1, name: 'main' }),
+      '',
+      '{"kind":"output","ts":', // cut short: line 4
+      JSON.stringify({ kind: 'output', ts: T + 2, pid: 7, stream: 'stdout', text: 'ok\n' }),
+      JSON.stringify({ kind: 'no.such.kind', ts: T + 3, pid: 7 }),
+      '',
+    ].join('\n');
+    const file = path.join(dir, 'partly.jsonl');
+    fs.writeFileSync(file, text);
+    const t = await readTraceFile(file);
+    assert.deepStrictEqual([t.events.length, t.malformed, t.firstMalformedLine], [2, 2, 4]);
+    assert.deepStrictEqual(decodeTraceFile(file, 'jsonl', new TextEncoder().encode(text)), t, 'the bytes the viewer gets decode the same');
+    assert.deepStrictEqual(decodeTraceFile(file, 'jsonl', text), t);
+    assert.strictEqual((await readTraceFile(FIXTURE)).firstMalformedLine, undefined, 'nothing skipped, nothing named');
+  });
 });
+

@@ -1,0 +1,50 @@
+// A trace file's text -> its header and events, validated: the one decoder of .jsonl and Chrome
+// .json files, shared by the extension host (Open, Export, restore) and the viewer, which parses
+// an opened file itself from the bytes the panel sends (so the host does not parse, pack and
+// stringify 100k events for the webview to unpack). Pure: no Node, no DOM.
+
+import { CHROME_MAX_DEPTH, fromChromeTrace } from './chrome';
+import type { TraceEvent, TraceHeader } from './events';
+import { jsonDeeperThan, jsonErrorReason, nothingUsable, parseJsonl, sortEvents } from './jsonl';
+
+export type TraceTextFormat = 'jsonl' | 'chrome';
+
+export interface DecodedTrace {
+  header: TraceHeader | undefined;
+  /** On the shared clock; equal times in file order. */
+  events: TraceEvent[];
+  /** Lines (.jsonl) or records (.json) skipped as not valid. */
+  malformed: number;
+  /** .jsonl only: the first skipped line's number (1-based), to name it in the warning. */
+  firstMalformedLine?: number;
+}
+
+/** Why a file holds nothing to show: one line, without the file's name (the caller adds it). */
+export class TraceTextError extends Error {}
+
+/** Decodes a whole trace file's text; throws TraceTextError with a one-line reason. */
+export function decodeTraceText(format: TraceTextFormat, text: string): DecodedTrace {
+  if (format === 'jsonl') {
+    const parsed = parseJsonl(text);
+    const empty = nothingUsable(parsed);
+    if (empty) throw new TraceTextError(empty);
+    return { header: parsed.header, events: sortEvents(parsed.events), malformed: parsed.malformed, ...(parsed.firstMalformedLine ? { firstMalformedLine: parsed.firstMalformedLine } : {}) };
+  }
+  // A Chrome trace nests five levels; megabytes of "[[[[" would keep JSON.parse busy for seconds.
+  if (jsonDeeperThan(text, CHROME_MAX_DEPTH)) throw new TraceTextError(`not a Chrome trace (JSON nested deeper than ${CHROME_MAX_DEPTH} levels)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new TraceTextError(jsonErrorReason(e));
+  }
+  let t: ReturnType<typeof fromChromeTrace>;
+  try {
+    t = fromChromeTrace(json);
+  } catch (e) {
+    throw new TraceTextError((e as Error).message);
+  }
+  if (t.events.length === 0) throw new TraceTextError(`no trace events found (${t.malformed} skipped as not valid events)`);
+  // fromChromeTrace already orders them on the clock.
+  return { header: t.header, events: t.events, malformed: t.malformed };
+}
