@@ -79,10 +79,12 @@ class TracePanel implements TraceViewer {
     const { format, bytes } = await readTraceBytes(uri.fsPath);
     const title = path.basename(uri.fsPath);
     const source: TraceSource = { kind: 'file', path: uri.fsPath };
-    // The webview decodes the file's bytes itself (in its own process, while this one decodes them
-    // for Export and the warnings below) instead of waiting for this host to parse, pack and
-    // stringify every event. Past FILE_BYTES_MAX it gets the events in chunks, as from a run.
-    const delivery = bytes.byteLength <= FILE_BYTES_MAX ? this.session.sendFile({ title, source, format, bytes: ownBytes(bytes) }) : undefined;
+    // A .jsonl's bytes are decoded by the webview itself (in its own process, while this one
+    // decodes them for Export and the warnings below) instead of waiting for this host to parse,
+    // pack and stringify every event. A Chrome .json is 2.5 times as big (each event rides inside
+    // a Chrome event) and one JSON text: decoding it in the webview was slower than the packed
+    // events (bench/RESULTS.md), so it still goes as events in chunks, as do files past FILE_BYTES_MAX.
+    const delivery = format === 'jsonl' && bytes.byteLength <= FILE_BYTES_MAX ? this.session.sendFile({ title, source, format, bytes: ownBytes(bytes) }) : undefined;
     // Decoding blocks this thread: let the bytes leave first.
     if (delivery !== undefined) await Promise.resolve(delivery).catch(() => undefined);
     let trace: TraceFile;
