@@ -3,7 +3,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { threadId } from 'worker_threads';
-import { performance } from 'perf_hooks';
 import { TEMPLATE_KIND, TRACE_DIR_ENV, traceFileName } from '../../trace/channel';
 import { runClock } from './clock';
 import type { TraceEvent } from '../../trace/events';
@@ -32,12 +31,13 @@ const FLUSH_AT = 64 * 1024;
 /** Distributes Omit over the union so each event kind keeps its own fields. */
 export type EventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'ts' | 'pid'> & { ts?: number; pid?: number } : never) : never;
 
-/** performance.now() plus this is now on the run's clock, in ms (src/trace/clock.ts). */
-const clockBaseMs = runClock.perfBaseMs;
+/** CLOCK_MONOTONIC in µs plus this is now on the run's clock (src/trace/clock.ts). */
+const clockOffsetMicros = runClock.offsetMicros;
+const hrtimeNs = process.hrtime.bigint;
 
 /** Now in µs on the run's one clock, the same instant stamps the same in every process. */
 export function now(): number {
-  return (performance.now() + clockBaseMs) * 1000;
+  return Number(hrtimeNs()) / 1000 + clockOffsetMicros;
 }
 
 function open(): number {
@@ -194,7 +194,7 @@ export const lastTs = new Float64Array(1);
 
 /** Now in whole µs (an integer has no fraction to format). */
 function clockMicros(): number {
-  return Math.round((performance.now() + clockBaseMs) * 1000);
+  return Math.round(Number(hrtimeNs()) / 1000) + clockOffsetMicros;
 }
 
 /** `,ts]\n`, the end of every compact line. */
