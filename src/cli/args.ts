@@ -31,6 +31,8 @@ Options for run:
   --on-deadlock report|stop
                          when every process waits for another that cannot go on: print it to
                          stderr and go on (report, default) or also stop the tree (exit code 3)
+  --insights             at the end, print what the run did in plain language to stderr: tasks
+                         and workers, most at once, who waited how long, parallelism vs CPUs
   -- ARGS...             arguments for the snippet (process.argv.slice(2))
 
 Exit code: the snippet's main process's; 128 + signal number when a signal ended it; 124 on
@@ -51,6 +53,7 @@ export type Command =
       prefix?: boolean;
       python?: string;
       onDeadlock?: 'report' | 'stop';
+      insights?: boolean;
     }
   | { kind: 'export'; input: string; output: string }
   | { kind: 'report'; input: string; output: string };
@@ -64,6 +67,7 @@ const RUN_OPTIONS = {
   'no-prefix': { type: 'boolean' },
   python: { type: 'string' },
   'on-deadlock': { type: 'string' },
+  insights: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -131,6 +135,7 @@ function parseRun(argv: string[]): Command {
     if (onDeadlock !== 'report' && onDeadlock !== 'stop') throw new UsageError(`--on-deadlock: expected report or stop, not "${onDeadlock}"`);
     cmd.onDeadlock = onDeadlock;
   }
+  if (values.insights) cmd.insights = true;
   if (values.prefix) cmd.prefix = true;
   if (values['no-prefix']) cmd.prefix = false;
   return cmd;

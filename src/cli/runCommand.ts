@@ -8,12 +8,22 @@ import { startRun } from '../runner';
 import type { Command } from './args';
 import { onStopSignal, releaseStopSignals } from './stopSignals';
 import { checkWritable, isChrome, writeTrace } from './traceFiles';
+import type { TraceEvent } from '../trace/events';
+import { TraceModel } from '../trace/model';
+import { computeInsights, describeInsights } from '../trace/insights';
 
 export const TIMEOUT_EXIT = 124;
 /** `--on-deadlock stop` stopped the run (docs/cli.md). */
 export const DEADLOCK_EXIT = 3;
 /** The run's stdout was closed by its reader (`… | head`): 128 + SIGPIPE, as a shell reports it. */
 export const OUTPUT_CLOSED_EXIT = 141;
+
+/** `--insights`: the run in plain language, one line each, in the user's language (zh-cn or en). */
+function printInsights(events: readonly TraceEvent[], warn: (line: string) => void): void {
+  const env = process.env;
+  const lang = /^zh/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'zh-cn' : 'en';
+  for (const line of describeInsights(computeInsights(new TraceModel(events), os.cpus().length), lang)) warn(line);
+}
 
 export function signalExitCode(signal: string | null): number {
   const n = signal ? (os.constants.signals as Record<string, number>)[signal] : undefined;
@@ -74,6 +84,7 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
       io.warn('stdout was closed before the run ended: stopped the whole process tree');
       return OUTPUT_CLOSED_EXIT;
     }
+    if (cmd.insights) printInsights(result.events, io.warn);
     if (s.reason === 'timeout') {
       io.warn(`timed out after ${(cmd.timeoutMs ?? 0) / 1000} s: stopped the whole process tree`);
       return TIMEOUT_EXIT;

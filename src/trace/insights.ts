@@ -1,0 +1,249 @@
+// Run insights (issue #11): what a run did, in numbers and in a few plain sentences — tasks on
+// workers, how many ran at once, which tasks waited for a free worker, each lane's time computing
+// / waiting / idle, the longest waits and the achieved parallelism beside the CPU count. Pure
+// (a TraceModel in, data and text out) so the CLI's `--insights`, the panel and the HTML report
+// can share it.
+import { OBJECT_LABELS, type TaskSpan, type TraceModel, type WaitSpan } from './model';
+import type { SourceLocation } from './events';
+
+/** One process (tid absent) or thread's time, in µs. */
+export interface LaneTime {
+  pid: number;
+  tid?: number;
+  name: string;
+  lifetime: number;
+  /** Running a pool task; for a lane that runs no tasks: not blocked in a traced call. */
+  computing: number;
+  /** Blocked in a traced call (wait.begin → wait.end). */
+  waiting: number;
+  /** A pool worker between tasks, not blocked in a traced call. */
+  idle: number;
+  /** The op it waited in longest in total ("Queue.get"), when it waited. */
+  mostWaitedOp?: string;
+}
+
+export interface LongWait {
+  pid: number;
+  tid?: number;
+  name: string;
+  op: string;
+  /** "Queue#1", "Process 1234"… */
+  label: string;
+  duration: number;
+  loc?: SourceLocation;
+}
+
+export interface RunInsights {
+  /** µs from the first to the last event. */
+  duration: number;
+  processes: number;
+  tasks: number;
+  /** Lanes that ran at least one task. */
+  workers: number;
+  /** Most tasks running at the same moment. */
+  maxConcurrency: number;
+  /** Tasks that could only start once another task had ended (they waited for a free worker). */
+  queuedTaskIds: number[];
+  /** Longest time one of them waited from its submit to its start, µs. */
+  longestQueue: number;
+  lanes: LaneTime[];
+  longestWaits: LongWait[];
+  /** Busy (computing) time of all lanes ÷ the run's duration. */
+  parallelism: number;
+  cpus: number;
+}
+
+/** Length of the union of intervals [a, b], clipped to [lo, hi]. */
+function unionLength(spans: Array<[number, number]>, lo: number, hi: number): number {
+  const s = spans.map(([a, b]): [number, number] => [Math.max(a, lo), Math.min(b, hi)]).filter(([a, b]) => b > a);
+  s.sort((x, y) => x[0] - y[0]);
+  let total = 0;
+  let curA = -Infinity;
+  let curB = -Infinity;
+  for (const [a, b] of s) {
+    if (a > curB) {
+      if (curB > curA) total += curB - curA;
+      curA = a;
+      curB = b;
+    } else if (b > curB) curB = b;
+  }
+  if (curB > curA) total += curB - curA;
+  return total;
+}
+
+/** Most intervals open at once; an end sorts before a start at the same instant. */
+export function maxConcurrent(spans: ReadonlyArray<{ start?: number; end?: number }>, until: number): number {
+  const edges: Array<[number, number]> = [];
+  for (const t of spans) if (t.start !== undefined) edges.push([t.start, 1], [t.end ?? until, -1]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let max = 0;
+  for (const [, d] of edges) max = Math.max(max, (now += d));
+  return max;
+}
+
+/** Tasks that started only after another task of their pool ended, after they were submitted. */
+function queuedTasks(tasks: readonly TaskSpan[]): TaskSpan[] {
+  const endsByPool = new Map<string, number[]>();
+  for (const t of tasks) if (t.end !== undefined) (endsByPool.get(t.poolId) ?? endsByPool.set(t.poolId, []).get(t.poolId)!).push(t.end);
+  return tasks.filter((t) => {
+    if (t.submitTs === undefined || t.start === undefined) return false;
+    const ends = endsByPool.get(t.poolId) ?? [];
+    return ends.some((e) => e >= t.submitTs! && e <= t.start!);
+  });
+}
+
+const laneKey = (pid: number, tid?: number) => `${pid}:${tid ?? 0}`;
+
+export function computeInsights(model: TraceModel, cpus: number): RunInsights {
+  const s = model.summary();
+  const first = Math.min(...[...model.processes.values()].map((p) => p.start));
+  const last = first + s.duration;
+  const tasks = model.tasks.filter((t) => t.start !== undefined);
+  const waitsByLane = new Map<string, WaitSpan[]>();
+  for (const w of model.waits) {
+    const k = laneKey(w.pid, w.tid);
+    (waitsByLane.get(k) ?? waitsByLane.set(k, []).get(k)!).push(w);
+  }
+  const tasksByLane = new Map<string, TaskSpan[]>();
+  for (const t of tasks) {
+    const k = laneKey(t.pid!, t.tid);
+    (tasksByLane.get(k) ?? tasksByLane.set(k, []).get(k)!).push(t);
+  }
+
+  const lanes: LaneTime[] = [];
+  const addLane = (pid: number, tid: number | undefined, name: string, start: number, end: number | undefined) => {
+    const hi = end ?? last;
+    const lifetime = Math.max(0, hi - start);
+    const waits = waitsByLane.get(laneKey(pid, tid)) ?? [];
+    const waitSpans = waits.map((w): [number, number] => [w.start, w.end ?? hi]);
+    const waiting = unionLength(waitSpans, start, hi);
+    const own = tasksByLane.get(laneKey(pid, tid));
+    let computing: number;
+    let idle = 0;
+    if (own) {
+      // A worker: computing while a task runs (minus what the task spent blocked), idle between tasks.
+      const busy = unionLength([...own.map((t): [number, number] => [t.start!, t.end ?? hi]), ...waitSpans], start, hi);
+      computing = busy - waiting;
+      idle = lifetime - busy;
+    } else computing = lifetime - waiting;
+    const byOp = new Map<string, number>();
+    for (const w of waits) byOp.set(w.op, (byOp.get(w.op) ?? 0) + ((w.end ?? hi) - w.start));
+    const mostWaitedOp = [...byOp].sort((a, b) => b[1] - a[1])[0]?.[0];
+    const lane: LaneTime = { pid, name, lifetime, computing: Math.max(0, computing), waiting, idle: Math.max(0, idle) };
+    if (tid !== undefined) lane.tid = tid;
+    if (mostWaitedOp !== undefined) lane.mostWaitedOp = mostWaitedOp;
+    lanes.push(lane);
+  };
+  for (const p of model.processes.values()) {
+    addLane(p.pid, undefined, p.name, p.start, p.end);
+    for (const t of p.threads) addLane(t.pid, t.tid, t.name, t.start, t.end ?? p.end);
+  }
+
+  const nameOf = (pid: number, tid?: number) => {
+    const p = model.processes.get(pid);
+    return (tid ? p?.threads.find((t) => t.tid === tid)?.name : p?.name) ?? `pid ${pid}`;
+  };
+  const longestWaits: LongWait[] = model.waits
+    .map((w) => ({ w, duration: (w.end ?? last) - w.start }))
+    .sort((a, b) => b.duration - a.duration)
+    .slice(0, 3)
+    .map(({ w, duration }) => {
+      const label = w.objKind === 'process' ? nameOf(...(w.objId.split('.').map(Number) as [number, number?])) : model.objects.get(w.objId)?.label ?? OBJECT_LABELS[w.objKind];
+      const lw: LongWait = { pid: w.pid, name: nameOf(w.pid, w.tid), op: w.op, label, duration };
+      if (w.tid !== undefined) lw.tid = w.tid;
+      if (w.loc) lw.loc = w.loc;
+      return lw;
+    });
+
+  const queued = queuedTasks(tasks);
+  const busy = lanes.reduce((sum, l) => sum + l.computing, 0);
+  return {
+    duration: s.duration,
+    processes: model.processes.size,
+    tasks: tasks.length,
+    workers: tasksByLane.size,
+    maxConcurrency: maxConcurrent(tasks, last),
+    queuedTaskIds: queued.map((t) => t.taskId).sort((a, b) => a - b),
+    longestQueue: Math.max(0, ...queued.map((t) => t.start! - t.submitTs!)),
+    lanes,
+    longestWaits,
+    parallelism: s.duration > 0 ? busy / s.duration : 0,
+    cpus,
+  };
+}
+
+export type InsightsLanguage = 'en' | 'zh-cn';
+
+const STRINGS = {
+  en: {
+    tasks: '{0} tasks on {1} workers; at most {2} ran at once.',
+    queued: 'Tasks {0} waited up to {1} for a free worker.',
+    noQueued: 'No task waited for a free worker.',
+    lane: '{0}: computing {1}, waiting {2}, idle {3}.',
+    laneWaits: '{0}: computing {1}, waiting {2} (mostly in {4}), idle {3}.',
+    laneNoIdle: '{0}: computing {1}, waiting {2}.',
+    laneWaitsNoIdle: '{0}: computing {1}, waiting {2} (mostly in {3}).',
+    parallelism: 'Parallelism: {0} busy on average over {1} ({2} CPUs).',
+    longest: 'Longest wait: {0} in {1} on {2}, {3}{4}.',
+    wall: 'The run took {0} with {1} processes.',
+  },
+  'zh-cn': {
+    tasks: '{0} 个任务在 {1} 个工作者上运行;最多 {2} 个同时运行。',
+    queued: '任务 {0} 等待空闲工作者最长 {1}。',
+    noQueued: '没有任务等待空闲工作者。',
+    lane: '{0}:计算 {1},等待 {2},空闲 {3}。',
+    laneWaits: '{0}:计算 {1},等待 {2}(主要在 {4}),空闲 {3}。',
+    laneNoIdle: '{0}:计算 {1},等待 {2}。',
+    laneWaitsNoIdle: '{0}:计算 {1},等待 {2}(主要在 {3})。',
+    parallelism: '并行度:{1} 内平均 {0} 个在忙(共 {2} 个 CPU)。',
+    longest: '最长的等待:{0} 在 {2} 上的 {1},{3}{4}。',
+    wall: '运行耗时 {0},共 {1} 个进程。',
+  },
+} as const;
+
+export type InsightsKey = keyof (typeof STRINGS)['en'];
+/** @internal for the tests: both languages have every sentence. */
+export const INSIGHTS_STRINGS: Readonly<Record<InsightsLanguage, Readonly<Record<InsightsKey, string>>>> = STRINGS;
+
+const fmt = (template: string, ...args: Array<string | number>) => template.replace(/\{(\d)\}/g, (_m, i: string) => String(args[Number(i)]));
+
+/** µs as people read it: "850 ms", "1.2 s". */
+export function formatDuration(us: number): string {
+  const ms = us / 1000;
+  if (ms < 1) return `${Math.round(us)} µs`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "3–5" for a run of consecutive ids, "1, 4" otherwise. */
+function idRanges(ids: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < ids.length; ) {
+    let j = i;
+    while (j + 1 < ids.length && ids[j + 1] === ids[j]! + 1) j++;
+    out.push(j > i ? `${ids[i]}–${ids[j]}` : String(ids[i]));
+    i = j + 1;
+  }
+  return out.join(', ');
+}
+
+/** The insights as a few lines of plain language. */
+export function describeInsights(ins: RunInsights, lang: InsightsLanguage = 'en'): string[] {
+  const t = STRINGS[lang];
+  const d = formatDuration;
+  const lines = [fmt(t.wall, d(ins.duration), ins.processes)];
+  if (ins.tasks) {
+    lines.push(fmt(t.tasks, ins.tasks, ins.workers, ins.maxConcurrency));
+    lines.push(ins.queuedTaskIds.length ? fmt(t.queued, idRanges(ins.queuedTaskIds), d(ins.longestQueue)) : t.noQueued);
+  }
+  for (const l of ins.lanes) {
+    // Idle is said only of pool workers (time between tasks); other lanes are computing or waiting.
+    if (l.idle > 0) lines.push(l.mostWaitedOp ? fmt(t.laneWaits, l.name, d(l.computing), d(l.waiting), d(l.idle), l.mostWaitedOp) : fmt(t.lane, l.name, d(l.computing), d(l.waiting), d(l.idle)));
+    else lines.push(l.mostWaitedOp ? fmt(t.laneWaitsNoIdle, l.name, d(l.computing), d(l.waiting), l.mostWaitedOp) : fmt(t.laneNoIdle, l.name, d(l.computing), d(l.waiting)));
+  }
+  const w = ins.longestWaits[0];
+  if (w) lines.push(fmt(t.longest, w.name, w.op, w.label, d(w.duration), w.loc ? ` (${w.loc.file.split(/[\\/]/).pop()}:${w.loc.line})` : ''));
+  lines.push(fmt(t.parallelism, ins.parallelism.toFixed(1), d(ins.duration), ins.cpus));
+  return lines;
+}

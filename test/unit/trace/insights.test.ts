@@ -1,0 +1,97 @@
+// Run insights (src/trace/insights.ts) on real runs of the seed examples: the numbers match each
+// example's known structure; and the plain-language lines exist in English and Chinese.
+import * as assert from 'assert';
+import { spawn } from 'child_process';
+import * as path from 'path';
+import { BUNDLES } from '../../../src/bundlePaths';
+import { startRun } from '../../../src/runner';
+import { templatePath, type ExampleId } from '../../../src/scaffold/catalogue';
+import { TraceModel } from '../../../src/trace/model';
+import { computeInsights, describeInsights, formatDuration, INSIGHTS_STRINGS, type RunInsights } from '../../../src/trace/insights';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+async function insightsOf(id: ExampleId): Promise<{ ins: RunInsights; model: TraceModel }> {
+  const r = await startRun({ file: path.join(ROOT, templatePath(id, 'javascript')), timeoutMs: 45_000 }).done;
+  assert.strictEqual(r.summary.exitCode, 0, `${id} exited with ${r.summary.exitCode}`);
+  const model = new TraceModel(r.events);
+  return { ins: computeInsights(model, 2), model };
+}
+
+describe('run insights of the seed examples', function () {
+  this.timeout(60_000);
+
+  it('pool-apply-async: 6 tasks on 3 workers, at most 3 at once, tasks 3–5 waited for a free worker; main waits in Pool.join', async () => {
+    const { ins, model } = await insightsOf('pool-apply-async');
+    assert.strictEqual(ins.tasks, 6);
+    assert.strictEqual(ins.workers, 3);
+    assert.strictEqual(ins.maxConcurrency, 3);
+    assert.deepStrictEqual(ins.queuedTaskIds, [3, 4, 5]);
+    // They waited for a 1 s task to end (give or take the machine's load).
+    assert.ok(ins.longestQueue > 500_000, `longest queue ${formatDuration(ins.longestQueue)}`);
+    const main = ins.lanes.find((l) => l.pid === model.roots()[0]!.pid && l.tid === undefined)!;
+    assert.strictEqual(main.mostWaitedOp, 'Pool.join');
+    // Each worker ran 2 tasks of 1 s; parallelism is all lanes' computing time over the run's.
+    for (const w of ins.lanes.filter((l) => l.idle > 0 || l.name.startsWith('PoolWorker'))) assert.ok(w.computing >= 1_900_000, `${w.name} computed ${formatDuration(w.computing)}`);
+    const busy = ins.lanes.reduce((sum, l) => sum + l.computing, 0);
+    assert.ok(Math.abs(ins.parallelism - busy / ins.duration) < 1e-9);
+    assert.ok(ins.parallelism * ins.duration >= 3 * 1_900_000, `parallelism ${ins.parallelism}`);
+    const text = describeInsights(ins).join('\n');
+    assert.match(text, /6 tasks on 3 workers; at most 3 ran at once\./);
+    assert.match(text, /Tasks 3–5 waited up to \d+(\.\d)? m?s for a free worker\./);
+  });
+
+  it('pool-apply: at most 1 task at a time, none waited for a worker', async () => {
+    const { ins } = await insightsOf('pool-apply');
+    assert.strictEqual(ins.tasks, 6);
+    assert.strictEqual(ins.maxConcurrency, 1);
+    assert.deepStrictEqual(ins.queuedTaskIds, []);
+    assert.match(describeInsights(ins).join('\n'), /No task waited for a free worker\./);
+  });
+
+  it('queue: the reader is mostly waiting, in Queue.get', async () => {
+    const { ins, model } = await insightsOf('queue');
+    // The reader is the child that received the URLs.
+    const readers = new Set(model.messages.filter((m) => m.channel === 'queue' && m.toPid !== undefined).map((m) => m.toPid));
+    const reader = ins.lanes.find((l) => readers.has(l.pid) && l.tid === undefined && l.pid !== model.roots()[0]!.pid);
+    assert.ok(reader, JSON.stringify(ins.lanes));
+    assert.strictEqual(reader.mostWaitedOp, 'Queue.get');
+    assert.ok(reader.waiting > reader.computing, `reader waiting ${formatDuration(reader.waiting)}, computing ${formatDuration(reader.computing)}`);
+    assert.ok(reader.waiting > reader.lifetime / 2, `reader waiting ${formatDuration(reader.waiting)} of ${formatDuration(reader.lifetime)}`);
+  });
+});
+
+describe('concurrency-lab run --insights', function () {
+  this.timeout(60_000);
+
+  it('prints the insights to stderr at the end, in Chinese when LANG is zh_CN', async () => {
+    const file = path.join(ROOT, templatePath('pool-apply-async', 'javascript'));
+    const run = async (lang: string) => {
+      const child = spawn(process.execPath, [path.join(ROOT, BUNDLES.cli), 'run', file, '--insights'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: lang } });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.stdout.resume();
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.strictEqual(code, 0, stderr);
+      return stderr;
+    };
+    assert.match(await run('C.UTF-8'), /^concurrency-lab: 6 tasks on 3 workers; at most 3 ran at once\.$/m);
+    assert.match(await run('zh_CN.UTF-8'), /^concurrency-lab: 6 个任务在 3 个工作者上运行;最多 3 个同时运行。$/m);
+  });
+});
+
+describe('run insights: text', () => {
+  it('has every sentence in English and Chinese', () => {
+    assert.deepStrictEqual(Object.keys(INSIGHTS_STRINGS['zh-cn']).sort(), Object.keys(INSIGHTS_STRINGS.en).sort());
+    for (const [k, v] of Object.entries(INSIGHTS_STRINGS.en)) {
+      const zh = INSIGHTS_STRINGS['zh-cn'][k as keyof typeof INSIGHTS_STRINGS.en];
+      assert.deepStrictEqual(zh.match(/\{\d\}/g)?.sort(), v.match(/\{\d\}/g)?.sort(), `${k}: the same placeholders`);
+    }
+  });
+
+  it('formats durations for people', () => {
+    assert.strictEqual(formatDuration(850), '850 µs');
+    assert.strictEqual(formatDuration(850_000), '850 ms');
+    assert.strictEqual(formatDuration(1_250_000), '1.3 s');
+  });
+});
