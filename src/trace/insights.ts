@@ -42,7 +42,7 @@ export interface RunInsights {
   workers: number;
   /** Most tasks running at the same moment. */
   maxConcurrency: number;
-  /** Tasks that could only start once another task had ended (they waited for a free worker). */
+  /** Tasks submitted while every worker was busy with an earlier one (they waited for a free worker). */
   queuedTaskIds: number[];
   /** Longest time one of them waited from its submit to its start, µs. */
   longestQueue: number;
@@ -82,14 +82,23 @@ export function maxConcurrent(spans: ReadonlyArray<{ start?: number; end?: numbe
   return max;
 }
 
-/** Tasks that started only after another task of their pool ended, after they were submitted. */
+/**
+ * Tasks submitted while every worker of their pool was taken by an earlier task still unfinished:
+ * they waited for a free worker (however long the workers themselves took to start).
+ */
 function queuedTasks(tasks: readonly TaskSpan[]): TaskSpan[] {
-  const endsByPool = new Map<string, number[]>();
-  for (const t of tasks) if (t.end !== undefined) (endsByPool.get(t.poolId) ?? endsByPool.set(t.poolId, []).get(t.poolId)!).push(t.end);
+  const workers = new Map<string, Set<string>>();
+  for (const t of tasks) (workers.get(t.poolId) ?? workers.set(t.poolId, new Set()).get(t.poolId)!).add(`${t.pid}:${t.tid ?? 0}`);
   return tasks.filter((t) => {
-    if (t.submitTs === undefined || t.start === undefined) return false;
-    const ends = endsByPool.get(t.poolId) ?? [];
-    return ends.some((e) => e >= t.submitTs! && e <= t.start!);
+    if (t.submitTs === undefined) return false;
+    const size = workers.get(t.poolId)?.size ?? 0;
+    let busy = 0;
+    for (const u of tasks) {
+      if (u === t || u.poolId !== t.poolId || u.submitTs === undefined) continue;
+      const earlier = u.submitTs < t.submitTs || (u.submitTs === t.submitTs && u.taskId < t.taskId);
+      if (earlier && (u.end === undefined || u.end > t.submitTs)) busy++;
+    }
+    return busy >= size;
   });
 }
 
