@@ -12,7 +12,13 @@ export interface LaneTime {
   tid?: number;
   name: string;
   lifetime: number;
-  /** Running a pool task; for a lane that runs no tasks: not blocked in a traced call. */
+  /**
+   * Starting up: from its start event to its first traced action of its own (output, a message,
+   * a wait, a hold, a task, an object it made) — loading the snippet module, which takes a child
+   * from a few hundred ms to seconds on a loaded machine. 0 for a lane that did nothing traced.
+   */
+  starting: number;
+  /** Running a pool task; for a lane that runs no tasks: after starting up, not blocked in a traced call. */
   computing: number;
   /** Blocked in a traced call (wait.begin → wait.end). */
   waiting: number;
@@ -104,6 +110,30 @@ function queuedTasks(tasks: readonly TaskSpan[]): TaskSpan[] {
 
 const laneKey = (pid: number, tid?: number) => `${pid}:${tid ?? 0}`;
 
+/** Each lane's first traced action of its own (not its start or exit, which a parent may write). */
+function firstActions(model: TraceModel): Map<string, number> {
+  const first = new Map<string, number>();
+  const see = (pid: number | undefined, tid: number | undefined, ts: number | undefined) => {
+    if (pid === undefined || ts === undefined) return;
+    const k = laneKey(pid, tid);
+    const cur = first.get(k);
+    if (cur === undefined || ts < cur) first.set(k, ts);
+  };
+  for (const o of model.outputs) see(o.pid, o.tid, o.ts);
+  for (const m of model.messages) {
+    see(m.fromPid, m.fromTid, m.sendTs);
+    see(m.toPid, m.toTid, m.recvTs);
+  }
+  for (const w of model.waits) see(w.pid, w.tid, w.start);
+  for (const h of model.holds) see(h.pid, h.tid, h.start);
+  for (const t of model.tasks) {
+    see(t.pid, t.tid, t.start);
+    see(t.submitPid, undefined, t.submitTs);
+  }
+  for (const o of model.objects.values()) see(o.pid, o.tid, o.ts);
+  return first;
+}
+
 export function computeInsights(model: TraceModel, cpus: number): RunInsights {
   const s = model.summary();
   const first = Math.min(...[...model.processes.values()].map((p) => p.start));
@@ -120,26 +150,30 @@ export function computeInsights(model: TraceModel, cpus: number): RunInsights {
     (tasksByLane.get(k) ?? tasksByLane.set(k, []).get(k)!).push(t);
   }
 
+  const acts = firstActions(model);
   const lanes: LaneTime[] = [];
   const addLane = (pid: number, tid: number | undefined, name: string, start: number, end: number | undefined) => {
     const hi = end ?? last;
     const lifetime = Math.max(0, hi - start);
+    // Start-up is its own share, so a child that loads slowly on a busy machine is not "computing".
+    const acted = Math.min(Math.max(acts.get(laneKey(pid, tid)) ?? start, start), hi);
+    const starting = acted - start;
     const waits = waitsByLane.get(laneKey(pid, tid)) ?? [];
     const waitSpans = waits.map((w): [number, number] => [w.start, w.end ?? hi]);
-    const waiting = unionLength(waitSpans, start, hi);
+    const waiting = unionLength(waitSpans, acted, hi);
     const own = tasksByLane.get(laneKey(pid, tid));
     let computing: number;
     let idle = 0;
     if (own) {
       // A worker: computing while a task runs (minus what the task spent blocked), idle between tasks.
-      const busy = unionLength([...own.map((t): [number, number] => [t.start!, t.end ?? hi]), ...waitSpans], start, hi);
+      const busy = unionLength([...own.map((t): [number, number] => [t.start!, t.end ?? hi]), ...waitSpans], acted, hi);
       computing = busy - waiting;
-      idle = lifetime - busy;
-    } else computing = lifetime - waiting;
+      idle = lifetime - starting - busy;
+    } else computing = lifetime - starting - waiting;
     const byOp = new Map<string, number>();
     for (const w of waits) byOp.set(w.op, (byOp.get(w.op) ?? 0) + ((w.end ?? hi) - w.start));
     const mostWaitedOp = [...byOp].sort((a, b) => b[1] - a[1])[0]?.[0];
-    const lane: LaneTime = { pid, name, lifetime, computing: Math.max(0, computing), waiting, idle: Math.max(0, idle) };
+    const lane: LaneTime = { pid, name, lifetime, starting, computing: Math.max(0, computing), waiting, idle: Math.max(0, idle) };
     if (tid !== undefined) lane.tid = tid;
     if (mostWaitedOp !== undefined) lane.mostWaitedOp = mostWaitedOp;
     lanes.push(lane);
@@ -189,10 +223,13 @@ const STRINGS = {
     tasks: '{0} tasks on {1} workers; at most {2} ran at once.',
     queued: 'Tasks {0} waited up to {1} for a free worker.',
     noQueued: 'No task waited for a free worker.',
-    lane: '{0}: computing {1}, waiting {2}, idle {3}.',
-    laneWaits: '{0}: computing {1}, waiting {2} (mostly in {4}), idle {3}.',
-    laneNoIdle: '{0}: computing {1}, waiting {2}.',
-    laneWaitsNoIdle: '{0}: computing {1}, waiting {2} (mostly in {3}).',
+    lane: '{0}: {1}.',
+    laneSeparator: ', ',
+    starting: 'starting {0}',
+    computing: 'computing {0}',
+    waiting: 'waiting {0}',
+    waitingIn: 'waiting {0} (mostly in {1})',
+    idle: 'idle {0}',
     parallelism: 'Parallelism: {0} busy on average over {1} ({2} CPUs).',
     longest: 'Longest wait: {0} in {1} on {2}, {3}{4}.',
     wall: 'The run took {0} with {1} processes.',
@@ -201,10 +238,13 @@ const STRINGS = {
     tasks: '{0} 个任务在 {1} 个工作者上运行;最多 {2} 个同时运行。',
     queued: '任务 {0} 等待空闲工作者最长 {1}。',
     noQueued: '没有任务等待空闲工作者。',
-    lane: '{0}:计算 {1},等待 {2},空闲 {3}。',
-    laneWaits: '{0}:计算 {1},等待 {2}(主要在 {4}),空闲 {3}。',
-    laneNoIdle: '{0}:计算 {1},等待 {2}。',
-    laneWaitsNoIdle: '{0}:计算 {1},等待 {2}(主要在 {3})。',
+    lane: '{0}:{1}。',
+    laneSeparator: ',',
+    starting: '启动 {0}',
+    computing: '计算 {0}',
+    waiting: '等待 {0}',
+    waitingIn: '等待 {0}(主要在 {1})',
+    idle: '空闲 {0}',
     parallelism: '并行度:{1} 内平均 {0} 个在忙(共 {2} 个 CPU)。',
     longest: '最长的等待:{0} 在 {2} 上的 {1},{3}{4}。',
     wall: '运行耗时 {0},共 {1} 个进程。',
@@ -237,6 +277,19 @@ function idRanges(ids: readonly number[]): string {
   return out.join(', ');
 }
 
+/** A lane's shares of its lifetime: "starting 0.8 s", "computing 40 ms", "waiting 2.2 s (mostly in Queue.get)", "idle 1.0 s". */
+export function laneParts(l: LaneTime, lang: InsightsLanguage = 'en'): string[] {
+  const t = STRINGS[lang];
+  const d = formatDuration;
+  const parts: string[] = [];
+  if (l.starting > 0) parts.push(fmt(t.starting, d(l.starting)));
+  parts.push(fmt(t.computing, d(l.computing)));
+  parts.push(l.mostWaitedOp ? fmt(t.waitingIn, d(l.waiting), l.mostWaitedOp) : fmt(t.waiting, d(l.waiting)));
+  // Idle is said only of pool workers (time between tasks); other lanes are computing or waiting.
+  if (l.idle > 0) parts.push(fmt(t.idle, d(l.idle)));
+  return parts;
+}
+
 /** The insights as a few lines of plain language. */
 export function describeInsights(ins: RunInsights, lang: InsightsLanguage = 'en'): string[] {
   const t = STRINGS[lang];
@@ -246,11 +299,7 @@ export function describeInsights(ins: RunInsights, lang: InsightsLanguage = 'en'
     lines.push(fmt(t.tasks, ins.tasks, ins.workers, ins.maxConcurrency));
     lines.push(ins.queuedTaskIds.length ? fmt(t.queued, idRanges(ins.queuedTaskIds), d(ins.longestQueue)) : t.noQueued);
   }
-  for (const l of ins.lanes) {
-    // Idle is said only of pool workers (time between tasks); other lanes are computing or waiting.
-    if (l.idle > 0) lines.push(l.mostWaitedOp ? fmt(t.laneWaits, l.name, d(l.computing), d(l.waiting), d(l.idle), l.mostWaitedOp) : fmt(t.lane, l.name, d(l.computing), d(l.waiting), d(l.idle)));
-    else lines.push(l.mostWaitedOp ? fmt(t.laneWaitsNoIdle, l.name, d(l.computing), d(l.waiting), l.mostWaitedOp) : fmt(t.laneNoIdle, l.name, d(l.computing), d(l.waiting)));
-  }
+  for (const l of ins.lanes) lines.push(fmt(t.lane, l.name, laneParts(l, lang).join(t.laneSeparator)));
   const w = ins.longestWaits[0];
   if (w) lines.push(fmt(t.longest, w.name, w.op, w.label, d(w.duration), w.loc ? ` (${w.loc.file.split(/[\\/]/).pop()}:${w.loc.line})` : ''));
   lines.push(fmt(t.parallelism, ins.parallelism.toFixed(1), d(ins.duration), ins.cpus));
