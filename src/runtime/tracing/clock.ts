@@ -3,7 +3,7 @@
 import { CLOCK_OFFSET_ENV, makeRunClock, parseClockOffset } from '../../trace/clock';
 
 export const runClock = makeRunClock(
-  { perfNow: () => performance.now(), timeOrigin: performance.timeOrigin, monotonicNs: () => process.hrtime.bigint() },
+  { perfNow: () => performance.now(), timeOrigin: performance.timeOrigin, monotonicNs: process.hrtime.bigint },
   parseClockOffset(process.env[CLOCK_OFFSET_ENV]),
 );
 

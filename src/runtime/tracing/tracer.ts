@@ -31,13 +31,9 @@ const FLUSH_AT = 64 * 1024;
 /** Distributes Omit over the union so each event kind keeps its own fields. */
 export type EventInput = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'ts' | 'pid'> & { ts?: number; pid?: number } : never) : never;
 
-/** CLOCK_MONOTONIC in µs plus this is now on the run's clock (src/trace/clock.ts). */
-const clockOffsetMicros = runClock.offsetMicros;
-const hrtimeNs = process.hrtime.bigint;
-
-/** Now in µs on the run's one clock, the same instant stamps the same in every process. */
+/** Now in µs on the run's one clock (src/trace/clock.ts), the same instant stamps the same in every process. */
 export function now(): number {
-  return Number(hrtimeNs()) / 1000 + clockOffsetMicros;
+  return runClock.nowMicros();
 }
 
 function open(): number {
@@ -194,7 +190,8 @@ export const lastTs = new Float64Array(1);
 
 /** Now in whole µs (an integer has no fraction to format). */
 function clockMicros(): number {
-  return Math.round(Number(hrtimeNs()) / 1000) + clockOffsetMicros;
+  // The offset is a whole number of µs, so rounding the sum rounds only the monotonic part.
+  return Math.round(runClock.nowMicros());
 }
 
 /** `,ts]\n`, the end of every compact line. */
