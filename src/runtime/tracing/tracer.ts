@@ -58,15 +58,75 @@ export function flush(): void {
     }
   }
   if (committed === 0) return;
-  try {
-    fs.writeSync(open(), out, 0, committed);
-  } catch {
-    // The run's directory is gone (the runner ended): tracing must never break the snippet.
-  }
+  writeOut(committed);
   // (Only an event abandoned half-way by a throw can leave bytes past `committed`: drop them.)
   used = committed = 0;
   // A huge event (megabytes of output) grew the buffer: do not keep that much for good.
   if (out.length > 8 * OUT_BYTES) out = Buffer.allocUnsafe(OUT_BYTES);
+}
+
+/** Events this process could not write (a full disk, a file size limit), not yet reported in the trace. */
+let lostEvents = 0;
+let lostSaid = false;
+
+/**
+ * Writes out[0, end): tracing must never break the snippet, so a failed write only counts what it
+ * lost. A folder gone means the run is over (the runner removed it): nothing to say. Anything else
+ * (ENOSPC, EFBIG, EDQUOT, EIO) is said once on stderr, which the runner shows as this process's
+ * output, and the count goes into the trace as an `error` event when a write succeeds again.
+ */
+function writeOut(end: number): void {
+  let done = 0;
+  try {
+    const file = open();
+    if (lostEvents > 0) writeLostNotice(file);
+    // A short write (the disk filled mid-way) is continued until the error shows.
+    while (done < end) done += fs.writeSync(file, out, done, end - done);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    if (code === 'ENOENT') return;
+    // Every line whose newline was not written: a line cut by a short write included (the runner
+    // counts its first half malformed).
+    lostEvents += countLines(done, end);
+    if (!lostSaid) {
+      lostSaid = true;
+      try {
+        fs.writeSync(2, `concurrency-lab: process ${process.pid} could not write its trace (${code}) in ${traceDir}: its events are lost until the write succeeds again${code === 'ENOSPC' ? '; free some space' : ''}\n`);
+      } catch {
+        // stderr closed: nothing more can be said.
+      }
+    }
+  }
+}
+
+function countLines(from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (out[i] === 0x0a) n++;
+  return n;
+}
+
+/**
+ * After a gap: the template definitions again (the lost bytes may have held some, and the lines
+ * that follow need them; a definition may be repeated), then the `error` event that reports
+ * lostEvents — in their own writes, before the events that follow the gap.
+ */
+function writeLostNotice(file: number): void {
+  const event = {
+    kind: 'error',
+    ts: stampMicros(),
+    pid: process.pid,
+    ...(threadId !== 0 ? { tid: threadId } : {}),
+    code: 'TRACE_LOST',
+    message: `${lostEvents} trace events of process ${process.pid} were lost: the trace could not be written (a full disk or a file size limit)`,
+  };
+  // A newline first ends a line a short write cut (a blank line is nothing to the runner), so the
+  // definitions that follow are not glued to it.
+  for (const line of [NEWLINE_BYTES, ...templateLines, Buffer.from(JSON.stringify(event) + '\n')]) {
+    let n = 0;
+    while (n < line.length) n += fs.writeSync(file, line, n, line.length - n);
+  }
+  lostEvents = 0;
+  lostSaid = false;
 }
 
 const beforeFlush: Array<() => void> = [];
@@ -124,10 +184,13 @@ function writeLine(json: string): void {
 }
 
 const NEWLINE = 0x0a;
+const NEWLINE_BYTES = Buffer.from('\n');
 
 // ---- hot paths: compact lines (src/trace/compact.ts) ----
 
 let templateCount = 0;
+/** Every definition written, to write again after lost bytes (writeLostNotice). */
+const templateLines: Buffer[] = [];
 /** Every template's event carries this writer's pid (and tid), as every event must. */
 const ownIds: Record<string, number> = threadId !== 0 ? { pid: process.pid, tid: threadId } : { pid: process.pid };
 
@@ -138,7 +201,9 @@ const ownIds: Record<string, number> = threadId !== 0 ? { pid: process.pid, tid:
  */
 export function defineTemplate(event: Record<string, unknown>, fields: string[]): Buffer {
   const id = ++templateCount;
-  writeLine(JSON.stringify({ kind: TEMPLATE_KIND, id, event: { ...event, ...ownIds }, fields: [...fields, 'ts'] }));
+  const json = JSON.stringify({ kind: TEMPLATE_KIND, id, event: { ...event, ...ownIds }, fields: [...fields, 'ts'] });
+  templateLines.push(Buffer.from(json + '\n'));
+  writeLine(json);
   return Buffer.from(`[${id},`);
 }
 

@@ -1,7 +1,7 @@
 // The tracer formats numbers itself (digits straight into its buffer, no strings): check them
 // against what the runner decodes, across every digit count up to Number.MAX_SAFE_INTEGER.
 import { strict as assert } from 'assert';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,6 +10,7 @@ import { TRACE_DIR_ENV } from '../../../src/trace/channel';
 
 const WRITER = path.join(__dirname, '../../fixtures/tracer/compact-writer.ts');
 const WAITS_WRITER = path.join(__dirname, '../../fixtures/tracer/waits-writer.ts');
+const LOST_WRITER = path.join(__dirname, '../../fixtures/tracer/lost-writer.ts');
 
 /** Runs a writer fixture with tracing on; returns the events of its one transport file, decoded as the runner does. */
 function runWriter(file: string, arg: string): Array<Record<string, unknown>> {
@@ -33,6 +34,65 @@ function runWriter(file: string, arg: string): Array<Record<string, unknown>> {
 }
 
 describe('runtime tracer', () => {
+  it('a trace it cannot write (file size limit) costs the snippet nothing, is said once on stderr, and counted in the trace once writes succeed again', async function () {
+    this.timeout(60000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-tracer-'));
+    try {
+      const lines = 20000;
+      // ulimit -f counts 512-byte blocks in sh: 64 KiB, far less than the first 20000 lines. Only the
+      // soft limit, which the process's owner may raise again.
+      const child = spawn('sh', ['-c', `ulimit -S -f 128 && exec "${process.execPath}" -r sucrase/register/ts "${LOST_WRITER}" ${lines}`], {
+        env: { ...process.env, [TRACE_DIR_ENV]: dir },
+        cwd: path.join(__dirname, '../../..'),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      await new Promise<void>((resolve) => child.stdout.on('data', (d) => ((stdout += d), stdout.includes('full') && resolve())));
+      // Lift the limit of the running process: its next write succeeds.
+      try {
+        execFileSync('prlimit', ['--pid', String(child.pid), '--fsize=unlimited:unlimited']);
+      } finally {
+        child.stdin.end('go\n');
+      }
+      assert.equal(await closed, 0, stderr);
+      const said = stderr.split('\n').filter((l) => l.includes('could not write its trace'));
+      assert.equal(said.length, 1, stderr);
+      assert.match(said[0], /\(EFBIG\)/);
+      const [file] = fs.readdirSync(dir);
+      const decoder = new TransportDecoder();
+      const ids = new Set<number>();
+      let lost: Record<string, unknown> | undefined;
+      let malformed = 0;
+      for (const line of fs.readFileSync(path.join(dir, file), 'utf8').split('\n')) {
+        if (!line) continue;
+        let d;
+        try {
+          d = decoder.decode(JSON.parse(line));
+        } catch {
+          d = undefined;
+        }
+        if (!d) malformed++;
+        else if (d !== 'template' && d.event.kind === 'task.start') ids.add(d.event.taskId as number);
+        else if (d !== 'template' && d.event.kind === 'error') lost = d.event as unknown as Record<string, unknown>;
+      }
+      // At most the one line a short write cut in two is broken.
+      assert.ok(malformed <= 1, `${malformed} malformed lines`);
+      assert.ok(lost, 'no TRACE_LOST error event');
+      assert.equal(lost.code, 'TRACE_LOST');
+      const firstKept = [...ids].filter((id) => id < lines).length;
+      assert.ok(firstKept > 0 && firstKept < lines, `${firstKept} of the first ${lines} kept`);
+      // Every line of the first burst is either in the file or counted lost (a cut one counts as lost).
+      assert.equal(firstKept + Number(/^(\d+) /.exec(lost.message as string)?.[1]), lines, lost.message as string);
+      // After the gap every line is there, decodable: the template was written again.
+      for (let i = lines; i < 2 * lines; i++) assert.ok(ids.has(i), `task ${i} missing after the gap`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes every integer id, argument and µs timestamp exactly (compact lines, decoded as the runner does)', () => {
     const ids: number[] = [];
     for (let i = 0; i < 300; i++) ids.push(i);
