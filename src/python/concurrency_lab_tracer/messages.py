@@ -185,6 +185,25 @@ def _blocking_get(q, timeout, chan):
     return ForkingPickler.loads(res)
 
 
+def _unfinished(q):
+    """Whether a JoinableQueue has tasks not marked done (its join() would block)."""
+    try:
+        return not q._unfinished_tasks._semlock._is_zero()
+    except (AttributeError, NotImplementedError, OSError):
+        return True
+
+
+def _join(join):
+    def join_(self):
+        chan = self._cl_chan
+        if not chan or not _unfinished(self):
+            return join(self)
+        # Until every task put so far is marked done (task_done) by whoever got it.
+        return waits.traced_call(join, (self,), {}, 'JoinableQueue.join', 'joinableQueue', chan)
+
+    return join_
+
+
 def patch_queues(module):
     for klass in (module.Queue, module.SimpleQueue):
         klass._cl_chan = None
@@ -197,6 +216,7 @@ def patch_queues(module):
     # (the tag in its state is handled by Queue's __getstate__/__setstate__, which it calls).
     wrap(module.JoinableQueue, '__init__', _queue_init)
     wrap(module.JoinableQueue, 'put', _put)
+    wrap(module.JoinableQueue, 'join', _join)
 
 
 # ---- pipes ----

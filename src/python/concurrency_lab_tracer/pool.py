@@ -7,9 +7,10 @@
 import itertools
 import os
 import signal
+import sys
 from multiprocessing.reduction import ForkingPickler
 
-from . import core
+from . import core, waits
 from .calls import args_summary, fn_name, user_loc, user_loc_json
 from .hooks import wrap
 
@@ -80,8 +81,9 @@ def _pool_id():
     return '%d.%d:%d' % (core.pid, tid, n) if tid else '%d:%d' % (core.pid, n)
 
 
-def _submit(pool, func, args, kwargs, loc, tid):
-    task_id = next(pool._cl_tasks)
+def _submit(pool, func, args, kwargs, loc, tid, task_id=None):
+    if task_id is None:
+        task_id = next(pool._cl_tasks)
     fn, summary = describe(func, args, kwargs)
     core.write_line(('{"kind":"task.submit","ts":%d,"pid":%d%s,"poolId":"%s","taskId":%d,"fn":%s,"args":%s%s}\n' % (
         core.now(), core.pid, tid, pool._cl_id, task_id, core.json_str(fn), core.json_str(summary), loc)).encode('utf-8', 'replace'), False)
@@ -110,7 +112,9 @@ def patch(module):
             if getattr(self, '_cl_id', None) is None or self._state != module.RUN:
                 return apply_async(self, func, args, kwds, *rest, **kw)
             task = _submit(self, func, tuple(args), kwds, user_loc_json(), core.tid_field())
-            return apply_async(self, task, args, kwds, *rest, **kw)
+            result = apply_async(self, task, args, kwds, *rest, **kw)
+            result._cl_id = '%s/%d' % (self._cl_id, task.task_id)
+            return result
 
         return apply_async_
 
@@ -124,25 +128,32 @@ def patch(module):
             loc = user_loc_json()
             tid = core.tid_field()
             pool = self
+            # The result (a MapResult, an IMapIterator: already in the pool's cache) is named in
+            # waits after its first chunk's task, whose id is taken now, at the call (the chunks
+            # are made later, in the pool's task thread).
+            first = next(self._cl_tasks)
+            result = self._cache.get(result_job) if isinstance(getattr(self, '_cache', None), dict) else None
+            if result is not None:
+                result._cl_id = '%s/%d' % (self._cl_id, first)
+                result._cl_pool = self._cl_id
 
             def traced():
+                task_id = first
                 for job, i, f, args, kwds in tasks:
-                    yield (job, i, _submit(pool, f, args, kwds, loc, tid), args, kwds)
+                    yield (job, i, _submit(pool, f, args, kwds, loc, tid, task_id), args, kwds)
+                    task_id = None
 
             return traced()
 
         return _guarded_task_generation
 
-    def state_event(kind, after=False):
+    def state_event(kind):
         def make(method):
             def wrapper(self, *args, **kwargs):
                 pool_id = getattr(self, '_cl_id', None)
-                if pool_id is not None and not after:
+                if pool_id is not None:
                     core.emit({'kind': kind, 'poolId': pool_id})
-                result = method(self, *args, **kwargs)
-                if pool_id is not None and after:
-                    core.emit({'kind': kind, 'poolId': pool_id})
-                return result
+                return method(self, *args, **kwargs)
 
             return wrapper
 
@@ -192,10 +203,106 @@ def patch(module):
 
         return worker_
 
+    def make_join(join):
+        # Pool.join: a wait while the pool's threads or workers are still running (after close()
+        # or terminate(); on a running pool it raises at once, unrecorded).
+        def join_(self):
+            pool_id = getattr(self, '_cl_id', None)
+            if pool_id is None or self._state not in (module.CLOSE, module.TERMINATE) or not _pool_alive(self):
+                result = join(self)
+            else:
+                result = waits.traced_call(join, (self,), {}, 'Pool.join', 'pool', pool_id)
+            if pool_id is not None:
+                core.emit({'kind': 'pool.join', 'poolId': pool_id})
+            return result
+
+        return join_
+
+    _patch_results(module)
     wrap(module, 'worker', make_worker)
     wrap(Pool, '__init__', make_init)
     wrap(Pool, 'apply_async', make_apply_async)
     wrap(Pool, '_guarded_task_generation', make_generation)
     wrap(Pool, 'close', state_event('pool.close'))
     wrap(Pool, 'terminate', state_event('pool.terminate'))
-    wrap(Pool, 'join', state_event('pool.join', after=True))
+    wrap(Pool, 'join', make_join)
+
+
+def _pool_alive(pool):
+    try:
+        if any(t.is_alive() for t in (pool._worker_handler, pool._task_handler, pool._result_handler)):
+            return True
+        return any(p.is_alive() for p in pool._pool)
+    except Exception:
+        return True
+
+
+def _patch_results(module):
+    """AsyncResult.get/wait (and Pool.apply/map/starmap, which are a get() on their own result)
+    and an imap iterator's next(): a wait when the result is not ready yet."""
+    Pool = module.Pool
+    orig = getattr(module.ApplyResult.get, '__wrapped__', module.ApplyResult.get)
+    # get() on behalf of these Pool methods is named after them, as the Node runtime names it.
+    ops = {}
+    for name in ('apply', 'map', 'starmap'):
+        code = getattr(getattr(getattr(Pool, name, None), '__wrapped__', getattr(Pool, name, None)), '__code__', None)
+        if code is not None:
+            ops[code] = 'Pool.' + name
+    inner = {getattr(orig, '__code__', None)}
+
+    def make_get(get):
+        def get_(self, timeout=None):
+            obj_id = self.__dict__.get('_cl_id')
+            if obj_id is None or self.ready():
+                return get(self, timeout)
+            op = ops.get(sys._getframe(1).f_code, 'AsyncResult.get')
+            wait_id = waits.begin(op, 'asyncResult', obj_id, timeout)
+            try:
+                value = get(self, timeout)
+            except BaseException as exc:
+                # The task's own error is an error whatever its type; not ready: a timeout.
+                waits.end(wait_id, waits.interrupted_or(exc, 'error' if self.ready() else 'timeout'))
+                raise
+            waits.end(wait_id, 'ok')
+            return value
+
+        return get_
+
+    def make_wait(wait):
+        def wait_(self, timeout=None):
+            obj_id = self.__dict__.get('_cl_id')
+            # (get() waits through wait(): that is get's wait, not a second one.)
+            if obj_id is None or self.ready() or sys._getframe(1).f_code in inner:
+                return wait(self, timeout)
+            return waits.traced_call(wait, (self, timeout), {}, 'AsyncResult.wait', 'asyncResult', obj_id, timeout, ok=lambda _: self.ready())
+
+        return wait_
+
+    unordered = module.IMapUnorderedIterator
+
+    def make_next(next_):
+        def next__(self, timeout=None):
+            pool_id = self.__dict__.get('_cl_pool')
+            if pool_id is None or self._items or self._index == self._length:
+                return next_(self, timeout)
+            op = 'Pool.imapUnordered' if isinstance(self, unordered) else 'Pool.imap'
+            wait_id = waits.begin(op, 'pool', pool_id, timeout)
+            try:
+                value = next_(self, timeout)
+            except StopIteration:
+                waits.end(wait_id, 'ok')
+                raise
+            except BaseException as exc:
+                waits.end(wait_id, waits.outcome_of(exc))
+                raise
+            waits.end(wait_id, 'ok')
+            return value
+
+        return next__
+
+    wrap(module.ApplyResult, 'get', make_get)
+    wrap(module.ApplyResult, 'wait', make_wait)
+    # (__next__ is the same function under a second name: each gets its wrapper; the unordered
+    # iterator inherits both.)
+    wrap(module.IMapIterator, 'next', make_next)
+    wrap(module.IMapIterator, '__next__', make_next)

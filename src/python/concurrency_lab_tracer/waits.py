@@ -46,9 +46,21 @@ def _ms(timeout):
     return '%d' % ms if ms == int(ms) else '%.3f' % ms
 
 
+_INTERRUPTS = (KeyboardInterrupt, SystemExit)
+
+
 def outcome_of(exc):
-    """A raised call's outcome: Empty/Full/TimeoutError are timeouts, anything else an error."""
+    """A raised call's outcome: Empty/Full/TimeoutError are timeouts, KeyboardInterrupt (Ctrl-C,
+    a SIGINT) and SystemExit (sys.exit in a signal handler) interrupt it, anything else is an
+    error."""
+    if isinstance(exc, _INTERRUPTS):
+        return 'interrupted'
     return 'timeout' if type(exc).__name__ in ('Empty', 'Full', 'TimeoutError') else 'error'
+
+
+def interrupted_or(exc, outcome):
+    """`outcome` for a call that raised exc, unless exc interrupted it."""
+    return 'interrupted' if isinstance(exc, _INTERRUPTS) else outcome
 
 
 def traced_call(fn, args, kwargs, op, obj_kind, obj_id, timeout=None, target_pid=None, ok=None):

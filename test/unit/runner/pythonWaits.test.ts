@@ -1,11 +1,13 @@
 // Python waits and holds: a call that really blocks (Queue.get, Connection.recv, Process.join,
-// Lock.acquire, Event.wait) is a wait.begin/wait.end pair at the user's line, as the Node
-// runtime writes them; a lock's holds are hold.spans; a call that does not block writes nothing.
-// Object ids travel to spawn children (the holder's lock is the parent's lock).
+// Lock.acquire, Event.wait, AsyncResult.get/wait, Pool.apply/map/starmap/imap/join,
+// JoinableQueue.join) is a wait.begin/wait.end pair at the user's line, as the Node runtime
+// writes them; a lock's holds are hold.spans; a call that does not block writes nothing. Object
+// ids travel to spawn children (the holder's lock is the parent's lock).
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import { computeInsights } from '../../../src/trace/insights';
 import { TraceModel } from '../../../src/trace/model';
-import type { DeadlockEvent, TraceEvent, WaitBeginEvent, WaitEndEvent } from '../../../src/trace/events';
+import type { DeadlockEvent, MessageEvent, PoolCreateEvent, TaskSubmitEvent, TraceEvent, WaitBeginEvent, WaitEndEvent } from '../../../src/trace/events';
 import { survivors } from './helpers';
 import { pyFixture, runPy } from './pythonHelpers';
 
@@ -17,6 +19,17 @@ function expectedWaits(file: string): [string, number][] {
     .flatMap((l, i): [string, number][] => {
       const m = /^\s+[^#\s].*# waits: ([\w.]+)$/.exec(l);
       return m ? [[m[1]!, i + 1]] : [];
+    });
+}
+
+/** [op, line, outcome] of every `# waits: <op> [<outcome>]` comment of the fixture (no outcome: ok). */
+function expectedOutcomes(file: string): [string, number, string][] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((l, i): [string, number, string][] => {
+      const m = /^\s+[^#\s].*# waits: ([\w.]+)(?: (\w+))?$/.exec(l);
+      return m ? [[m[1]!, i + 1, m[2] ?? 'ok']] : [];
     });
 }
 
@@ -57,6 +70,63 @@ describe('runner: Python waits and holds', function () {
       assert.deepEqual(r.events.filter((e) => e.kind === 'deadlock'), []);
     });
   }
+
+  for (const method of ['fork', 'spawn']) {
+    it(`${method}: AsyncResult.get/wait, Pool.apply/map/starmap/imap/join and JoinableQueue.join are waits at their lines; ready results record nothing`, async () => {
+      const r = await runPy('pool-waits.py', { args: [method] }).done;
+      assert.equal(r.summary.exitCode, 0);
+      const main = r.summary.processes.find((p) => p.name === 'MainProcess')!;
+      const mainWaits = r.events.filter((e): e is WaitBeginEvent => e.kind === 'wait.begin' && e.pid === main.pid);
+      const ends = r.events.filter((e): e is WaitEndEvent => e.kind === 'wait.end');
+      const outcome = (b: WaitBeginEvent) => ends.find((e) => e.pid === b.pid && e.tid === b.tid && e.waitId === b.waitId)?.outcome;
+      assert.deepEqual(
+        mainWaits.map((b) => [b.op, b.loc?.line, outcome(b)]),
+        expectedOutcomes(pyFixture('pool-waits.py')),
+      );
+      // A result is named after its pool and its (first) task, submitted at the same line.
+      const pool = r.events.find((e): e is PoolCreateEvent => e.kind === 'pool.create' && e.pid === main.pid)!;
+      const submits = r.events.filter((e): e is TaskSubmitEvent => e.kind === 'task.submit' && e.poolId === pool.poolId);
+      for (const w of mainWaits) {
+        if (w.objKind === 'asyncResult') {
+          const [poolId, taskId] = w.objId.split('/');
+          assert.equal(poolId, pool.poolId);
+          const submit = submits.find((t) => t.taskId === Number(taskId));
+          assert.ok(submit, `${w.op} at line ${w.loc?.line}: no task ${w.objId}`);
+          // Pool.apply/map/starmap wait for the result of their own call: the same line.
+          if (w.op.startsWith('Pool.')) assert.equal(submit.loc?.line, w.loc?.line, `${w.op}: task ${w.objId}`);
+        } else if (w.op.startsWith('Pool.')) assert.deepEqual([w.objKind, w.objId], ['pool', pool.poolId]);
+        else if (w.op === 'JoinableQueue.join') {
+          const put = r.events.find((e): e is MessageEvent => e.kind === 'message.send' && e.channelId === w.objId);
+          assert.equal(w.objKind, 'joinableQueue');
+          assert.ok(put && put.pid === main.pid, 'the JoinableQueue.join names the queue main put to');
+        }
+      }
+      // The insights see where the main process waited, and nothing here is a deadlock.
+      const model = new TraceModel(r.events as TraceEvent[]);
+      const lane = computeInsights(model, 2).lanes.find((l) => l.pid === main.pid && l.tid === undefined)!;
+      assert.ok(lane.mostWaitedOp && mainWaits.some((w) => w.op === lane.mostWaitedOp), JSON.stringify(lane));
+      assert.ok(lane.waiting > 3_000_000, `main waited ${lane.waiting} µs`);
+      assert.deepEqual(r.events.filter((e) => e.kind === 'deadlock'), []);
+    });
+  }
+
+  it('a Python deadlock through a pool (main in AsyncResult.get, the worker in Event.wait) is reported at both lines', async () => {
+    const file = pyFixture('pool-deadlock.py');
+    const r = await runPy('pool-deadlock.py', { onDeadlock: 'stop', timeoutMs: 30000 }).done;
+    assert.equal(r.summary.reason, 'deadlock');
+    const found = r.events.filter((e): e is DeadlockEvent => e.kind === 'deadlock');
+    assert.equal(found.length, 1);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const at = (mark: string) => lines.findIndex((l) => l.includes(`# @${mark}`)) + 1;
+    const waits = found[0]!.waits;
+    const main = waits.find((w) => w.name === 'MainProcess');
+    const worker = waits.find((w) => /PoolWorker-/.test(w.name));
+    assert.ok(main && worker, JSON.stringify(waits));
+    assert.deepEqual([main.op, main.objKind, main.loc?.line], ['AsyncResult.get', 'asyncResult', at('main-get')]);
+    assert.deepEqual(main.waitsFor.map((f) => f.pid), [worker.pid]);
+    assert.deepEqual([worker.op, worker.loc?.line], ['Event.wait', at('worker-wait')]);
+    assert.deepEqual(survivors([...new Set(r.events.map((e) => e.pid))]), [], 'no process of the run is left');
+  });
 
   it('a Python deadlock (both ends of a Pipe in recv) is reported as a cycle at its lines, and stopped', async () => {
     const file = pyFixture('deadlock-pipes.py');

@@ -7,12 +7,13 @@ import { BUNDLES } from '../../../src/bundlePaths';
 import { startRun } from '../../../src/runner';
 import { templatePath, type ExampleId } from '../../../src/scaffold/catalogue';
 import { TraceModel } from '../../../src/trace/model';
+import { pythonPath } from '../runner/pythonHelpers';
 import { computeInsights, describeInsights, formatDuration, INSIGHTS_STRINGS, type RunInsights } from '../../../src/trace/insights';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-async function insightsOf(id: ExampleId): Promise<{ ins: RunInsights; model: TraceModel }> {
-  const r = await startRun({ file: path.join(ROOT, templatePath(id, 'javascript')), timeoutMs: 45_000 }).done;
+async function insightsOf(id: ExampleId, language: 'javascript' | 'python' = 'javascript'): Promise<{ ins: RunInsights; model: TraceModel }> {
+  const r = await startRun({ file: path.join(ROOT, templatePath(id, language)), timeoutMs: 45_000, pythonPath }).done;
   assert.strictEqual(r.summary.exitCode, 0, `${id} exited with ${r.summary.exitCode}`);
   const model = new TraceModel(r.events);
   return { ins: computeInsights(model, 2), model };
@@ -47,6 +48,24 @@ describe('run insights of the seed examples', function () {
     assert.strictEqual(ins.maxConcurrency, 1);
     assert.deepStrictEqual(ins.queuedTaskIds, []);
     assert.match(describeInsights(ins).join('\n'), /No task waited for a free worker\./);
+  });
+
+  it('Python pool-apply-async: the same numbers, and the main process waits in Pool.join', async () => {
+    const { ins, model } = await insightsOf('pool-apply-async', 'python');
+    assert.deepStrictEqual([ins.tasks, ins.workers, ins.maxConcurrency], [6, 3, 3]);
+    assert.deepStrictEqual(ins.queuedTaskIds, [3, 4, 5]);
+    const main = ins.lanes.find((l) => l.pid === model.roots()[0]!.pid && l.tid === undefined)!;
+    assert.strictEqual(main.mostWaitedOp, 'Pool.join');
+    // It waited for the last tasks (two rounds of 1 s sleeps, less what submitting took).
+    assert.ok(main.waiting > 1_500_000, `main waited ${formatDuration(main.waiting)}`);
+  });
+
+  it('Python pool-apply: the main process waits in Pool.apply, one task at a time', async () => {
+    const { ins, model } = await insightsOf('pool-apply', 'python');
+    assert.strictEqual(ins.maxConcurrency, 1);
+    const main = ins.lanes.find((l) => l.pid === model.roots()[0]!.pid && l.tid === undefined)!;
+    assert.strictEqual(main.mostWaitedOp, 'Pool.apply');
+    assert.ok(main.waiting > 5_000_000, `main waited ${formatDuration(main.waiting)} for 6 tasks of 1 s`);
   });
 
   it('queue: the reader is mostly waiting, in Queue.get', async () => {
