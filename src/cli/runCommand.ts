@@ -8,7 +8,7 @@ import { startRun } from '../runner';
 import type { Command } from './args';
 import { onStopSignal, releaseStopSignals } from './stopSignals';
 import { checkWritable, isChrome, writeTrace } from './traceFiles';
-import type { TraceEvent } from '../trace/events';
+import type { TraceEvent, TraceHeader } from '../trace/events';
 import { TraceModel } from '../trace/model';
 import { computeInsights, describeInsights } from '../trace/insights';
 
@@ -19,10 +19,10 @@ export const DEADLOCK_EXIT = 3;
 export const OUTPUT_CLOSED_EXIT = 141;
 
 /** `--insights`: the run in plain language, one line each, in the user's language (zh-cn or en). */
-function printInsights(events: readonly TraceEvent[], warn: (line: string) => void): void {
+function printInsights(header: TraceHeader, events: readonly TraceEvent[], warn: (line: string) => void): void {
   const env = process.env;
   const lang = /^zh/i.test(env.LC_ALL || env.LC_MESSAGES || env.LANG || '') ? 'zh-cn' : 'en';
-  for (const line of describeInsights(computeInsights(new TraceModel(events), os.cpus().length), lang)) warn(line);
+  for (const line of describeInsights(computeInsights(new TraceModel(events), header.cpus ?? os.cpus().length), lang)) warn(line);
 }
 
 export function signalExitCode(signal: string | null): number {
@@ -84,7 +84,7 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
       io.warn('stdout was closed before the run ended: stopped the whole process tree');
       return OUTPUT_CLOSED_EXIT;
     }
-    if (cmd.insights) printInsights(result.events, io.warn);
+    if (cmd.insights) printInsights(result.header, result.events, io.warn);
     if (s.reason === 'timeout') {
       io.warn(`timed out after ${(cmd.timeoutMs ?? 0) / 1000} s: stopped the whole process tree`);
       return TIMEOUT_EXIT;

@@ -247,6 +247,8 @@ export interface ViewerState {
   cursor?: number;
   /** The timeline's share (0..1) of the height it splits with the details pane. */
   split?: number;
+  /** The insights section is expanded (it starts collapsed to one line). */
+  insightsOpen?: boolean;
 }
 
 export function parseViewerState(v: unknown): ViewerState | undefined {
@@ -260,6 +262,7 @@ export function parseViewerState(v: unknown): ViewerState | undefined {
   if (isInt(v.selectedPid)) out.selectedPid = v.selectedPid;
   if (isInt(v.cursor) && v.cursor >= 0) out.cursor = v.cursor;
   if (typeof v.split === 'number' && v.split > 0 && v.split < 1) out.split = v.split;
+  if (v.insightsOpen === true) out.insightsOpen = true;
   return out;
 }
 

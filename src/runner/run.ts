@@ -78,7 +78,7 @@ export class Run implements RunHandle {
     if (python && !fs.existsSync(path.join(root, BUNDLES.pythonTracer))) throw new RunInputError(`the Concurrency Lab Python tracer is not built (${path.join(root, BUNDLES.pythonTracer)} is missing): run npm run build`);
     const args = options.args ?? [];
     const context = options.context ?? 'process';
-    this.header = makeHeader({ ts: now(), file, argv: args, context });
+    this.header = makeHeader({ ts: now(), file, argv: args, context, cpus: os.cpus().length });
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lab-run-'));
     this.runId = randomBytes(8).toString('hex');
     this.tailer = new TraceTailer(this.dir, options.keepLines);

@@ -32,6 +32,8 @@ export interface TraceHeader {
   file?: string;
   argv?: string[];
   context?: 'process' | 'thread';
+  /** CPUs of the machine that ran it (the insights' parallelism is read beside it). */
+  cpus?: number;
 }
 
 export interface ProcessStartEvent extends EventBase {
@@ -438,9 +440,15 @@ export function parseEvent(v: unknown): TraceEvent | undefined {
   }
 }
 
+/** More CPUs than any machine has: a header claiming so is not believed. */
+const MAX_CPUS = 65536;
+
 export function parseHeader(v: unknown): TraceHeader | undefined {
   if (!isObject(v) || v.kind !== 'trace.header' || !isNum(v.version) || !isNum(v.ts)) return undefined;
-  return v as unknown as TraceHeader;
+  if (v.cpus === undefined || (Number.isInteger(v.cpus) && (v.cpus as number) >= 1 && (v.cpus as number) <= MAX_CPUS)) return v as unknown as TraceHeader;
+  // A file's header is untrusted: a cpus that is not a count of CPUs is dropped, not shown.
+  const { cpus: _cpus, ...rest } = v;
+  return rest as unknown as TraceHeader;
 }
 
 /** Microseconds since the Unix epoch, on one clock shared by every process of a run. */

@@ -56,7 +56,8 @@ export interface RunInsights {
   longestWaits: LongWait[];
   /** Busy (computing) time of all lanes ÷ the run's duration. */
   parallelism: number;
-  cpus: number;
+  /** CPUs of the machine that ran it (the trace header's `cpus`), when known. */
+  cpus?: number;
 }
 
 /** Length of the union of intervals [a, b], clipped to [lo, hi]. */
@@ -79,34 +80,92 @@ function unionLength(spans: Array<[number, number]>, lo: number, hi: number): nu
 
 /** Most intervals open at once; an end sorts before a start at the same instant. */
 export function maxConcurrent(spans: ReadonlyArray<{ start?: number; end?: number }>, until: number): number {
-  const edges: Array<[number, number]> = [];
-  for (const t of spans) if (t.start !== undefined) edges.push([t.start, 1], [t.end ?? until, -1]);
-  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // Starts and ends sorted apart (typed arrays, no pair per edge), then merged.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const t of spans) {
+    if (t.start === undefined) continue;
+    starts.push(t.start);
+    ends.push(t.end ?? until);
+  }
+  const a = Float64Array.from(starts).sort();
+  const b = Float64Array.from(ends).sort();
   let now = 0;
   let max = 0;
-  for (const [, d] of edges) max = Math.max(max, (now += d));
+  for (let i = 0, j = 0; i < a.length; ) {
+    if (b[j]! <= a[i]!) {
+      now--;
+      j++;
+    } else {
+      i++;
+      if (++now > max) max = now;
+    }
+  }
   return max;
 }
 
 /**
  * Tasks submitted while every worker of their pool was taken by an earlier task still unfinished:
- * they waited for a free worker (however long the workers themselves took to start).
+ * they waited for a free worker (however long the workers themselves took to start). One sweep
+ * per pool in submit order with a heap of the earlier tasks' ends: O(n log n), so a pool of
+ * 100,000 tasks costs milliseconds, not a pairwise comparison of every two tasks.
  */
 function queuedTasks(tasks: readonly TaskSpan[]): TaskSpan[] {
-  const workers = new Map<string, Set<string>>();
-  for (const t of tasks) (workers.get(t.poolId) ?? workers.set(t.poolId, new Set()).get(t.poolId)!).add(`${t.pid}:${t.tid ?? 0}`);
-  return tasks.filter((t) => {
-    if (t.submitTs === undefined) return false;
-    const size = workers.get(t.poolId)?.size ?? 0;
-    let busy = 0;
-    for (const u of tasks) {
-      if (u === t || u.poolId !== t.poolId || u.submitTs === undefined) continue;
-      const earlier = u.submitTs < t.submitTs || (u.submitTs === t.submitTs && u.taskId < t.taskId);
-      if (earlier && (u.end === undefined || u.end > t.submitTs)) busy++;
+  const byPool = new Map<string, TaskSpan[]>();
+  for (const t of tasks) (byPool.get(t.poolId) ?? byPool.set(t.poolId, []).get(t.poolId)!).push(t);
+  const out: TaskSpan[] = [];
+  for (const list of byPool.values()) {
+    const size = new Set(list.map((t) => `${t.pid}:${t.tid ?? 0}`)).size;
+    const submitted = list.filter((t) => t.submitTs !== undefined).sort((a, b) => a.submitTs! - b.submitTs! || a.taskId - b.taskId);
+    // Ends of the earlier tasks still unfinished (a task that never ended stays: Infinity).
+    const ends = new MinHeap();
+    for (const t of submitted) {
+      while (ends.size > 0 && ends.peek() <= t.submitTs!) ends.pop();
+      if (ends.size >= size) out.push(t);
+      ends.push(t.end ?? Infinity);
     }
-    return busy >= size;
-  });
+  }
+  return out;
 }
+
+class MinHeap {
+  private readonly a: number[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): number {
+    return this.a[0]!;
+  }
+  push(v: number): void {
+    const a = this.a;
+    let i = a.push(v) - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= v) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = v;
+  }
+  pop(): void {
+    const a = this.a;
+    const last = a.pop()!;
+    if (a.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= a.length) break;
+      const c = l + 1 < a.length && a[l + 1]! < a[l]! ? l + 1 : l;
+      if (a[c]! >= last) break;
+      a[i] = a[c]!;
+      i = c;
+    }
+    a[i] = last;
+  }
+}
+
+/** How many of the longest waits the insights keep. */
+const LONGEST_WAITS = 3;
 
 const laneKey = (pid: number, tid?: number) => `${pid}:${tid ?? 0}`;
 
@@ -134,7 +193,7 @@ function firstActions(model: TraceModel): Map<string, number> {
   return first;
 }
 
-export function computeInsights(model: TraceModel, cpus: number): RunInsights {
+export function computeInsights(model: TraceModel, cpus?: number): RunInsights {
   const s = model.summary();
   const first = Math.min(...[...model.processes.values()].map((p) => p.start));
   const last = first + s.duration;
@@ -187,21 +246,27 @@ export function computeInsights(model: TraceModel, cpus: number): RunInsights {
     const p = model.processes.get(pid);
     return (tid ? p?.threads.find((t) => t.tid === tid)?.name : p?.name) ?? `pid ${pid}`;
   };
-  const longestWaits: LongWait[] = model.waits
-    .map((w) => ({ w, duration: (w.end ?? last) - w.start }))
-    .sort((a, b) => b.duration - a.duration)
-    .slice(0, 3)
-    .map(({ w, duration }) => {
-      const label = w.objKind === 'process' ? nameOf(...(w.objId.split('.').map(Number) as [number, number?])) : model.objects.get(w.objId)?.label ?? OBJECT_LABELS[w.objKind];
-      const lw: LongWait = { pid: w.pid, name: nameOf(w.pid, w.tid), op: w.op, label, duration };
-      if (w.tid !== undefined) lw.tid = w.tid;
-      if (w.loc) lw.loc = w.loc;
-      return lw;
-    });
+  // The few longest waits in one pass (no sort of every wait: a trace may hold 20,000).
+  const top: Array<{ w: WaitSpan; duration: number }> = [];
+  for (const w of model.waits) {
+    const duration = (w.end ?? last) - w.start;
+    if (top.length === LONGEST_WAITS && duration <= top[top.length - 1]!.duration) continue;
+    let i = top.length;
+    while (i > 0 && top[i - 1]!.duration < duration) i--;
+    top.splice(i, 0, { w, duration });
+    if (top.length > LONGEST_WAITS) top.pop();
+  }
+  const longestWaits: LongWait[] = top.map(({ w, duration }) => {
+    const label = w.objKind === 'process' ? nameOf(...(w.objId.split('.').map(Number) as [number, number?])) : model.objects.get(w.objId)?.label ?? OBJECT_LABELS[w.objKind];
+    const lw: LongWait = { pid: w.pid, name: nameOf(w.pid, w.tid), op: w.op, label, duration };
+    if (w.tid !== undefined) lw.tid = w.tid;
+    if (w.loc) lw.loc = w.loc;
+    return lw;
+  });
 
   const queued = queuedTasks(tasks);
   const busy = lanes.reduce((sum, l) => sum + l.computing, 0);
-  return {
+  const out: RunInsights = {
     duration: s.duration,
     processes: model.processes.size,
     tasks: tasks.length,
@@ -212,8 +277,9 @@ export function computeInsights(model: TraceModel, cpus: number): RunInsights {
     lanes,
     longestWaits,
     parallelism: s.duration > 0 ? busy / s.duration : 0,
-    cpus,
   };
+  if (cpus !== undefined && cpus > 0) out.cpus = cpus;
+  return out;
 }
 
 export type InsightsLanguage = 'en' | 'zh-cn';
@@ -231,6 +297,7 @@ const STRINGS = {
     waitingIn: 'waiting {0} (mostly in {1})',
     idle: 'idle {0}',
     parallelism: 'Parallelism: {0} busy on average over {1} ({2} CPUs).',
+    parallelismNoCpus: 'Parallelism: {0} busy on average over {1}.',
     longest: 'Longest wait: {0} in {1} on {2}, {3}{4}.',
     wall: 'The run took {0} with {1} processes.',
   },
@@ -246,6 +313,7 @@ const STRINGS = {
     waitingIn: '等待 {0}(主要在 {1})',
     idle: '空闲 {0}',
     parallelism: '并行度:{1} 内平均 {0} 个在忙(共 {2} 个 CPU)。',
+    parallelismNoCpus: '并行度:{1} 内平均 {0} 个在忙。',
     longest: '最长的等待:{0} 在 {2} 上的 {1},{3}{4}。',
     wall: '运行耗时 {0},共 {1} 个进程。',
   },
@@ -290,18 +358,44 @@ export function laneParts(l: LaneTime, lang: InsightsLanguage = 'en'): string[] 
   return parts;
 }
 
-/** The insights as a few lines of plain language. */
-export function describeInsights(ins: RunInsights, lang: InsightsLanguage = 'en'): string[] {
+/** One line of the insights, with what it is about (the panel links a lane's line to its process). */
+export interface InsightLine {
+  kind: 'wall' | 'tasks' | 'queued' | 'lane' | 'longest' | 'parallelism';
+  text: string;
+  /** A lane's line: its process (and thread); the longest wait's: the waiting one. */
+  pid?: number;
+  tid?: number;
+  /** The longest wait's call site. */
+  loc?: SourceLocation;
+}
+
+/** The insights as a few lines of plain language, each with what it is about. */
+export function insightLines(ins: RunInsights, lang: InsightsLanguage = 'en'): InsightLine[] {
   const t = STRINGS[lang];
   const d = formatDuration;
-  const lines = [fmt(t.wall, d(ins.duration), ins.processes)];
+  const lines: InsightLine[] = [{ kind: 'wall', text: fmt(t.wall, d(ins.duration), ins.processes) }];
   if (ins.tasks) {
-    lines.push(fmt(t.tasks, ins.tasks, ins.workers, ins.maxConcurrency));
-    lines.push(ins.queuedTaskIds.length ? fmt(t.queued, idRanges(ins.queuedTaskIds), d(ins.longestQueue)) : t.noQueued);
+    lines.push({ kind: 'tasks', text: fmt(t.tasks, ins.tasks, ins.workers, ins.maxConcurrency) });
+    lines.push({ kind: 'queued', text: ins.queuedTaskIds.length ? fmt(t.queued, idRanges(ins.queuedTaskIds), d(ins.longestQueue)) : t.noQueued });
   }
-  for (const l of ins.lanes) lines.push(fmt(t.lane, l.name, laneParts(l, lang).join(t.laneSeparator)));
+  for (const l of ins.lanes) {
+    const line: InsightLine = { kind: 'lane', text: fmt(t.lane, l.name, laneParts(l, lang).join(t.laneSeparator)), pid: l.pid };
+    if (l.tid !== undefined) line.tid = l.tid;
+    lines.push(line);
+  }
   const w = ins.longestWaits[0];
-  if (w) lines.push(fmt(t.longest, w.name, w.op, w.label, d(w.duration), w.loc ? ` (${w.loc.file.split(/[\\/]/).pop()}:${w.loc.line})` : ''));
-  lines.push(fmt(t.parallelism, ins.parallelism.toFixed(1), d(ins.duration), ins.cpus));
+  if (w) {
+    const line: InsightLine = { kind: 'longest', text: fmt(t.longest, w.name, w.op, w.label, d(w.duration), w.loc ? ` (${w.loc.file.split(/[\\/]/).pop()}:${w.loc.line})` : ''), pid: w.pid };
+    if (w.tid !== undefined) line.tid = w.tid;
+    if (w.loc) line.loc = w.loc;
+    lines.push(line);
+  }
+  const par = ins.parallelism.toFixed(1);
+  lines.push({ kind: 'parallelism', text: ins.cpus ? fmt(t.parallelism, par, d(ins.duration), ins.cpus) : fmt(t.parallelismNoCpus, par, d(ins.duration)) });
   return lines;
+}
+
+/** The insights as a few lines of plain language (the CLI's `--insights`). */
+export function describeInsights(ins: RunInsights, lang: InsightsLanguage = 'en'): string[] {
+  return insightLines(ins, lang).map((l) => l.text);
 }

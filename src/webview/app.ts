@@ -15,7 +15,7 @@ import { readTheme, type Theme } from './render/theme';
 import { TimelineRenderer, type FrameInput } from './render/timeline';
 import type { Selection } from './selection';
 import { TraceStore } from './store';
-import { t, type StringKey } from './strings';
+import { language, t, type StringKey } from './strings';
 import { renderDetails } from './ui/details';
 import { TreeView } from './ui/tree';
 import { clampSplit, DEFAULT_SPLIT, makeHeightSplitter, makeSplitter } from './ui/splitter';
@@ -26,6 +26,8 @@ import { waitsAt, type ObjectNames } from './layout/waits';
 import { ObjectUsers, waitFor, type WaitForEntry } from './layout/waitfor';
 import { WaitForView } from './ui/waitfor';
 import { DeadlockBanner } from './ui/deadlock';
+import { InsightsView } from './ui/insights';
+import { computeInsights, insightLines, type InsightLine } from '../trace/insights';
 import type { WaitSpan } from '../trace/model';
 import type { TraceIndex } from './layout/spatial';
 import { describeEvent, selectionEvents } from './describe';
@@ -104,6 +106,11 @@ export class App {
   private canvasH = -1;
   private readonly waitForView = new WaitForView();
   private readonly deadlockBanner = new DeadlockBanner();
+  private readonly insightsView = new InsightsView();
+  /** The insights section is expanded (webview state; it starts collapsed to one line). */
+  private insightsOpen = false;
+  /** The insights of the loaded trace, computed once per trace version when the run is over. */
+  private insights: { version: number; lines: InsightLine[] } | undefined;
   /** What each process did with each channel and pool, for the wait-for view (rebuilt per trace version, only while someone waits). */
   private users: { version: number; users: ObjectUsers } | undefined;
 
@@ -115,6 +122,7 @@ export class App {
     this.root.classList.add('app');
     this.root.dataset.ready = 'false';
     this.savedState = parseViewerState(host.getState());
+    this.insightsOpen = this.savedState?.insightsOpen === true;
 
     const toolbar = el('div', 'toolbar');
     toolbar.setAttribute('role', 'toolbar');
@@ -232,7 +240,7 @@ export class App {
       this.heightSplit.set(this.split);
     }
 
-    this.root.append(toolbar, this.search.results, this.summaryEl, this.noticeEl, this.deadlockBanner.el, this.waitForView.el, this.main, this.emptyEl, replay, this.heightSplit.el, this.detailsEl);
+    this.root.append(toolbar, this.search.results, this.summaryEl, this.noticeEl, this.deadlockBanner.el, this.insightsView.el, this.waitForView.el, this.main, this.emptyEl, replay, this.heightSplit.el, this.detailsEl);
 
     this.tree = new TreeView(treeEl, { select: (pid, tid) => this.select({ kind: 'process', pid, ...(tid !== undefined ? { tid } : {}) }) }, this.scroller);
     this.renderer = new TimelineRenderer(this.lanesCanvas, axisCanvas);
@@ -398,6 +406,7 @@ export class App {
       this.tree.update(this.rows, at, store.origin, store.model.lastTs, selectedProcess, { names, waiting });
       this.updateWaitFor(names, waiting, at);
       this.updateDeadlock(at);
+      this.updateInsights(receivedAll);
       this.lanesCell.style.height = `${this.rows.length * ROW_HEIGHT}px`;
       this.updateChrome(events.length);
       if (this.domSelection !== this.selection || this.domVersion !== store.version || this.domCursor !== this.cursor || this.playSpeed > 0) {
@@ -490,6 +499,31 @@ export class App {
       openSource: this.host.connected ? (loc: SourceLocation) => this.host.post({ type: 'openSource', loc }) : undefined,
       stop: this.host.connected ? () => this.host.post({ type: 'stop' }) : undefined,
       selectProcess: (pid, tid) => this.select({ kind: 'process', pid, ...(tid ? { tid } : {}) }),
+    });
+  }
+
+  /**
+   * The run in plain language (src/trace/insights.ts, the CLI's --insights text) once the whole
+   * trace is here: at the end of a live run, and when a trace is opened or restored. The same for
+   * every replay position: they describe the whole run.
+   */
+  private updateInsights(receivedAll: boolean): void {
+    const store = this.store;
+    let lines: InsightLine[] | undefined;
+    if (!this.run.live && receivedAll && store.model.processes.size > 0) {
+      if (this.insights?.version !== store.version) this.insights = { version: store.version, lines: insightLines(computeInsights(store.model, store.header?.cpus), language()) };
+      lines = this.insights.lines;
+    }
+    this.insightsView.update({
+      lines,
+      open: this.insightsOpen,
+      toggle: (open) => {
+        this.insightsOpen = open;
+        this.saveState();
+        this.requestFrame();
+      },
+      selectProcess: (pid, tid) => this.select({ kind: 'process', pid, ...(tid ? { tid } : {}) }),
+      openSource: this.host.connected ? (loc: SourceLocation) => this.host.post({ type: 'openSource', loc }) : undefined,
     });
   }
 
@@ -628,6 +662,7 @@ export class App {
     if (this.selection?.kind === 'process') state.selectedPid = this.selection.pid;
     if (this.cursor !== undefined) state.cursor = this.cursor;
     if (this.split !== DEFAULT_SPLIT) state.split = this.split;
+    if (this.insightsOpen) state.insightsOpen = true;
     this.host.setState(state);
   }
 

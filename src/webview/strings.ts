@@ -137,6 +137,9 @@ const en = {
   dlOnly: '{0} waits in {1}, which only {2} could end',
   dlNobody: '{0} waits in {1}, which no live process can end',
   waitForTitle: 'Who waits for whom',
+  insightsTitle: 'Insights',
+  insightsShow: 'Show the run in plain language',
+  insightsHide: 'Hide the insights',
   waitForAt: 'Who waits for whom at {0}',
   waitForWaitsIn: 'waits in',
   waitForNobody: 'nobody known to the trace can end this wait on {0}',
@@ -290,6 +293,9 @@ const zh: Record<StringKey, string> = {
   dlOnly: '{0} 等待于 {1},只有 {2} 能结束这次等待',
   dlNobody: '{0} 等待于 {1},没有存活的进程能结束这次等待',
   waitForTitle: '谁在等待谁',
+  insightsTitle: '运行洞察',
+  insightsShow: '用简明的语言查看这次运行',
+  insightsHide: '隐藏运行洞察',
   waitForAt: '{0} 时谁在等待谁',
   waitForWaitsIn: '等待于',
   waitForNobody: '跟踪中没有已知的进程能结束对 {0} 的这次等待',
@@ -309,6 +315,11 @@ let table: Record<StringKey, string> = en;
 
 export function setLanguage(lang: string | undefined): void {
   table = lang && lang.toLowerCase().startsWith('zh') ? zh : en;
+}
+
+/** The language of the table in use, as src/trace/insights.ts names it. */
+export function language(): 'en' | 'zh-cn' {
+  return table === zh ? 'zh-cn' : 'en';
 }
 
 /** The string for `key` with {0}, {1}… replaced by `args`. */

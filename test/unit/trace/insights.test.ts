@@ -8,7 +8,8 @@ import { startRun } from '../../../src/runner';
 import { templatePath, type ExampleId } from '../../../src/scaffold/catalogue';
 import { TraceModel } from '../../../src/trace/model';
 import { pythonPath } from '../runner/pythonHelpers';
-import { computeInsights, describeInsights, formatDuration, INSIGHTS_STRINGS, type RunInsights } from '../../../src/trace/insights';
+import { computeInsights, describeInsights, formatDuration, insightLines, INSIGHTS_STRINGS, type RunInsights } from '../../../src/trace/insights';
+import { parseHeader, type TraceEvent } from '../../../src/trace/events';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -124,7 +125,72 @@ describe('concurrency-lab run --insights', function () {
   });
 });
 
+describe('run insights: big traces', () => {
+  /** A pool of `workers` on one lane each, tasks submitted at random times with random lengths, run in submit order on the first free worker. */
+  function randomPool(n: number, workers: number, seed: number): TraceEvent[] {
+    let x = seed;
+    const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const s = 1_000_000_000;
+    const events: TraceEvent[] = [{ kind: 'process.start', ts: s, pid: 1, ppid: 0, name: 'MainProcess' }];
+    for (let w = 0; w < workers; w++) events.push({ kind: 'process.start', ts: s + 1, pid: 100 + w, ppid: 1, name: `PoolWorker-${w + 1}` });
+    const free = new Array<number>(workers).fill(s + 10);
+    let submit = s + 10;
+    for (let i = 0; i < n; i++) {
+      submit += Math.floor(rnd() * 40);
+      const w = free.indexOf(Math.min(...free));
+      const start = Math.max(submit, free[w]!) + 1;
+      const end = start + 1 + Math.floor(rnd() * 100);
+      free[w] = end;
+      events.push({ kind: 'task.submit', ts: submit, pid: 1, poolId: '1:1', taskId: i, fn: 'f' });
+      events.push({ kind: 'task.start', ts: start, pid: 100 + w, poolId: '1:1', taskId: i, fn: 'f' });
+      events.push({ kind: 'task.end', ts: end, pid: 100 + w, poolId: '1:1', taskId: i, ok: true });
+    }
+    return events.sort((a, b) => a.ts - b.ts);
+  }
+
+  it('finds the tasks that waited for a free worker as the pairwise definition does, in one sweep', () => {
+    for (const seed of [1, 2, 3]) {
+      const model = new TraceModel(randomPool(400, 3, seed));
+      const tasks = model.tasks.filter((t) => t.start !== undefined);
+      // The definition: submitted while every worker had an earlier task still unfinished.
+      const naive = tasks
+        .filter((t) => tasks.filter((u) => u !== t && (u.submitTs! < t.submitTs! || (u.submitTs === t.submitTs && u.taskId < t.taskId)) && (u.end === undefined || u.end > t.submitTs!)).length >= 3)
+        .map((t) => t.taskId)
+        .sort((a, b) => a - b);
+      const ins = computeInsights(model, 2);
+      assert.ok(naive.length > 20 && naive.length < 380, `seed ${seed}: ${naive.length} queued`);
+      assert.deepStrictEqual(ins.queuedTaskIds, naive);
+    }
+  });
+
+  it('computes the insights of 50,000 tasks fast enough for the panel', () => {
+    const model = new TraceModel(randomPool(50_000, 4, 7));
+    const t0 = performance.now();
+    const ins = computeInsights(model, 2);
+    const ms = performance.now() - t0;
+    assert.strictEqual(ins.tasks, 50_000);
+    // The pairwise version took minutes here; a sweep takes tens of ms (a generous bound for a loaded machine).
+    assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
+  });
+});
+
 describe('run insights: text', () => {
+  it('says the CPU count only when the trace knows it (the header\'s cpus, validated)', () => {
+    const model = new TraceModel([
+      { kind: 'process.start', ts: 1_000_000, pid: 10, ppid: 1, name: 'MainProcess' },
+      { kind: 'process.exit', ts: 2_000_000, pid: 10, exitCode: 0, signal: null },
+    ]);
+    assert.match(describeInsights(computeInsights(model, 4)).at(-1)!, /^Parallelism: 1\.0 busy on average over 1\.0 s \(4 CPUs\)\.$/);
+    assert.match(describeInsights(computeInsights(model)).at(-1)!, /^Parallelism: 1\.0 busy on average over 1\.0 s\.$/);
+    assert.deepStrictEqual(insightLines(computeInsights(model), 'zh-cn').map((l) => l.kind), ['wall', 'lane', 'parallelism']);
+    const h = { kind: 'trace.header', version: 1, tool: 'concurrency-lab', ts: 1 };
+    assert.strictEqual(parseHeader({ ...h, cpus: 8 })?.cpus, 8);
+    for (const bad of [0, -1, 2.5, '8', 1e9, null]) {
+      const parsed = parseHeader({ ...h, cpus: bad });
+      assert.ok(parsed && !('cpus' in parsed), `cpus ${String(bad)}`);
+    }
+  });
+
   it('has every sentence in English and Chinese', () => {
     assert.deepStrictEqual(Object.keys(INSIGHTS_STRINGS['zh-cn']).sort(), Object.keys(INSIGHTS_STRINGS.en).sort());
     for (const [k, v] of Object.entries(INSIGHTS_STRINGS.en)) {
