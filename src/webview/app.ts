@@ -181,7 +181,10 @@ export class App {
       ['dur', 'colDuration'],
     ] as const) {
       const c = el('span', `cell ${cls}`);
-      c.textContent = t(key);
+      // The title in a span of its own: the cell has the rows' font size (its width is in their ch), the title the header's.
+      const title = el('span', 'title');
+      title.textContent = t(key);
+      c.appendChild(title);
       treeHeader.appendChild(c);
     }
     const axisCell = el('div', 'axis-cell');

@@ -52,6 +52,45 @@ describe('webview: layout of big runs', function () {
     assert.ok(starts.includes('+0 µs'), starts.join(' '));
   });
 
+  it('keeps column titles and values whole, lined up with the rows, however narrow the process list', async () => {
+    v = await openViewer({ width: 1400 });
+    const { page } = v;
+    // Durations of about a second ("1.30 s"): the DURATION title is wider than every value.
+    await load(page, bigRun(8, 1));
+    type Box = { cls: string; left: number; right: number; width: number; cut: boolean };
+    const boxes = (sel: string) =>
+      page.$$eval(sel, (els) =>
+        els
+          .map((e) => {
+            const h = e as unknown as { className: string; scrollWidth: number; clientWidth: number; getBoundingClientRect(): { left: number; right: number; width: number } };
+            const r = h.getBoundingClientRect();
+            return { cls: h.className.replace('cell ', ''), left: r.left, right: r.right, width: r.width, cut: h.scrollWidth > h.clientWidth };
+          })
+          .filter((b) => b.width > 0),
+      ) as Promise<Box[]>;
+    const treeRight = async () => page.$eval('.tree', (e) => (e as unknown as { getBoundingClientRect(): { right: number } }).getBoundingClientRect().right);
+    await page.focus('.splitter');
+    const seen: string[] = [];
+    for (const presses of [0, 3, 4, 3, 5]) {
+      for (let i = 0; i < presses; i++) await page.keyboard.press('ArrowLeft');
+      await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => r(undefined))));
+      const head = await boxes('.tree-header .cell');
+      const row = await boxes('.row[data-pid="1000"] .cell');
+      const right = await treeRight();
+      const shown = head.map((b) => b.cls).join(',');
+      seen.push(shown);
+      assert.deepStrictEqual(row.map((b) => b.cls), head.map((b) => b.cls), 'header and rows show the same columns');
+      for (const [i, h] of head.entries()) {
+        assert.ok(h.right <= right + 0.5, `${h.cls} ends at ${h.right}, past the list's edge ${right} (${shown})`);
+        if (h.cls === 'name') continue;
+        assert.ok(!h.cut && !row[i]!.cut, `${h.cls} is cut (${shown}): ${JSON.stringify([h, row[i]])}`);
+        assert.ok(Math.abs(h.left - row[i]!.left) < 0.5 && Math.abs(h.width - row[i]!.width) < 0.5, `${h.cls} title and values do not line up: ${JSON.stringify([h, row[i]])}`);
+      }
+    }
+    // From every column down to the name and pid, start first and ppid last.
+    assert.deepStrictEqual(seen, ['name,pid,ppid,state,start,dur', 'name,pid,ppid,state,dur', 'name,pid,ppid,state', 'name,pid,ppid', 'name,pid']);
+  });
+
   it('gives the timeline most of the height, and remembers where the user puts the border', async () => {
     v = await openViewer({ width: 1200, height: 800 });
     const { page } = v;

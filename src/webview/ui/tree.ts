@@ -72,6 +72,8 @@ export class TreeView {
   private scrollTop = 0;
   private height = 0;
   private widths = '';
+  /** The start and duration columns' titles, measured (px, padding included) once laid out. */
+  private readonly titleMin = { start: 0, dur: 0 };
 
   constructor(
     readonly el: HTMLElement,
@@ -115,7 +117,8 @@ export class TreeView {
 
   /**
    * The start and duration columns are as wide as their longest value (in ch of tabular digits),
-   * so no value is cut ("+3.9 …"); the header uses the same widths.
+   * so no value is cut ("+3.9 …"), and never narrower than their title ("DURATION" over "5 ms");
+   * the header uses the same widths (its cells have the rows' font size, so 1ch is the same).
    */
   private sizeColumns(): void {
     let start = 5;
@@ -127,10 +130,19 @@ export class TreeView {
       start = Math.max(start, formatOffset(s - origin).length);
       dur = Math.max(dur, formatDuration(e - s).length);
     }
+    const host = this.el.parentElement ?? this.el;
+    for (const k of ['start', 'dur'] as const) {
+      if (this.titleMin[k]) continue;
+      // 0 while the column is hidden (a narrow tree): measured once it shows.
+      const w = host.querySelector<HTMLElement>(`.tree-header .cell.${k} .title`)?.offsetWidth ?? 0;
+      if (w) {
+        this.titleMin[k] = w + 10;
+        host.style.setProperty(`--${k}-min`, `${w + 10}px`);
+      }
+    }
     const widths = `${start}|${dur}`;
     if (widths === this.widths) return;
     this.widths = widths;
-    const host = this.el.parentElement ?? this.el;
     host.style.setProperty('--start-ch', String(start));
     host.style.setProperty('--dur-ch', String(dur));
   }
