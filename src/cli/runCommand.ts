@@ -56,7 +56,8 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     // Piped or redirected input reaches the snippet; a terminal cannot (the run is a background
     // process group, which the terminal would stop on its first read).
     stdin: isatty(0) ? 'ignore' : 'inherit',
-    // A native trace is written from the channel's own lines (see writeTrace).
+    // A native trace is written from the channel's own lines (see writeTrace); message lines are
+    // not made events at all unless --insights asks for result.events.
     keepLines: cmd.trace !== undefined && !isChrome(cmd.trace),
     // Straight through, as bytes: binary output passes unharmed. Writes to pipes, files and
     // terminals are synchronous in Node on Linux, so a fast snippet cannot pile up memory here.
@@ -77,7 +78,7 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
   });
   try {
     const result = await handle.done;
-    if (cmd.trace) writeTrace(cmd.trace, result.header, result.events, result.lines);
+    if (cmd.trace) writeTrace(cmd.trace, result.header, result.lines ?? result.events);
     if (result.malformed) io.warn(`${result.malformed} malformed line(s) on the trace channel were skipped`);
     const s = result.summary;
     if (outputClosed) {

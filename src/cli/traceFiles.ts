@@ -63,10 +63,11 @@ export function readTrace(file: string): LoadedTrace {
 /** Output is gathered in a buffer this big and written in one call. */
 const WRITE_BYTES = 1 << 20;
 
-/** The native format, written in chunks: a big trace is never one giant string in memory. An
- *  event's line as it came from the trace channel (`lines`) is copied unchanged: it is valid JSON
- *  of that very event, and serialising 100,000s of events again cost more than capturing them. */
-function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent[], lines?: RawLines): void {
+/** The native format, written in chunks: a big trace is never one giant string in memory. From a
+ *  run's RawLines (CLI `run --trace`), every event whose line came from the trace channel is
+ *  written as that line, copied unchanged: it is valid JSON of that very event (src/runner/tail.ts
+ *  keeps no other), and making and serialising 100,000s of events again cost more than capturing them. */
+function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent[] | RawLines): void {
   let out = Buffer.allocUnsafe(WRITE_BYTES);
   let used = 0;
   const flush = () => {
@@ -85,15 +86,27 @@ function writeJsonl(fd: number, header: TraceHeader, events: readonly TraceEvent
     out[used++] = 0x0a;
   };
   writeText(JSON.stringify(header));
-  for (const e of events) {
-    const n = lines ? lines.length(e) : -1;
-    if (n < 0) {
-      writeText(JSON.stringify(e));
-      continue;
+  if (Array.isArray(events)) {
+    for (const e of events as readonly TraceEvent[]) writeText(JSON.stringify(e));
+  } else {
+    const lines = events as RawLines;
+    for (let k = 0; k < lines.size; ) {
+      const next = lines.fill(k, out, used);
+      used = lines.filled;
+      if (next > k) {
+        k = next;
+        continue;
+      }
+      const n = lines.length(k);
+      if (n < 0) writeText(JSON.stringify(lines.event(k)));
+      else {
+        // Its line did not fit: into an emptied buffer (one as large as the line if need be).
+        room(n + 1);
+        used += lines.copyTo(k, out, used);
+        out[used++] = 0x0a;
+      }
+      k++;
     }
-    room(n + 1);
-    used += (lines as RawLines).copyTo(e, out, used);
-    out[used++] = 0x0a;
   }
   flush();
 }
@@ -120,19 +133,19 @@ const WRITE_ADVICE: Record<string, string> = {
 };
 
 /**
- * Writes the trace whole or not at all: into a temporary file beside it, renamed over `file`
+ * Writes the trace (its events, or a run's RawLines) whole or not at all: into a temporary file beside it, renamed over `file`
  * only once every byte is written, so a full disk or a size limit never leaves a cut-off trace
  * that looks complete (an older trace of that name stays as it was). A failure is one line.
  */
-export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[], lines?: RawLines): void {
+export function writeTrace(file: string, header: TraceHeader, events: readonly TraceEvent[] | RawLines): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'w');
     if (isChrome(file)) {
-      const text = Buffer.from(JSON.stringify(toChromeTrace(header, events)));
+      const text = Buffer.from(JSON.stringify(toChromeTrace(header, Array.isArray(events) ? (events as readonly TraceEvent[]) : (events as RawLines).events())));
       writeAll(fd, text, text.length);
-    } else writeJsonl(fd, header, events, lines);
+    } else writeJsonl(fd, header, events);
     fs.closeSync(fd);
     fd = undefined;
     fs.renameSync(tmp, file);

@@ -32,6 +32,16 @@ export class DeadlockWatch {
     for (const e of batch) this.graph.add(e);
   }
 
+  /** Message lines the runner kept as bytes (src/runner/tail.ts): counted as activity, not fed. */
+  touch(n: number): void {
+    if (!this.reported) this.graph.touch(n);
+  }
+
+  /** A thread sent or received on a queue or pipe (one of those byte-kept message lines). */
+  usedChannel(channelId: string, pid: number, tid: number): void {
+    if (!this.reported) this.graph.usedChannel(channelId, pid, tid);
+  }
+
   private tick(): void {
     if (this.reported) return;
     const report = this.graph.stuck(this.graceMs);

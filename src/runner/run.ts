@@ -19,6 +19,7 @@ import { RunInputError, checkSnippet, needsEsmHooks } from './input';
 import { defaultNodePath, findExtensionRoot, quoteNodeOption } from './paths';
 import { pythonEnv, resolvePython } from './python';
 import { HAS_PROC, isLive, killTree, runProcesses, signal } from './procs';
+import type { RawLines } from './rawLines';
 import { TraceTailer } from './tail';
 import { DeadlockWatch } from './deadlock';
 import { describeDeadlock, type StuckReport } from '../trace/waitfor';
@@ -81,7 +82,7 @@ export class Run implements RunHandle {
     this.header = makeHeader({ ts: now(), file, argv: args, context, cpus: os.cpus().length });
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lab-run-'));
     this.runId = randomBytes(8).toString('hex');
-    this.tailer = new TraceTailer(this.dir, options.keepLines);
+    this.tailer = new TraceTailer(this.dir, options.keepLines, (channelId, pid, tid) => this.deadlocks.usedChannel(channelId, pid, tid));
 
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [k, v] of Object.entries(options.env ?? {})) {
@@ -235,7 +236,9 @@ export class Run implements RunHandle {
   private readNow(): void {
     if (this.finished) return;
     const batch = this.tailer.read();
-    if (batch.length) this.publish(batch);
+    const bytesOnly = this.tailer.takeBytesOnly();
+    if (bytesOnly) this.deadlocks.touch(bytesOnly);
+    if (batch.length) this.publish(batch, false);
   }
 
   /** Every live process is stuck: say so in the trace, and stop the run if asked to. */
@@ -246,11 +249,14 @@ export class Run implements RunHandle {
     if (this.onDeadlock === 'stop') void this.stopAs('deadlock');
   }
 
-  private publish(batch: TraceEvent[]): void {
+  /** `own`: the runner's events, not read from the channel (which the tailer keeps in its lines itself). */
+  private publish(batch: TraceEvent[], own = true): void {
     const sorted = byTime(batch);
     this.deadlocks.add(sorted);
+    const lines = own ? this.tailer.lines : undefined;
     for (const e of sorted) {
       this.allEvents.push(e);
+      lines?.addEvent(e);
       if (e.kind === 'process.start') this.started.set(e.pid, e.ts);
       else if (e.kind === 'process.exit') this.exited.add(e.pid);
     }
@@ -311,9 +317,19 @@ export class Run implements RunHandle {
     const reason = this.reason;
     tail.push({ kind: 'run.end', ts: end, pid: mainPid, exitCode: main.code, signal: main.signal, reason, malformed: this.tailer.malformed });
     this.publish(tail);
-    const events = byTime(this.allEvents.slice());
-    const summary = summarize(events, mainPid, main.code, main.signal, reason);
-    return { header: this.header, events, summary, malformed: this.tailer.malformed, lines: this.tailer.lines };
+    const lines = this.tailer.lines;
+    if (!lines) {
+      const events = byTime(this.allEvents.slice());
+      const summary = summarize(events, mainPid, main.code, main.signal, reason);
+      return { header: this.header, events, summary, malformed: this.tailer.malformed };
+    }
+    // Message lines are bytes until someone asks for result.events (the CLI's --insights).
+    lines.sort();
+    const summary = summarizeProcesses(processEventsOfLines(lines), lines.size, mainPid, main.code, main.signal, reason);
+    let events: TraceEvent[] | undefined;
+    const result = { header: this.header, summary, malformed: this.tailer.malformed, lines } as RunResult;
+    Object.defineProperty(result, 'events', { enumerable: true, get: () => (events ??= lines.events()) });
+    return result;
   }
 }
 
@@ -378,9 +394,28 @@ export function summarize(events: TraceEvent[], mainPid: number, exitCode: numbe
     else if (e.kind !== 'run.end' && !seen.has(e.pid)) processEvents.push(e);
     seen.add(e.pid);
   }
+  return summarizeProcesses(processEvents, events.length, mainPid, exitCode, sig, reason);
+}
+
+/** summarize's process events from a run's sorted lines, making no event of a message line but
+ *  the first of a pid that has nothing else. */
+function processEventsOfLines(lines: RawLines): TraceEvent[] {
+  const seen = new Set<number>();
+  const processEvents: TraceEvent[] = [];
+  for (let k = 0; k < lines.size; k++) {
+    const e = lines.made(k);
+    const pid = lines.pid(k);
+    if (e && (e.kind === 'process.start' || e.kind === 'process.exit')) processEvents.push(e);
+    else if (!seen.has(pid) && (e ? e.kind !== 'run.end' : true)) processEvents.push(e ?? lines.event(k));
+    seen.add(pid);
+  }
+  return processEvents;
+}
+
+function summarizeProcesses(processEvents: TraceEvent[], count: number, mainPid: number, exitCode: number | null, sig: string | null, reason: RunSummary['reason']): RunSummary {
   const model = new TraceModel(processEvents);
   const processes = model.tree().map(({ process: p }) => ({ pid: p.pid, ppid: p.ppid, name: p.name, exitCode: p.exitCode, signal: p.signal }));
   // A snippet that never got to load the preload (e.g. a syntax error before it) still has a main process.
   if (mainPid && !model.processes.has(mainPid)) processes.unshift({ pid: mainPid, ppid: process.pid, name: 'MainProcess', exitCode, signal: sig });
-  return { exitCode, signal: sig, reason, processes, traceEvents: events.length };
+  return { exitCode, signal: sig, reason, processes, traceEvents: count };
 }

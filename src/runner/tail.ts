@@ -2,16 +2,24 @@
 // own file `<pid>-<tid>.jsonl` (src/trace/channel.ts). Reads whatever is new in each file, keeps
 // a partial last line for the next read, decodes every line (compact ones included, see
 // src/trace/compact.ts) and validates it with parseEvent; malformed or foreign lines are counted
-// and skipped. Works on bytes: lines are found with indexOf in the read buffer, a compact line
-// of plain integers is decoded without a string or JSON.parse, and on request (keepLines) each
-// valid event keeps where its bytes are (RawLines), so the native trace file is written by copying
-// them. The capture costs the run's CPU while the producers run: bench `trace-capture`.
+// and skipped. Works on bytes: lines are found in the read buffer, a compact line of plain
+// integers is decoded without a string or JSON.parse. On request (keepLines) every valid event is
+// kept in RawLines — the line's bytes where it was read, so the native trace file is written by
+// copying them — and a message line that src/runner/lineScan.ts judges valid from its bytes is
+// kept only so: no string, no JSON.parse, no object (read() does not return it; onMessage is told
+// who used which channel). The capture costs the run's CPU while the producers run: bench
+// `trace-capture`.
+import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseTraceFileName } from '../trace/channel';
 import { TransportDecoder } from '../trace/compact';
 import type { TraceEvent } from '../trace/events';
+import { CHANNEL_MANAGER, LineScanner } from './lineScan';
 import { RawLines } from './rawLines';
+
+/** A message line kept as bytes: its sender or receiver used the channel (the deadlock watch's business). */
+export type MessageListener = (channelId: string, pid: number, tid: number) => void;
 
 interface Tailed {
   fd: number;
@@ -19,12 +27,17 @@ interface Tailed {
   rest: Buffer | undefined;
   /** Compact lines refer to templates defined earlier in the same file (src/trace/compact.ts). */
   decoder: TransportDecoder;
+  /** The last channel use reported for a bytes-only message line of this file (most repeat it). */
+  usedChannel: string;
+  usedPid: number;
+  usedTid: number;
 }
 
 /** One read: large, so a busy writer's output is taken in few syscalls. */
 const READ_SIZE = 4 << 20;
 const NL = 0x0a;
 const OPEN_BRACKET = 0x5b;
+const OPEN_BRACE = 0x7b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const MINUS = 0x2d;
@@ -41,12 +54,23 @@ export class TraceTailer {
   private spare: Buffer | undefined;
   /** Scratch for a compact line's values. */
   private readonly values: number[] = [];
+  private readonly scanner = new LineScanner();
+  /** Message lines kept as bytes only, since takeBytesOnly() was last called. */
+  private bytesOnly = 0;
 
   constructor(
     private readonly dir: string,
     keepLines = false,
+    private readonly onMessage?: MessageListener,
   ) {
     this.lines = keepLines ? new RawLines() : undefined;
+  }
+
+  /** How many events were kept as bytes only (not returned by read()) since the last call. */
+  takeBytesOnly(): number {
+    const n = this.bytesOnly;
+    this.bytesOnly = 0;
+    return n;
   }
 
   /** Everything new since the last call, in file order per file. */
@@ -63,7 +87,7 @@ export class TraceTailer {
       if (!f) {
         if (!parseTraceFileName(name)) continue;
         try {
-          f = { fd: fs.openSync(path.join(this.dir, name), 'r'), offset: 0, rest: undefined, decoder: new TransportDecoder() };
+          f = { fd: fs.openSync(path.join(this.dir, name), 'r'), offset: 0, rest: undefined, decoder: new TransportDecoder(), usedChannel: '', usedPid: -1, usedTid: -1 };
         } catch {
           continue;
         }
@@ -95,32 +119,62 @@ export class TraceTailer {
           if (end >= buf.length >> 1) this.spare = undefined;
           else data = Buffer.from(buf.subarray(0, end));
         }
-        this.parseLines(f.decoder, data, end, out);
+        this.parseLines(f, data, end, out);
       }
       if (n < READ_SIZE) return;
     }
   }
 
   /** The complete lines of buf[0, end), each ending in \n, one by one: only a broken line is lost. */
-  private parseLines(decoder: TransportDecoder, buf: Buffer, end: number, out: TraceEvent[]): void {
+  private parseLines(f: Tailed, buf: Buffer, end: number, out: TraceEvent[]): void {
     const lines = this.lines;
+    const scanner = this.scanner;
     let s = 0;
     while (s < end) {
+      if (lines && buf[s] === OPEN_BRACE) {
+        const e = scanner.scan(buf, s);
+        if (e >= 0) {
+          // A valid message event, judged from its bytes: kept as them.
+          lines.addLine(scanner.ts, scanner.pid, buf, s, e, undefined);
+          this.bytesOnly++;
+          if (scanner.channel !== CHANNEL_MANAGER) this.usedBytes(f, buf, scanner.channelIdStart, scanner.channelIdEnd, scanner.pid, scanner.tid);
+          s = e + 1;
+          continue;
+        }
+      }
       const e = buf.indexOf(NL, s);
-      const line = this.parseLine(decoder, buf, s, e);
+      const line = this.parseLine(f.decoder, buf, s, e);
       if (line !== undefined) {
         out.push(line.event);
         if (lines) {
-          if (line.compact) {
-            // Saved traces never need the templates: a compact line is kept as its event's JSON.
-            const full = Buffer.from(JSON.stringify(line.event));
-            lines.add(line.event, full, 0, full.length);
-          }
-          else lines.add(line.event, buf, s, e);
+          // Saved traces never need the templates: a compact line is written as its event's JSON,
+          // and so is a line that is not valid UTF-8 (JSON.parse read it with replacement characters).
+          if (line.compact || !isUtf8(buf.subarray(s, e))) lines.addEvent(line.event);
+          else lines.addLine(line.event.ts, line.event.pid, buf, s, e, line.event);
         }
       }
       s = e + 1;
     }
+  }
+
+  /** Tells onMessage about a bytes-only message line's channel use, unless it just did for this file. */
+  private usedBytes(f: Tailed, buf: Buffer, s: number, e: number, pid: number, tid: number): void {
+    if (!this.onMessage) return;
+    const last = f.usedChannel;
+    if (pid === f.usedPid && tid === f.usedTid && e - s === last.length) {
+      let same = true;
+      for (let i = 0; i < last.length; i++) {
+        if (buf[s + i] !== last.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+    f.usedChannel = buf.toString('latin1', s, e);
+    f.usedPid = pid;
+    f.usedTid = tid;
+    this.onMessage(f.usedChannel, pid, tid);
   }
 
   private parseLine(decoder: TransportDecoder, buf: Buffer, s: number, e: number): { event: TraceEvent; compact: boolean } | undefined {

@@ -37,8 +37,11 @@ export interface RunOptions {
   stdin?: 'ignore' | 'inherit';
   /** Folder holding dist/runtime (default: found from the runner's own location). */
   extensionRoot?: string;
-  /** Keep each channel event's line text (RunResult.lines), so a native trace can be written
-   *  without serialising every event again. Costs the lines' memory; default off. */
+  /** Keep each channel event's line as read (RunResult.lines), so a native trace is written by
+   *  copying them (the CLI's `run --trace x.jsonl`). Message lines whose bytes alone show a valid
+   *  event (src/runner/lineScan.ts) are then not made events while the run is live: `events` and
+   *  onEvents' batches leave them out (the deadlock watch is told their channel uses), and
+   *  RunResult.events makes them on first access. Costs the lines' memory; default off. */
   keepLines?: boolean;
   /** When every live process is stuck waiting on the others (a `deadlock` event is written
    *  either way): 'report' lets the run go on, 'stop' stops the tree (reason 'deadlock'). */
@@ -58,13 +61,14 @@ export interface RunSummary {
 
 export interface RunResult {
   header: TraceHeader;
-  /** Every event of the run, merged on the shared clock, run.end last. */
+  /** Every event of the run, merged on the shared clock, run.end last (with keepLines, made
+   *  from `lines` on first access: the CLI writes a trace without it). */
   events: TraceEvent[];
   summary: RunSummary;
   /** Lines on the trace channel that were not valid events. */
   malformed: number;
-  /** With keepLines: each event's line as read from the channel (the runner's own events, such as
-   *  run.end, have none). */
+  /** With keepLines: every event in trace order, each with its line as read from the channel (the
+   *  runner's own events, such as run.end, and expanded compact lines have none). */
   lines?: RawLines;
 }
 

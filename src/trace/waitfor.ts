@@ -120,6 +120,16 @@ export class WaitForGraph {
     }
   }
 
+  /** Events that were not fed one by one (the runner keeps message lines as bytes): activity all the same. */
+  touch(n: number): void {
+    this.version += n;
+  }
+
+  /** A message.send/recv on a queue or pipe (not a manager's) by this thread, without its event. */
+  usedChannel(channelId: string, pid: number, tid: number): void {
+    this.use(channelId, key(pid, tid));
+  }
+
   private use(channelId: string, k: string): void {
     let set = this.users.get(channelId);
     if (!set) {

@@ -6,6 +6,9 @@ import * as path from 'path';
 import { TraceTailer } from '../../../src/runner/tail';
 import { writeTrace } from '../../../src/cli/traceFiles';
 import { parseJsonl } from '../../../src/trace/jsonl';
+import type { RawLines } from '../../../src/runner/rawLines';
+import type { TraceEvent } from '../../../src/trace/events';
+import { isUtf8 } from 'buffer';
 
 const ev = (pid: number, ts: number) => JSON.stringify({ kind: 'output', ts, pid, stream: 'stdout', text: `t${ts}` });
 
@@ -45,11 +48,10 @@ describe('TraceTailer', () => {
     const spaced = '{ "kind": "output", "ts": 3, "pid": 7, "stream": "stderr", "text": "é\\u00e9" }';
     fs.writeFileSync(path.join(dir, '7-0.jsonl'), [ev(7, 1), 'garbage', '', spaced, ''].join('\n'));
     const events = t.read();
-    assert.deepEqual(
-      events.map((e) => t.lines?.get(e)),
-      [ev(7, 1), spaced],
-    );
-    assert.equal(t.lines?.size, 2);
+    const lines = t.lines as RawLines;
+    assert.equal(lines.size, 2);
+    assert.deepEqual([lines.line(0), lines.line(1)], [ev(7, 1), spaced]);
+    assert.deepEqual([lines.event(0), lines.event(1)], events);
     assert.equal(t.malformed, 1);
     t.close();
     assert.equal(new TraceTailer(dir).lines, undefined, 'off by default: the lines cost memory');
@@ -62,14 +64,16 @@ describe('TraceTailer', () => {
     // Another writer's template 1 is its own: ids are per file.
     fs.writeFileSync(path.join(dir, '8-0.jsonl'), [JSON.stringify({ kind: 'trace.template', id: 1, event: { kind: 'task.end', poolId: '1:1', ok: true, pid: 8 }, fields: ['taskId', 'ts'] }), '[1,0,102]', '[2,5,103]', ''].join('\n'));
     const events = t.read().sort((a, b) => a.ts - b.ts);
-    // (As plain JSON: with keepLines, an event carries where its line is in a symbol-keyed slot.)
-    assert.deepEqual(JSON.parse(JSON.stringify(events)), [
+    assert.deepEqual(events, [
       { kind: 'task.start', poolId: '1:1', fn: 'square', pid: 7, taskId: 0, ts: 100 },
       { kind: 'task.start', poolId: '1:1', fn: 'square', pid: 7, taskId: 1, ts: 101 },
       { kind: 'task.end', poolId: '1:1', ok: true, pid: 8, taskId: 0, ts: 102 },
     ]);
     assert.equal(t.malformed, 1, 'a compact line naming an unknown template');
-    for (const e of events) assert.deepEqual(JSON.parse(t.lines?.get(e) as string), JSON.parse(JSON.stringify(e)));
+    // Kept as their events, written as their JSON (no line of their own).
+    const lines = t.lines as RawLines;
+    assert.deepEqual(lines.events(), events);
+    assert.ok(events.every((_, k) => lines.line(k) === undefined && lines.length(k) === -1));
     t.close();
   });
 
@@ -85,7 +89,7 @@ describe('TraceTailer', () => {
     );
     assert.ok(Object.is((events[1] as { taskId: number }).taskId, -0));
     assert.equal(t.malformed, 5, 'a leading zero, a missing field, an empty value, a cut line and an empty array');
-    for (const e of events) assert.deepEqual(JSON.parse(t.lines?.get(e) as string), JSON.parse(JSON.stringify(e)));
+    assert.deepEqual(t.lines?.events(), [...events].sort((a, b) => a.ts - b.ts), 'kept in trace order');
     t.close();
   });
 
@@ -101,12 +105,140 @@ describe('TraceTailer', () => {
     t.close();
     assert.equal(events.length, 40000);
     assert.equal(t.malformed, 0);
-    assert.ok(events.every((e, i) => e.ts === i && t.lines?.get(e) === lines[i]));
+    const kept = t.lines as RawLines;
+    assert.ok(events.every((e, i) => e.ts === i && kept.line(i) === lines[i]));
     const out = path.join(dir, 'out.jsonl');
     const header = { kind: 'trace.header' as const, version: 1, ts: 0 };
-    writeTrace(out, header as never, [...events, { kind: 'run.end', ts: 40000, pid: 9, exitCode: 0, signal: null, reason: 'exit' }], t.lines);
+    kept.addEvent({ kind: 'run.end', ts: 40000, pid: 9, exitCode: 0, signal: null, reason: 'exit' });
+    writeTrace(out, header as never, kept);
     const text = fs.readFileSync(out, 'utf8');
     assert.equal(text, [JSON.stringify(header), ...lines, JSON.stringify({ kind: 'run.end', ts: 40000, pid: 9, exitCode: 0, signal: null, reason: 'exit' })].join('\n') + '\n');
     assert.equal(parseJsonl(text).events.length, 40001);
+  });
+
+  describe('with keepLines: message lines kept as bytes (src/runner/lineScan.ts)', () => {
+    const msg = (o: Record<string, unknown> = {}) => JSON.stringify({ kind: 'message.send', ts: 1, pid: 7, channel: 'queue', channelId: 'q7:1', msgId: '7.0.1', ...o });
+    const header = { kind: 'trace.header' as const, version: 1, tool: 'concurrency-lab' as const, ts: 0 };
+    /** Reads dir to the end with a plain tailer: the events and malformed count the slow path sees. */
+    const plain = () => {
+      const p = new TraceTailer(dir);
+      const events = p.read().sort((a, b) => a.ts - b.ts);
+      p.close();
+      return { events, malformed: p.malformed };
+    };
+
+    it('keeps them out of read(), tells who used which channel, and writes them byte for byte', () => {
+      const uses: string[] = [];
+      const t = new TraceTailer(dir, true, (c, pid, tid) => uses.push(`${c} ${pid}.${tid}`));
+      const lines = [
+        msg({ ts: 1 }),
+        msg({ ts: 3, msgId: '7.0.2' }), // same channel, same thread: told once
+        msg({ ts: 4, kind: 'message.recv', tid: 2, channel: 'pipe', channelId: 'p7:1' }),
+        msg({ ts: 5, channel: 'manager', channelId: '7.0.3' }), // a manager's calls are not channel uses
+        msg({ ts: 6, summary: "'é'" }), // not ASCII: through JSON.parse, and returned
+        '{"kind":"message.send", "ts":7,"pid":7,"channel":"queue","channelId":"q7:1","msgId":"x"}', // spaces: the same
+        msg({ ts: 8, channel: 'socket' }), // not a valid event
+        msg({ ts: 9, pid: -1 }), // not a valid event
+        msg({ ts: 2 }),
+      ];
+      fs.writeFileSync(path.join(dir, '7-0.jsonl'), lines.join('\n') + '\n');
+      const events = t.read();
+      assert.deepEqual(events.map((e) => e.ts).sort(), [6, 7]);
+      assert.equal(t.takeBytesOnly(), 5);
+      assert.equal(t.takeBytesOnly(), 0);
+      assert.deepEqual(uses, ['q7:1 7.0', 'p7:1 7.2', 'q7:1 7.0']);
+      assert.equal(t.malformed, 2);
+      t.close();
+      const kept = t.lines as RawLines;
+      kept.addEvent({ kind: 'run.end', ts: 10, pid: 7, exitCode: 0, signal: null, reason: 'exit' });
+      const out = path.join(dir, 'out.jsonl');
+      writeTrace(out, header, kept);
+      const text = fs.readFileSync(out, 'utf8');
+      const valid = [0, 8, 1, 2, 3, 4, 5].map((i) => lines[i]);
+      assert.equal(text, [JSON.stringify(header), ...valid, JSON.stringify({ kind: 'run.end', ts: 10, pid: 7, exitCode: 0, signal: null, reason: 'exit' })].join('\n') + '\n');
+      // Every event made from its bytes on demand, as the slow path makes it.
+      assert.deepEqual(kept.events().slice(0, -1), plain().events);
+    });
+
+    it('reads a message line cut across reads, inside a multi-byte character, and one longer than a read', () => {
+      const t = new TraceTailer(dir, true);
+      const file = path.join(dir, '7-0.jsonl');
+      const utf = Buffer.from(msg({ ts: 1, summary: "'日本'" }) + '\n');
+      const cut = utf.indexOf(Buffer.from('日')) + 1; // inside the character's 3 bytes
+      const huge = msg({ ts: 2, summary: 'x'.repeat(5 << 20) }); // > the 4 MB read
+      fs.writeFileSync(file, utf.subarray(0, cut));
+      assert.deepEqual(t.read(), []);
+      fs.appendFileSync(file, Buffer.concat([utf.subarray(cut), Buffer.from(huge.slice(0, 3 << 20))]));
+      assert.deepEqual(t.read().map((e) => e.ts), [1]);
+      fs.appendFileSync(file, huge.slice(3 << 20) + '\n' + msg({ ts: 3 }).slice(0, 30));
+      assert.deepEqual(t.read(), [], 'the huge line is kept as bytes');
+      fs.appendFileSync(file, msg({ ts: 3 }).slice(30) + '\n');
+      t.read();
+      t.close();
+      assert.equal(t.malformed, 0);
+      const kept = t.lines as RawLines;
+      assert.equal(kept.size, 3);
+      assert.equal(kept.line(0), utf.toString().trimEnd());
+      assert.equal(kept.line(1), huge);
+      assert.equal(kept.line(2), msg({ ts: 3 }));
+      const out = path.join(dir, 'out.jsonl');
+      writeTrace(out, header, kept);
+      assert.equal(fs.readFileSync(out, 'utf8'), [JSON.stringify(header), utf.toString().trimEnd(), huge, msg({ ts: 3 })].join('\n') + '\n');
+    });
+
+    it('writes a line that is not valid UTF-8 as its event re-serialised, never as its bytes', () => {
+      const t = new TraceTailer(dir, true);
+      const bad = Buffer.concat([Buffer.from(msg({ ts: 1 }).slice(0, -1) + ',"summary":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]);
+      fs.writeFileSync(path.join(dir, '7-0.jsonl'), bad);
+      assert.equal(t.read().length, 1);
+      t.close();
+      const out = path.join(dir, 'out.jsonl');
+      writeTrace(out, header, t.lines as RawLines);
+      const bytes = fs.readFileSync(out);
+      assert.ok(isUtf8(bytes));
+      assert.equal(parseJsonl(bytes.toString()).events.length, 1);
+    });
+
+    it('keeps exactly the events the slow path finds, in trace order, on 150 mutated files', () => {
+      let x = 0x1234567;
+      const r = () => {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return (x >>> 0) / 2 ** 32;
+      };
+      const alphabet = '{}":,.-0123456789e \\tabé';
+      for (let round = 0; round < 150; round++) {
+        for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
+        for (const pid of [7, 8]) {
+          const lines: string[] = [];
+          for (let i = 0; i < 30; i++) {
+            let l = i % 7 === 3 ? ev(pid, i) : msg({ ts: Math.floor(r() * 50) + (r() < 0.3 ? 0.25 : 0), pid, msgId: `${pid}.0.${i}` });
+            if (r() < 0.3) {
+              const at = Math.floor(r() * l.length);
+              l = r() < 0.5 ? l.slice(0, at) + l.slice(at + 1) : l.slice(0, at) + alphabet[Math.floor(r() * alphabet.length)] + l.slice(at);
+            }
+            lines.push(l);
+          }
+          fs.writeFileSync(path.join(dir, `${pid}-0.jsonl`), lines.join('\n') + '\n');
+        }
+        const t = new TraceTailer(dir, true, () => undefined);
+        t.read();
+        t.close();
+        const want = plain();
+        assert.equal(t.malformed, want.malformed, `round ${round}`);
+        const kept = (t.lines as RawLines).events();
+        // Equal ts: arrival order differs between the two (read() returns the bytes-only ones never).
+        const key = (e: TraceEvent) => `${e.ts} ${JSON.stringify(e)}`;
+        assert.deepEqual(kept.map(key).sort(), want.events.map(key).sort(), `round ${round}`);
+        assert.ok(kept.every((e, i) => i === 0 || kept[i - 1].ts <= e.ts));
+        const out = path.join(dir, 'out.jsonl');
+        writeTrace(out, header, t.lines as RawLines);
+        const back = parseJsonl(fs.readFileSync(out, 'utf8'));
+        assert.equal(back.malformed, 0);
+        assert.equal(back.events.length, want.events.length);
+        fs.rmSync(out);
+      }
+    });
   });
 });

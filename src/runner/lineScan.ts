@@ -1,0 +1,250 @@
+// The capture's fast path (bench `trace-capture`, issue #15): decides, from the bytes of one
+// trace-channel line and without JSON.parse, that the line is a valid `message.send` or
+// `message.recv` event — exactly as JSON.parse + parseEvent (src/trace/events.ts) would judge it —
+// and reads the few columns the runner needs of it (ts, pid, tid, channel, channelId). Message
+// lines are the bulk of a busy run's trace and nothing in the runner acts on their other fields,
+// so such a line is kept as its bytes and written to the trace file as it is.
+//
+// It only ever says "valid" or "not decided here": anything outside the plain shape the runtime
+// writes (whitespace, escapes, non-ASCII bytes, nested values, exponents, long numbers, a
+// duplicated known field, `loc`, another kind) is left to JSON.parse + parseEvent, which also
+// rejects the malformed ones. test/unit/runner/lineScan.test.ts checks it against them.
+
+const NL = 0x0a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+const bytes = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
+
+// Fields the check depends on: those of the message kinds and those parseEvent checks on every
+// event (commonFieldsOk). Any other field is ignored by parseEvent, as long as it is plain data.
+const KEYS = ['kind', 'ts', 'pid', 'tid', 'loc', 'args', 'summary', 'error', 'code', 'stack', 'detail', 'parentTid', 'malformed', 'channel', 'channelId', 'msgId'] as const;
+const K_KIND = 0;
+const K_TS = 1;
+const K_PID = 2;
+const K_TID = 3;
+const K_LOC = 4;
+const K_PARENT_TID = 11;
+const K_MALFORMED = 12;
+const K_CHANNEL = 13;
+const K_CHANNEL_ID = 14;
+const K_MSG_ID = 15;
+const REQUIRED = (1 << K_KIND) | (1 << K_TS) | (1 << K_PID) | (1 << K_CHANNEL) | (1 << K_CHANNEL_ID) | (1 << K_MSG_ID);
+/** Key ids by key length, with their bytes. */
+const BY_LENGTH: { id: number; b: number[] }[][] = [];
+KEYS.forEach((k, id) => (BY_LENGTH[k.length] ??= []).push({ id, b: bytes(k) }));
+
+const KINDS = [bytes('message.send'), bytes('message.recv')];
+/** Indexes match CHANNEL_KINDS of src/trace/events.ts. */
+const CHANNELS = [bytes('queue'), bytes('pipe'), bytes('manager')];
+export const CHANNEL_MANAGER = 2;
+const TRUE = bytes('true');
+const FALSE = bytes('false');
+const NULL = bytes('null');
+
+/** Integer parts up to this are exact doubles and far enough below 2^53 that no fraction takes ts past it. */
+const TS_INT_MAX = 9007199254740000;
+/** Digits of a fraction read here (more: JSON.parse decides). */
+const MAX_FRACTION_DIGITS = 15;
+const POW10 = Array.from({ length: MAX_FRACTION_DIGITS + 1 }, (_, k) => 10 ** k);
+/** Digits of a pid or tid read here: exact, safe integers. */
+const MAX_ID_DIGITS = 15;
+/** Digits of any other number's integer part: far from overflowing to Infinity (which parseEvent refuses). */
+const MAX_INT_DIGITS = 300;
+
+const T_STRING = 0;
+const T_NUMBER = 1;
+const T_LITERAL = 2;
+
+function equalsAt(b: Uint8Array, s: number, e: number, want: readonly number[]): boolean {
+  if (e - s !== want.length) return false;
+  for (let i = 0; i < want.length; i++) if (b[s + i] !== want[i]) return false;
+  return true;
+}
+
+function keyId(b: Uint8Array, s: number, e: number): number {
+  const list = BY_LENGTH[e - s];
+  if (list === undefined) return -1;
+  for (const k of list) if (equalsAt(b, s, e, k.b)) return k.id;
+  return -1;
+}
+
+export class LineScanner {
+  /** Of the last line scan() accepted: */
+  kind = 0; // 0 message.send, 1 message.recv
+  ts = 0;
+  pid = 0;
+  tid = 0;
+  channel = 0; // index into CHANNELS
+  channelIdStart = 0;
+  channelIdEnd = 0;
+
+  // The value just read.
+  private type = 0;
+  private vStart = 0;
+  private vEnd = 0;
+  /** Number: integer part's value and digits, fraction's value and digits, sign. */
+  private intValue = 0;
+  private intDigits = 0;
+  private fracValue = 0;
+  private fracDigits = 0;
+  private negative = false;
+
+  /**
+   * The line starting at b[s]. Returns the index of its \n when it is a valid message event
+   * (fields above set), else -1: not decided here. The caller guarantees a \n at or after s in b
+   * (the end of the line): every loop here stops at it.
+   */
+  scan(b: Uint8Array, s: number): number {
+    if (b[s] !== OPEN_BRACE) return -1;
+    let i = s + 1;
+    let seen = 0;
+    this.tid = 0;
+    for (;;) {
+      // "key":
+      if (b[i] !== QUOTE) return -1;
+      const ks = ++i;
+      i = this.plainString(b, i);
+      if (i < 0) return -1;
+      const ke = i++;
+      if (b[i++] !== COLON) return -1;
+      // value
+      i = this.value(b, i);
+      if (i < 0) return -1;
+      const id = keyId(b, ks, ke);
+      if (id >= 0) {
+        if (seen & (1 << id)) return -1; // JSON.parse keeps the last one: decided there
+        seen |= 1 << id;
+        if (!this.fieldOk(b, id)) return -1;
+      }
+      const c = b[i];
+      if (c === COMMA) {
+        i++;
+        continue;
+      }
+      if (c !== CLOSE_BRACE || b[i + 1] !== NL) return -1;
+      return (seen & REQUIRED) === REQUIRED ? i + 1 : -1;
+    }
+  }
+
+  /** From just after an opening quote: the index of the closing one, or -1 (escapes, control or non-ASCII bytes). */
+  private plainString(b: Uint8Array, i: number): number {
+    let c = b[i];
+    while (c !== QUOTE) {
+      if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
+      c = b[++i];
+    }
+    return i;
+  }
+
+  /** A string, number, true, false or null at b[i]; returns the index after it, or -1. */
+  private value(b: Uint8Array, i: number): number {
+    const c = b[i];
+    if (c === QUOTE) {
+      this.type = T_STRING;
+      this.vStart = i + 1;
+      const e = this.plainString(b, i + 1);
+      if (e < 0) return -1;
+      this.vEnd = e;
+      return e + 1;
+    }
+    if (c === MINUS || (c >= ZERO && c <= NINE)) return this.number(b, i);
+    const lit = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
+    if (!lit) return -1; // an object, an array or no JSON: JSON.parse decides
+    for (let k = 1; k < lit.length; k++) if (b[i + k] !== lit[k]) return -1;
+    this.type = T_LITERAL;
+    this.vStart = i;
+    this.vEnd = i + lit.length;
+    return i + lit.length;
+  }
+
+  /** JSON's number grammar without an exponent, with bounded digits. */
+  private number(b: Uint8Array, i: number): number {
+    this.type = T_NUMBER;
+    this.negative = b[i] === MINUS;
+    if (this.negative) i++;
+    const first = i;
+    let n = 0;
+    let c = b[i];
+    while (c >= ZERO && c <= NINE) {
+      n = n * 10 + (c - ZERO);
+      c = b[++i];
+    }
+    const digits = i - first;
+    if (digits === 0 || digits > MAX_INT_DIGITS || (digits > 1 && b[first] === ZERO)) return -1;
+    this.intValue = n;
+    this.intDigits = digits;
+    this.fracValue = 0;
+    this.fracDigits = 0;
+    if (c === DOT) {
+      const f0 = ++i;
+      let f = 0;
+      c = b[i];
+      while (c >= ZERO && c <= NINE) {
+        f = f * 10 + (c - ZERO);
+        c = b[++i];
+      }
+      const fd = i - f0;
+      if (fd === 0 || fd > MAX_FRACTION_DIGITS) return -1;
+      this.fracValue = f;
+      this.fracDigits = fd;
+    }
+    if (c === 0x65 || c === 0x45) return -1; // an exponent
+    return i;
+  }
+
+  /** The value just read, as field `id` must be for a valid message event. */
+  private fieldOk(b: Uint8Array, id: number): boolean {
+    const t = this.type;
+    switch (id) {
+      case K_KIND:
+        if (t !== T_STRING) return false;
+        if (equalsAt(b, this.vStart, this.vEnd, KINDS[0])) this.kind = 0;
+        else if (equalsAt(b, this.vStart, this.vEnd, KINDS[1])) this.kind = 1;
+        else return false;
+        return true;
+      case K_TS:
+        // [0, 2^53] as parseEvent's isTime; the value is the sort key (within an ulp of JSON.parse's).
+        if (t !== T_NUMBER || this.negative || this.intDigits > 16 || this.intValue > TS_INT_MAX) return false;
+        this.ts = this.fracDigits ? this.intValue + this.fracValue / POW10[this.fracDigits] : this.intValue;
+        return true;
+      case K_PID:
+      case K_TID:
+        // A non-negative safe integer, written as one.
+        if (t !== T_NUMBER || this.negative || this.fracDigits || this.intDigits > MAX_ID_DIGITS) return false;
+        if (id === K_PID) this.pid = this.intValue;
+        else this.tid = this.intValue;
+        return true;
+      case K_LOC:
+        return false; // an object: JSON.parse + parseEvent check it
+      case K_PARENT_TID:
+      case K_MALFORMED:
+        return t === T_NUMBER;
+      case K_CHANNEL:
+        if (t !== T_STRING) return false;
+        for (let k = 0; k < CHANNELS.length; k++) {
+          if (equalsAt(b, this.vStart, this.vEnd, CHANNELS[k])) {
+            this.channel = k;
+            return true;
+          }
+        }
+        return false;
+      case K_CHANNEL_ID:
+        if (t !== T_STRING) return false;
+        this.channelIdStart = this.vStart;
+        this.channelIdEnd = this.vEnd;
+        return true;
+      default:
+        // msgId, args, summary, error, code, stack, detail: strings.
+        return t === T_STRING;
+    }
+  }
+}
