@@ -60,6 +60,10 @@ const MAX_ID_DIGITS = 15;
 /** Digits of any other number's integer part: far from overflowing to Infinity (which parseEvent refuses). */
 const MAX_INT_DIGITS = 300;
 
+/** Bytes a string may hold on the fast path: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c <= 0x7e; c++) PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
+
 const T_STRING = 0;
 const T_NUMBER = 1;
 const T_LITERAL = 2;
@@ -109,23 +113,40 @@ export class LineScanner {
     let seen = 0;
     this.tid = 0;
     for (;;) {
-      // "key":
+      // "key": plain ASCII up to its closing quote (anything else: -1)
       if (b[i] !== QUOTE) return -1;
       const ks = ++i;
-      i = this.plainString(b, i);
-      if (i < 0) return -1;
+      let c = b[i];
+      while (PLAIN[c] === 1) c = b[++i];
+      if (c !== QUOTE) return -1;
       const ke = i++;
       if (b[i++] !== COLON) return -1;
       // value
-      i = this.value(b, i);
-      if (i < 0) return -1;
+      c = b[i];
+      if (c === QUOTE) {
+        this.type = T_STRING;
+        this.vStart = ++i;
+        c = b[i];
+        while (PLAIN[c] === 1) c = b[++i];
+        if (c !== QUOTE) return -1;
+        this.vEnd = i++;
+      } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
+        i = this.number(b, i);
+        if (i < 0) return -1;
+      } else {
+        const lit = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
+        if (!lit) return -1; // an object, an array or no JSON: JSON.parse decides
+        for (let k = 1; k < lit.length; k++) if (b[i + k] !== lit[k]) return -1;
+        this.type = T_LITERAL;
+        i += lit.length;
+      }
       const id = keyId(b, ks, ke);
       if (id >= 0) {
         if (seen & (1 << id)) return -1; // JSON.parse keeps the last one: decided there
         seen |= 1 << id;
         if (!this.fieldOk(b, id)) return -1;
       }
-      const c = b[i];
+      c = b[i];
       if (c === COMMA) {
         i++;
         continue;
@@ -133,37 +154,6 @@ export class LineScanner {
       if (c !== CLOSE_BRACE || b[i + 1] !== NL) return -1;
       return (seen & REQUIRED) === REQUIRED ? i + 1 : -1;
     }
-  }
-
-  /** From just after an opening quote: the index of the closing one, or -1 (escapes, control or non-ASCII bytes). */
-  private plainString(b: Uint8Array, i: number): number {
-    let c = b[i];
-    while (c !== QUOTE) {
-      if (c < 0x20 || c > 0x7e || c === BACKSLASH) return -1;
-      c = b[++i];
-    }
-    return i;
-  }
-
-  /** A string, number, true, false or null at b[i]; returns the index after it, or -1. */
-  private value(b: Uint8Array, i: number): number {
-    const c = b[i];
-    if (c === QUOTE) {
-      this.type = T_STRING;
-      this.vStart = i + 1;
-      const e = this.plainString(b, i + 1);
-      if (e < 0) return -1;
-      this.vEnd = e;
-      return e + 1;
-    }
-    if (c === MINUS || (c >= ZERO && c <= NINE)) return this.number(b, i);
-    const lit = c === 0x74 ? TRUE : c === 0x66 ? FALSE : c === 0x6e ? NULL : undefined;
-    if (!lit) return -1; // an object, an array or no JSON: JSON.parse decides
-    for (let k = 1; k < lit.length; k++) if (b[i + k] !== lit[k]) return -1;
-    this.type = T_LITERAL;
-    this.vStart = i;
-    this.vEnd = i + lit.length;
-    return i + lit.length;
   }
 
   /** JSON's number grammar without an exponent, with bounded digits. */

@@ -254,6 +254,7 @@ export class Run implements RunHandle {
     const sorted = byTime(batch);
     this.deadlocks.add(sorted);
     const lines = own ? this.tailer.lines : undefined;
+    lines?.chunk(-1);
     for (const e of sorted) {
       this.allEvents.push(e);
       lines?.addEvent(e);
@@ -397,17 +398,15 @@ export function summarize(events: TraceEvent[], mainPid: number, exitCode: numbe
   return summarizeProcesses(processEvents, events.length, mainPid, exitCode, sig, reason);
 }
 
-/** summarize's process events from a run's sorted lines, making no event of a message line but
- *  the first of a pid that has nothing else. */
+/** summarize's process events from a run's lines, making no event of a message line but the
+ *  first of each pid (summarize keeps no other of those). */
 function processEventsOfLines(lines: RawLines): TraceEvent[] {
   const seen = new Set<number>();
   const processEvents: TraceEvent[] = [];
-  for (let k = 0; k < lines.size; k++) {
-    const e = lines.made(k);
-    const pid = lines.pid(k);
-    if (e && (e.kind === 'process.start' || e.kind === 'process.exit')) processEvents.push(e);
-    else if (!seen.has(pid) && (e ? e.kind !== 'run.end' : true)) processEvents.push(e ?? lines.event(k));
-    seen.add(pid);
+  for (const e of lines.madeAndFirsts()) {
+    if (e.kind === 'process.start' || e.kind === 'process.exit') processEvents.push(e);
+    else if (e.kind !== 'run.end' && !seen.has(e.pid)) processEvents.push(e);
+    seen.add(e.pid);
   }
   return processEvents;
 }

@@ -31,10 +31,15 @@ interface Tailed {
   usedChannel: string;
   usedPid: number;
   usedTid: number;
+  /** This file's number (RawLines sorts each writer's lines as one sequence). */
+  writer: number;
 }
 
 /** One read: large, so a busy writer's output is taken in few syscalls. */
 const READ_SIZE = 4 << 20;
+/** Read buffers are carved out of arenas this big; a new one when less than MIN_READ is left. */
+const ARENA_SIZE = 8 << 20;
+const MIN_READ = 64 << 10;
 const NL = 0x0a;
 const OPEN_BRACKET = 0x5b;
 const OPEN_BRACE = 0x7b;
@@ -50,8 +55,9 @@ export class TraceTailer {
   /** Each valid event's line as read (without its \n), when constructed with keepLines. */
   readonly lines: RawLines | undefined;
   private readonly files = new Map<string, Tailed>();
-  /** The read buffer, reused until kept lines take it over. */
-  private spare: Buffer | undefined;
+  /** Where reads go: [0, used) holds kept lines (with keepLines; else it is reused from 0). */
+  private arena: Buffer | undefined;
+  private used = 0;
   /** Scratch for a compact line's values. */
   private readonly values: number[] = [];
   private readonly scanner = new LineScanner();
@@ -87,7 +93,7 @@ export class TraceTailer {
       if (!f) {
         if (!parseTraceFileName(name)) continue;
         try {
-          f = { fd: fs.openSync(path.join(this.dir, name), 'r'), offset: 0, rest: undefined, decoder: new TransportDecoder(), usedChannel: '', usedPid: -1, usedTid: -1 };
+          f = { fd: fs.openSync(path.join(this.dir, name), 'r'), offset: 0, rest: undefined, decoder: new TransportDecoder(), usedChannel: '', usedPid: -1, usedTid: -1, writer: this.files.size };
         } catch {
           continue;
         }
@@ -100,36 +106,39 @@ export class TraceTailer {
 
   private readFile(f: Tailed, out: TraceEvent[]): void {
     for (;;) {
-      // The partial line left by the last read goes first, then the new bytes after it.
+      // The partial line left by the last read goes first, then the new bytes after it, in the
+      // free part of the arena: kept lines stay where they were read (no copy, few allocations).
       const restLen = f.rest ? f.rest.length : 0;
-      const buf = this.spare && this.spare.length >= restLen + READ_SIZE ? this.spare : Buffer.allocUnsafe(restLen + READ_SIZE);
-      this.spare = buf;
-      if (f.rest) f.rest.copy(buf, 0);
-      const n = fs.readSync(f.fd, buf, restLen, READ_SIZE, f.offset);
+      let arena = this.arena;
+      if (!arena || arena.length - this.used < restLen + MIN_READ) {
+        arena = this.arena = Buffer.allocUnsafe(Math.max(ARENA_SIZE, restLen + READ_SIZE));
+        this.used = 0;
+      }
+      const at = this.used;
+      if (f.rest) f.rest.copy(arena, at);
+      const room = Math.min(READ_SIZE, arena.length - at - restLen);
+      const n = fs.readSync(f.fd, arena, at + restLen, room, f.offset);
       if (n <= 0) return;
       f.offset += n;
-      const len = restLen + n;
-      const end = buf.lastIndexOf(NL, len - 1) + 1;
-      f.rest = end < len ? Buffer.from(buf.subarray(end, len)) : undefined;
-      if (end > 0) {
-        let data = buf;
-        if (this.lines) {
-          // Kept lines point into their buffer: a mostly full one is handed over as it is (the
-          // next read gets a new one), a mostly empty one is copied to its size.
-          if (end >= buf.length >> 1) this.spare = undefined;
-          else data = Buffer.from(buf.subarray(0, end));
-        }
-        this.parseLines(f, data, end, out);
+      const len = at + restLen + n;
+      const end = arena.lastIndexOf(NL, len - 1) + 1;
+      const complete = end > at;
+      f.rest = complete ? (end < len ? Buffer.from(arena.subarray(end, len)) : undefined) : Buffer.from(arena.subarray(at, len));
+      if (complete) {
+        this.parseLines(f, arena, at, end, out);
+        // Kept lines point into the arena: the next read goes after them.
+        if (this.lines) this.used = end;
       }
-      if (n < READ_SIZE) return;
+      if (n < room) return;
     }
   }
 
-  /** The complete lines of buf[0, end), each ending in \n, one by one: only a broken line is lost. */
-  private parseLines(f: Tailed, buf: Buffer, end: number, out: TraceEvent[]): void {
+  /** The complete lines of buf[from, end), each ending in \n, one by one: only a broken line is lost. */
+  private parseLines(f: Tailed, buf: Buffer, from: number, end: number, out: TraceEvent[]): void {
     const lines = this.lines;
     const scanner = this.scanner;
-    let s = 0;
+    lines?.chunk(f.writer);
+    let s = from;
     while (s < end) {
       if (lines && buf[s] === OPEN_BRACE) {
         const e = scanner.scan(buf, s);

@@ -141,6 +141,21 @@ describe('runner', function () {
     assert.equal(r.summary.processes.length, 1);
   });
 
+  it('with keepLines, message lines kept as bytes give the same events and summary as made ones', async () => {
+    const made = await startRun({ file: fixture('foreign-messages.cjs') }).done;
+    const kept = await startRun({ file: fixture('foreign-messages.cjs'), keepLines: true }).done;
+    assert.ok(kept.lines && kept.lines.size === kept.events.length);
+    const strip = (events: readonly TraceEvent[]) => events.filter((e) => e.kind === 'message.send').map((e) => [e.pid, e.ts % 1e6, (e as { msgId: string }).msgId]);
+    assert.equal(strip(kept.events).length, 6);
+    assert.deepEqual(strip(kept.events).map(([pid, , id]) => `${pid} ${id}`), strip(made.events).map(([pid, , id]) => `${pid} ${id}`));
+    assert.deepEqual(
+      kept.summary.processes.map((p) => p.pid === kept.summary.processes[0].pid ? 'main' : `${p.pid} ${p.name}`),
+      made.summary.processes.map((p) => p.pid === made.summary.processes[0].pid ? 'main' : `${p.pid} ${p.name}`),
+    );
+    assert.ok(kept.summary.processes.some((p) => p.pid === 999991) && kept.summary.processes.some((p) => p.pid === 999992));
+    assert.equal(kept.summary.traceEvents, made.summary.traceEvents);
+  });
+
   it('a snippet that never loads the runtime still shows its main process', async () => {
     const r = await startRun({ file: fixture('args.mjs'), args: ['a'] }).done;
     assert.deepEqual(r.summary.processes.map((p) => [p.name, p.exitCode]), [['MainProcess', 0]]);
