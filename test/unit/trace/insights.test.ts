@@ -2,6 +2,8 @@
 // example's known structure; and the plain-language lines exist in English and Chinese.
 import * as assert from 'assert';
 import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { BUNDLES } from '../../../src/bundlePaths';
 import { startRun } from '../../../src/runner';
@@ -122,6 +124,33 @@ describe('concurrency-lab run --insights', function () {
     };
     assert.match(await run('C.UTF-8'), /^concurrency-lab: 6 tasks on 3 workers; at most 3 ran at once\.$/m);
     assert.match(await run('zh_CN.UTF-8'), /^concurrency-lab: 6 个任务在 3 个工作者上运行;最多 3 个同时运行。$/m);
+  });
+
+  it('with --trace x.jsonl (message lines kept as bytes) says the same of a queue run', async () => {
+    const file = path.join(ROOT, templatePath('queue', 'javascript'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-insights-'));
+    try {
+      const run = async (extra: string[]) => {
+        const child = spawn(process.execPath, [path.join(ROOT, BUNDLES.cli), 'run', file, '--insights', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' } });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.stdout.resume();
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        assert.strictEqual(code, 0, stderr);
+        // Numbers and the order of processes that start together differ from run to run; what is said of whom does not.
+        return stderr
+          .split('\n')
+          .filter((l) => l.startsWith('concurrency-lab:'))
+          .map((l) => l.replace(/queue\.mjs:\d+/g, 'queue.mjs').replace(/\d+(\.\d+)? ?(µs|ms|s)\b/g, 'T').replace(/\d+(\.\d+)?/g, 'N'))
+          .sort();
+      };
+      const traced = await run(['--trace', path.join(dir, 'q.jsonl')]);
+      assert.ok(traced.some((l) => l.includes('Queue.get')), traced.join('\n'));
+      assert.deepStrictEqual(traced, await run([]));
+      assert.ok(fs.readFileSync(path.join(dir, 'q.jsonl'), 'utf8').includes('"kind":"message.recv"'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
