@@ -3,7 +3,6 @@
 // and when the main process exits (or on stop/timeout) ends whatever of the tree is left and
 // writes process.exit for the main process and run.end.
 import { spawn, type ChildProcess } from 'child_process';
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,6 +19,7 @@ import { defaultNodePath, findExtensionRoot, quoteNodeOption } from './paths';
 import { pythonEnv, resolvePython } from './python';
 import { HAS_PROC, isLive, killTree, runProcesses, signal } from './procs';
 import type { RawLines } from './rawLines';
+import { newRunId, runDirPrefix, sweepLeftovers } from './leftovers';
 import { TraceTailer } from './tail';
 import { DeadlockWatch } from './deadlock';
 import { describeDeadlock, type StuckReport } from '../trace/waitfor';
@@ -80,8 +80,10 @@ export class Run implements RunHandle {
     const args = options.args ?? [];
     const context = options.context ?? 'process';
     this.header = makeHeader({ ts: now(), file, argv: args, context, cpus: os.cpus().length });
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concurrency-lab-run-'));
-    this.runId = randomBytes(8).toString('hex');
+    this.dir = fs.mkdtempSync(runDirPrefix());
+    this.runId = newRunId();
+    // What runs of a host that was killed left behind (this one's own are removed at its end).
+    void sweepLeftovers();
     this.tailer = new TraceTailer(this.dir, options.keepLines, (channelId, pid, tid) => this.deadlocks.usedChannel(channelId, pid, tid));
 
     const env: NodeJS.ProcessEnv = { ...process.env };
