@@ -266,7 +266,8 @@ export class RawLines {
         j++;
       }
       const src = bufs[b];
-      if (e - s > 256) at += src.copy(out, at, s, e);
+      // Buffer#copy makes a view object per call: short ranges go byte by byte (no garbage).
+      if (e - s > 4096) at += src.copy(out, at, s, e);
       else for (let p = s; p < e; p++) out[at++] = src[p];
       k = j;
     }
