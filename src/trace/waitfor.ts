@@ -1,7 +1,10 @@
 // The wait-for graph of a run, kept up to date event by event: who is blocked in which call,
-// and who could end that wait (a lock's holder, the joined child, the other users of a pipe or
-// queue, a pool's workers). The runner's deadlock watch asks it, while the run is live, whether
-// every live thread is stuck (src/runner/deadlock.ts); it is pure so a viewer can ask it too.
+// and who could end that wait (a lock's holder, the joined child, a queue's producers or
+// consumers, a pipe's other end, a pool's workers, the manager, who could set an Event, the
+// parties that have not arrived at a Barrier). The one implementation of those rules: the
+// runner's deadlock watch feeds it live and asks whether every live thread is stuck
+// (src/runner/deadlock.ts); the viewer feeds it the events up to the moment it shows (now, or the
+// replay time) and lists who waits for whom (src/webview/layout/waitfor.ts). Pure.
 import type { DeadlockWait, ObjectKind, TraceEvent, WaitBeginEvent } from './events';
 import { OBJECT_LABELS } from './model';
 
@@ -17,8 +20,26 @@ interface ThreadState {
   tasks: number;
 }
 
+/** Why a thread could end a wait. */
+export type SatisfierRole = 'holder' | 'otherEnd' | 'producer' | 'consumer' | 'child' | 'worker' | 'manager' | 'setter' | 'party';
+
+export interface GraphSatisfier {
+  /** Thread key "pid:tid" (tid 0: the main thread). */
+  key: string;
+  pid: number;
+  /** Absent for a process's main thread. */
+  tid?: number;
+  name: string;
+  role: SatisfierRole;
+  /** Still running (started and not ended): a dead one can never end the wait. */
+  alive: boolean;
+}
+
+/** What a wait is, as far as who could end it goes (a wait.begin, or a viewer's span of one). */
+export type WaitRef = Pick<WaitBeginEvent, 'pid' | 'tid' | 'op' | 'objKind' | 'objId' | 'targetPid'>;
+
 /** Kinds whose waits end when a holder releases: the holders are who it waits for. */
-const HELD: ReadonlySet<ObjectKind> = new Set(['lock', 'rlock', 'semaphore', 'boundedSemaphore', 'condition']);
+const HELD: ReadonlySet<ObjectKind> = new Set(['lock', 'rlock', 'semaphore', 'boundedSemaphore', 'condition', 'value', 'array']);
 
 export interface StuckReport {
   cycle: boolean;
@@ -31,6 +52,25 @@ const processKey = (objId: string) => {
   const [pid, tid] = objId.split('.').map(Number);
   return key(pid, tid);
 };
+const isQueue = (k: ObjectKind) => k === 'queue' || k === 'joinableQueue';
+
+/** True when one of the ordered [acquired, released] pairs covers `t` (binary search). */
+function coveringPair(pairs: ReadonlyArray<readonly [number, number]>, t: number): boolean {
+  let lo = 0;
+  let hi = pairs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (pairs[mid]![0] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && pairs[lo - 1]![1] > t;
+}
+
+function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  let set = m.get(k);
+  if (!set) m.set(k, (set = new Set()));
+  set.add(v);
+}
 
 export class WaitForGraph {
   private readonly threads = new Map<string, ThreadState>();
@@ -38,28 +78,49 @@ export class WaitForGraph {
   private readonly ended = new Set<string>();
   /** Children announced by their parent (object.create, objKind process) that have not started yet. */
   private readonly starting = new Set<string>();
+  /** Every thread seen start: its name, start time and (a process's) parent pid. */
   private readonly names = new Map<string, string>();
+  private readonly started = new Map<string, number>();
+  private readonly parents = new Map<number, number>();
   /** Open holds: objId → holder thread keys (one per open hold). */
   private readonly holders = new Map<string, string[]>();
-  /** Threads that used a queue or pipe (sent or received on it), by channelId. */
-  private readonly users = new Map<string, Set<string>>();
-  /** A pool's workers (their thread keys), by poolId. */
+  /** Holds known only as closed spans (hold.spans records, their pairs in order): objId → [holder, pairs]. */
+  private readonly spanHolds = new Map<string, Array<[string, ReadonlyArray<readonly [number, number]>]>>();
+  /** Queues and pipes: who sent on them, who received, who waited to put / to get / in recv. */
+  private readonly senders = new Map<string, Set<string>>();
+  /** Threads that sent or received on a queue or pipe, which way not known (usedChannel). */
+  private readonly channelUsers = new Map<string, Set<string>>();
+  private readonly receivers = new Map<string, Set<string>>();
+  private readonly putters = new Map<string, Set<string>>();
+  private readonly getters = new Map<string, Set<string>>();
+  /** Every thread that ever waited on an object (Event, Barrier, pipe…). */
+  private readonly waiters = new Map<string, Set<string>>();
+  /** Objects announced by object.create: their creator thread and when. */
+  private readonly creators = new Map<string, { key: string; pid: number; ts: number }>();
+  /** A pool's workers (their thread keys), by poolId; the worker of each started task ("poolId/taskId"). */
   private readonly workers = new Map<string, Set<string>>();
+  private readonly taskWorker = new Map<string, string>();
+  /** A manager's server threads (who received calls on its channel), by the manager's objId. */
+  private readonly managers = new Map<string, Set<string>>();
   private readonly labels = new Map<string, string>();
   private readonly kindCounts = new Map<ObjectKind, number>();
   /** Counts events: the run is silent while it does not move. */
   version = 0;
+  /** The latest time fed (µs): the moment the graph describes. */
+  now = -Infinity;
 
-  /** Feeds one event; cheap for the kinds that do not matter (the hot ones: task and message lines). */
+  /** Feeds one event (in time order); cheap for the kinds that do not matter (the hot ones: task and message lines). */
   add(e: TraceEvent): void {
     // Any event is activity: the watch wants the graph stuck AND the run silent for its grace.
     this.version++;
+    if (e.ts > this.now) this.now = e.ts;
     switch (e.kind) {
       case 'process.start':
-        this.started(e.pid, 0, e.name);
+        this.parents.set(e.pid, e.ppid);
+        this.start(e.pid, 0, e.name, e.ts);
         break;
       case 'thread.start':
-        this.started(e.pid, e.tid, e.name);
+        this.start(e.pid, e.tid, e.name, e.ts);
         break;
       case 'process.exit':
         for (const [k, t] of this.threads) if (t.pid === e.pid) this.gone(k);
@@ -70,11 +131,11 @@ export class WaitForGraph {
         this.gone(key(e.pid, e.tid));
         break;
       case 'task.start': {
-        const t = this.threads.get(key(e.pid, e.tid));
+        const k = key(e.pid, e.tid);
+        const t = this.threads.get(k);
         if (t) t.tasks++;
-        let set = this.workers.get(e.poolId);
-        if (!set) this.workers.set(e.poolId, (set = new Set()));
-        set.add(key(e.pid, e.tid));
+        addTo(this.workers, e.poolId, k);
+        this.taskWorker.set(`${e.poolId}/${e.taskId}`, k);
         break;
       }
       case 'task.end': {
@@ -83,20 +144,27 @@ export class WaitForGraph {
         break;
       }
       case 'message.send':
+        if (e.channel !== 'manager') addTo(this.senders, e.channelId, key(e.pid, e.tid));
+        break;
       case 'message.recv':
-        if (e.channel !== 'manager') this.use(e.channelId, key(e.pid, e.tid));
+        addTo(e.channel === 'manager' ? this.managers : this.receivers, e.channelId, key(e.pid, e.tid));
         break;
       case 'object.create':
         if (e.objKind === 'process') {
           const k = processKey(e.objId);
           if (!this.threads.has(k) && !this.ended.has(k)) this.starting.add(k);
-        } else this.label(e.objKind, e.objId);
+        } else {
+          this.label(e.objKind, e.objId);
+          if (!this.creators.has(e.objId)) this.creators.set(e.objId, { key: key(e.pid, e.tid), pid: e.pid, ts: e.ts });
+        }
         break;
       case 'wait.begin': {
         this.label(e.objKind, e.objId);
-        // Who waits on a queue or pipe uses it: it may be the one to put to it or send on it.
-        if (e.objKind === 'queue' || e.objKind === 'joinableQueue' || e.objKind === 'pipe') this.use(e.objId, key(e.pid, e.tid));
-        this.threads.get(key(e.pid, e.tid))?.waits.set(e.waitId, e);
+        const k = key(e.pid, e.tid);
+        addTo(this.waiters, e.objId, k);
+        // Who waits to get from a queue will consume; who waits to put will produce.
+        if (isQueue(e.objKind)) addTo(e.op.endsWith('.get') ? this.getters : this.putters, e.objId, k);
+        this.threads.get(k)?.waits.set(e.waitId, e);
         break;
       }
       case 'wait.end':
@@ -114,6 +182,17 @@ export class WaitForGraph {
         if (list && i >= 0) list.splice(i, 1);
         break;
       }
+      case 'hold.spans': {
+        // Closed holds: they matter to a viewer looking at a moment inside one. The record is
+        // kept by reference (no copy of its pairs) until its last pair is over.
+        const last = e.spans[e.spans.length - 1];
+        if (!last || last[1] <= this.now) break;
+        let list = this.spanHolds.get(e.objId);
+        if (!list) this.spanHolds.set(e.objId, (list = []));
+        else if (list.length > 16) this.spanHolds.set(e.objId, (list = list.filter(([, p]) => p[p.length - 1]![1] > this.now)));
+        list.push([key(e.pid, e.tid), e.spans]);
+        break;
+      }
       default:
         // Output, errors, pool states, submits: nothing the graph needs.
         break;
@@ -125,26 +204,20 @@ export class WaitForGraph {
     this.version += n;
   }
 
-  /** A message.send/recv on a queue or pipe (not a manager's) by this thread, without its event. */
+  /**
+   * A message.send/recv on a queue or pipe (not a manager's) by this thread, without its event
+   * (the runner keeps such lines as bytes): a use whose direction is not known, so the thread
+   * counts as a producer and as a consumer.
+   */
   usedChannel(channelId: string, pid: number, tid: number): void {
-    this.use(channelId, key(pid, tid));
+    addTo(this.channelUsers, channelId, key(pid, tid));
   }
 
-  private use(channelId: string, k: string): void {
-    let set = this.users.get(channelId);
-    if (!set) {
-      this.users.set(channelId, (set = new Set()));
-      // Its creator ("q<pid>[.<tid>]:<n>", "p…") holds it too.
-      const m = /^[qp](\d+)(?:\.(\d+))?:/.exec(channelId);
-      if (m) set.add(key(Number(m[1]), m[2] === undefined ? 0 : Number(m[2])));
-    }
-    set.add(k);
-  }
-
-  private started(pid: number, tid: number, name: string): void {
+  private start(pid: number, tid: number, name: string, ts: number): void {
     const k = key(pid, tid);
     this.starting.delete(k);
     this.names.set(k, name);
+    this.started.set(k, ts);
     const role = /^Pool(Worker|Thread)-/.test(name) ? 'worker' : /Manager-\d+$/.test(name) ? 'server' : 'other';
     this.threads.set(k, { pid, tid, name, waits: new Map(), role, tasks: 0 });
   }
@@ -172,20 +245,116 @@ export class WaitForGraph {
     return new Set([...this.threads.values()].map((t) => t.pid));
   }
 
-  /** Open waits now, per live thread (for a wait-for view). */
-  openWaits(): WaitBeginEvent[] {
-    const out: WaitBeginEvent[] = [];
-    for (const t of this.threads.values()) out.push(...t.waits.values());
+  /** The open wait `waitId` of a thread, if it is blocked in it now. */
+  openWait(pid: number, tid: number | undefined, waitId: number): WaitBeginEvent | undefined {
+    return this.threads.get(key(pid, tid))?.waits.get(waitId);
+  }
+
+  /** True while the thread is blocked in a wait on `objId`. */
+  private waitingOn(k: string, objId: string): boolean {
+    const t = this.threads.get(k);
+    if (t) for (const w of t.waits.values()) if (w.objId === objId) return true;
+    return false;
+  }
+
+  /**
+   * Threads that have (or may have) the object: its creator, every thread that waited on it,
+   * and, while they run, the threads started after it was made in the creator's process and the
+   * processes started after it below the creator's (a child gets it as an argument).
+   */
+  private referenceHolders(objId: string): string[] {
+    const out = new Set<string>();
+    const c = this.creators.get(objId);
+    if (c) out.add(c.key);
+    for (const k of this.waiters.get(objId) ?? []) out.add(k);
+    if (c) {
+      for (const [k, t] of this.threads) {
+        if ((this.started.get(k) ?? -Infinity) < c.ts) continue;
+        let pid: number | undefined = t.pid;
+        for (let hops = 0; pid !== undefined && hops < 64 && pid !== c.pid; hops++) pid = this.parents.get(pid);
+        if (pid === c.pid) out.add(k);
+      }
+    }
+    return [...out];
+  }
+
+  /**
+   * Threads that could end wait `w` (itself excluded), each with why and whether it still runs:
+   * the one set of rules the deadlock watch and the wait-for view share.
+   */
+  satisfiers(w: WaitRef): GraphSatisfier[] {
+    const self = key(w.pid, w.tid);
+    const found: Array<[string, SatisfierRole]> = [];
+    const add = (keys: Iterable<string> | undefined, role: SatisfierRole) => {
+      for (const k of keys ?? []) found.push([k, role]);
+    };
+    const creator = (channelId: string) => {
+      // A queue's or pipe's creator ("q<pid>[.<tid>]:<n>", "p…") has it too.
+      const m = /^[qp](\d+)(?:\.(\d+))?:/.exec(channelId);
+      return m ? [key(Number(m[1]), m[2] === undefined ? 0 : Number(m[2]))] : [];
+    };
+    if (HELD.has(w.objKind)) {
+      add(this.holders.get(w.objId), 'holder');
+      for (const [k, pairs] of this.spanHolds.get(w.objId) ?? []) if (coveringPair(pairs, this.now)) found.push([k, 'holder']);
+    } else if (w.objKind === 'process') {
+      found.push([w.targetPid !== undefined && !w.objId.includes('.') ? key(w.targetPid, 0) : processKey(w.objId), 'child']);
+    } else if (w.objKind === 'pool') add(this.workers.get(w.objId), 'worker');
+    else if (w.objKind === 'asyncResult') {
+      // The worker running it; before it started, any of the pool's workers.
+      const worker = this.taskWorker.get(w.objId);
+      add(worker !== undefined ? [worker] : this.workers.get(w.objId.slice(0, w.objId.lastIndexOf('/'))), 'worker');
+    } else if (isQueue(w.objKind)) {
+      // A get waits for a put; a put on a full queue (and a join) for a consumer.
+      if (w.op.endsWith('.get')) {
+        add(this.senders.get(w.objId), 'producer');
+        add(this.putters.get(w.objId), 'producer');
+        add(this.channelUsers.get(w.objId), 'producer');
+        add(creator(w.objId), 'producer');
+      } else {
+        add(this.receivers.get(w.objId), 'consumer');
+        add(this.getters.get(w.objId), 'consumer');
+        add(this.channelUsers.get(w.objId), 'consumer');
+      }
+    } else if (w.objKind === 'pipe') {
+      add(this.senders.get(w.objId), 'otherEnd');
+      add(this.receivers.get(w.objId), 'otherEnd');
+      add(this.channelUsers.get(w.objId), 'otherEnd');
+      add(this.waiters.get(w.objId), 'otherEnd');
+      add(creator(w.objId), 'otherEnd');
+    } else if (w.objKind === 'manager') {
+      for (const k of this.managers.get(w.objId) ?? []) if (!k.startsWith(`${w.pid}:`)) found.push([k, 'manager']);
+    } else if (w.objKind === 'event') {
+      // Whoever has the Event and is not waiting on it could set it.
+      for (const k of this.referenceHolders(w.objId)) if (!this.waitingOn(k, w.objId)) found.push([k, 'setter']);
+    } else if (w.objKind === 'barrier') {
+      // The parties that have not arrived: whoever has the Barrier and is not waiting at it. Its
+      // creator only when nobody else could (a parent usually hands a Barrier to its parties).
+      const creator = this.creators.get(w.objId)?.key;
+      const missing = this.referenceHolders(w.objId).filter((k) => !this.waitingOn(k, w.objId) && k !== self);
+      const others = missing.filter((k) => k !== creator && (this.threads.has(k) || this.waiters.get(w.objId)?.has(k)));
+      for (const k of others.length ? others : missing) found.push([k, 'party']);
+    } else add(this.holders.get(w.objId), 'holder');
+    const out: GraphSatisfier[] = [];
+    const seen = new Set<string>([self]);
+    for (const [k, role] of found) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const [pid, tid] = k.split(':').map(Number) as [number, number];
+      const alive = this.threads.has(k);
+      // Ended threads are kept where they tell of a dead end; ones merely assumed to have an Event or a Barrier are not.
+      if (!alive && (role === 'setter' || role === 'party') && !this.waiters.get(w.objId)?.has(k) && this.creators.get(w.objId)?.key !== k) continue;
+      const sat: GraphSatisfier = { key: k, pid, name: this.names.get(k) ?? `pid ${pid}`, role, alive };
+      if (tid) sat.tid = tid;
+      out.push(sat);
+    }
     return out;
   }
 
-  /** Threads that could end wait `w` of thread `self` (live ones, self excluded). */
-  satisfiers(w: WaitBeginEvent, self: string): string[] {
-    let found: Iterable<string> = [];
-    if (HELD.has(w.objKind)) found = this.holders.get(w.objId) ?? [];
-    else if (w.objKind === 'process') found = [processKey(w.objId)]; else if (w.objKind === 'pool' || w.objKind === 'asyncResult') found = this.workers.get(w.objId.split('/')[0]) ?? [];
-    else if (w.objKind === 'queue' || w.objKind === 'joinableQueue' || w.objKind === 'pipe') found = this.users.get(w.objId) ?? [];
-    return [...new Set(found)].filter((k) => k !== self && this.threads.has(k));
+  /** Keys of the live threads that could end wait `w`. */
+  private liveSatisfiers(w: WaitBeginEvent): string[] {
+    return this.satisfiers(w)
+      .filter((s) => s.alive)
+      .map((s) => s.key);
   }
 
   /** A wait that cannot end by itself: no pending timer or I/O of its thread, no short timeout. */
@@ -222,7 +391,7 @@ export class WaitForGraph {
     }
     if (!blocked.size) return undefined;
     const edges = new Map<string, string[]>();
-    for (const [k, ws] of blocked) edges.set(k, [...new Set(ws.flatMap((w) => this.satisfiers(w, k)))].filter((s) => blocked.has(s)));
+    for (const [k, ws] of blocked) edges.set(k, [...new Set(ws.flatMap((w) => this.liveSatisfiers(w)))].filter((s) => blocked.has(s)));
     const cycle = findCycle(edges);
     const order = cycle ?? [...blocked.keys()];
     const waits = order.map((k) => {
@@ -230,7 +399,7 @@ export class WaitForGraph {
       const ws = blocked.get(k) as WaitBeginEvent[];
       // The wait that points along the cycle, else the oldest.
       const next = cycle ? cycle[(cycle.indexOf(k) + 1) % cycle.length] : undefined;
-      const w = ws.find((x) => next !== undefined && this.satisfiers(x, k).includes(next)) ?? ws[0];
+      const w = ws.find((x) => next !== undefined && this.liveSatisfiers(x).includes(next)) ?? ws[0];
       const d: DeadlockWait = {
         pid: t.pid,
         name: t.name,
@@ -238,7 +407,7 @@ export class WaitForGraph {
         objKind: w.objKind,
         objId: w.objId,
         label: w.objKind === 'process' ? (this.names.get(processKey(w.objId)) ?? `Process ${w.objId}`) : this.label(w.objKind, w.objId),
-        waitsFor: this.satisfiers(w, k).map((s) => {
+        waitsFor: this.liveSatisfiers(w).map((s) => {
           const o = this.threads.get(s) as ThreadState;
           return o.tid ? { pid: o.pid, tid: o.tid, name: o.name } : { pid: o.pid, name: o.name };
         }),

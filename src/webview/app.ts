@@ -23,7 +23,7 @@ import { SearchBox } from './ui/search';
 import { hitSpan, type SearchHit } from './search';
 import { rowOf } from './layout/lanes';
 import { waitsAt, type ObjectNames } from './layout/waits';
-import { ObjectUsers, waitFor, type WaitForEntry } from './layout/waitfor';
+import { WaitForCursor, waitFor, type WaitForEntry } from './layout/waitfor';
 import { WaitForView } from './ui/waitfor';
 import { DeadlockBanner } from './ui/deadlock';
 import { InsightsView } from './ui/insights';
@@ -111,8 +111,8 @@ export class App {
   private insightsOpen = false;
   /** The insights of the loaded trace, computed once per trace version when the run is over. */
   private insights: { version: number; lines: InsightLine[] } | undefined;
-  /** What each process did with each channel and pool, for the wait-for view (rebuilt per trace version, only while someone waits). */
-  private users: { version: number; users: ObjectUsers } | undefined;
+  /** The wait-for graph (src/trace/waitfor.ts) at the moment shown, fed only while someone waits. */
+  private readonly waitGraph = new WaitForCursor();
 
   constructor(
     mount: HTMLElement,
@@ -486,8 +486,7 @@ export class App {
     const store = this.store;
     let entries: WaitForEntry[] = [];
     if (waiting.size > 0) {
-      if (this.users?.version !== store.version) this.users = { version: store.version, users: new ObjectUsers(store.model) };
-      entries = waitFor(store.model, names, this.users.users, at, this.rows.map(rowKey), waiting);
+      entries = waitFor(store.model, names, this.waitGraph.at(store.sorted(), at), at, this.rows.map(rowKey), waiting);
     }
     this.waitForView.update({ entries, at: at ?? store.model.lastTs, origin: store.origin, replay: at !== undefined, select: (s) => this.select(s) });
   }

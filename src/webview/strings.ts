@@ -153,6 +153,8 @@ const en = {
   roleChild: 'being joined',
   roleWorker: 'pool worker',
   roleManager: 'manager process',
+  roleSetter: 'could set it',
+  roleParty: 'has not arrived',
 };
 
 export type StringKey = keyof typeof en;
@@ -309,6 +311,8 @@ const zh: Record<StringKey, string> = {
   roleChild: '被 join 的子进程',
   roleWorker: '池工作进程',
   roleManager: '管理器进程',
+  roleSetter: '可以设置它',
+  roleParty: '尚未到达',
 };
 
 let table: Record<StringKey, string> = en;

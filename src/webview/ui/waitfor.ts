@@ -19,6 +19,8 @@ const ROLE_WORDS: Record<SatisfierRole, StringKey> = {
   child: 'roleChild',
   worker: 'roleWorker',
   manager: 'roleManager',
+  setter: 'roleSetter',
+  party: 'roleParty',
 };
 
 export interface WaitForViewInput {

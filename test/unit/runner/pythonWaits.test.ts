@@ -125,6 +125,9 @@ describe('runner: Python waits and holds', function () {
     assert.deepEqual([main.op, main.objKind, main.loc?.line], ['AsyncResult.get', 'asyncResult', at('main-get')]);
     assert.deepEqual(main.waitsFor.map((f) => f.pid), [worker.pid]);
     assert.deepEqual([worker.op, worker.loc?.line], ['Event.wait', at('worker-wait')]);
+    // Only the main process, which made the Event and handed it to the pool, could set it: a cycle.
+    assert.deepEqual(worker.waitsFor.map((f) => f.pid), [main.pid]);
+    assert.equal(found[0]!.cycle, true);
     assert.deepEqual(survivors([...new Set(r.events.map((e) => e.pid))]), [], 'no process of the run is left');
   });
 

@@ -1,11 +1,11 @@
-// The wait-for view's computation (src/webview/layout/waitfor.ts): for each blocked thread at a
+// The wait-for view's computation (src/webview/layout/waitfor.ts over src/trace/waitfor.ts's graph): for each blocked thread at a
 // moment, what could end its wait — lock holders, a queue's producers, a pipe's other end, the
 // child being joined, a pool's workers, the manager — and whether each is alive or blocked itself.
 import * as assert from 'assert';
 import { TraceModel } from '../../../src/trace/model';
 import type { TraceEvent } from '../../../src/trace/events';
 import { ObjectNames } from '../../../src/webview/layout/waits';
-import { ObjectUsers, waitFor, type WaitForEntry } from '../../../src/webview/layout/waitfor';
+import { WaitForCursor, waitFor, type WaitForEntry } from '../../../src/webview/layout/waitfor';
 
 const T = 5_000_000;
 
@@ -14,7 +14,8 @@ const exit = (pid: number, ts: number): TraceEvent => ({ kind: 'process.exit', t
 
 function compute(events: TraceEvent[], at?: number, order: string[] = []): WaitForEntry[] {
   const m = new TraceModel(events);
-  return waitFor(m, new ObjectNames(m), new ObjectUsers(m), at, order);
+  const sorted = events.slice().sort((a, b) => a.ts - b.ts);
+  return waitFor(m, new ObjectNames(m), new WaitForCursor().at(sorted, at), at, order);
 }
 
 const brief = (e: WaitForEntry[]) => e.map((x) => [x.name, x.label, x.satisfiers.map((s) => `${s.name}:${s.role}:${s.alive ? (s.blockedIn ? `blocked in ${s.blockedIn.op}` : 'running') : 'ended'}`)]);
@@ -96,5 +97,17 @@ describe('webview layout: who waits for whom', () => {
       { kind: 'wait.begin', ts: T + 2, pid: 1, waitId: 1, op: 'Event.wait', objKind: 'event', objId: '1.0.s1' },
     ];
     assert.deepStrictEqual(brief(compute(ev)), [['MainProcess', 'Event#1.wait', []]]);
+  });
+
+  it('a holder known only from a hold.spans record (a lock taken in a loop), at a moment inside one of its pairs', () => {
+    const ev: TraceEvent[] = [
+      start(1, 0, 'MainProcess'),
+      { kind: 'object.create', ts: T + 1, pid: 1, objKind: 'lock', objId: '1.0.s1' },
+      start(2, 1, 'Process-1', T + 2),
+      { kind: 'hold.spans', ts: T + 10, pid: 2, objKind: 'lock', objId: '1.0.s1', spans: [[T + 10, T + 12], [T + 14, T + 30], [T + 40, T + 41]] },
+      { kind: 'wait.begin', ts: T + 20, pid: 1, waitId: 1, op: 'Lock.acquire', objKind: 'lock', objId: '1.0.s1' },
+      { kind: 'wait.end', ts: T + 30, pid: 1, waitId: 1, outcome: 'ok' },
+    ];
+    assert.deepStrictEqual(brief(compute(ev, T + 25)), [['MainProcess', 'Lock#1.acquire', ['Process-1:holder:running']]]);
   });
 });
