@@ -7,8 +7,9 @@
 //   node test/fault/campaign.mjs [--seed N] [--rounds N] [--only queue,pool,pipe,runner,locks]
 //                                [--items N] [--consumers N] [--victim consumer|producer]
 //                                [--context process|thread] [--logs DIR] [--round-ms N]
-//                                [--replay ROUND_SEED] [--json]
-// (--items, --consumers and --victim shape the queue rounds; --context is the runtime's default;
+//                                [--replay ROUND_SEED] [--fault RUNNER_FAULT] [--json]
+// (--fault makes every runner round inject that one, e.g. file-size;
+// --items, --consumers and --victim shape the queue rounds; --context is the runtime's default;
 // --round-ms is how long a runtime round may take before it counts as a hang, default 240000;
 // --replay runs every round with that round seed, e.g. a failing one printed in the table.)
 //
@@ -148,9 +149,14 @@ async function runtimeRound(campaign, seed, opts, marker) {
   return verdict;
 }
 
-const RUNNER_FAULTS = ['timeout', 'sigterm', 'sigint', 'kill-descendant', 'stop-cont', 'close-stdout'];
+// file-size: the run's files may not grow past a random 128 KiB–1 MiB (a soft `ulimit -f` on the
+// CLI and so on every process of the run: EFBIG, as a full disk gives ENOSPC; these machines have
+// no small tmpfs to fill). The per-process trace files hit it mid-run, the CLI's trace at the end.
+export const RUNNER_FAULTS = ['timeout', 'sigterm', 'sigint', 'kill-descendant', 'stop-cont', 'close-stdout', 'file-size'];
 /** Exit codes that say clearly why the run ended (docs/cli.md, "Exit codes"). */
-const RUNNER_CODES = { timeout: [124], sigterm: [143], sigint: [130], 'kill-descendant': [124, 137], 'stop-cont': [124], 'close-stdout': [141] };
+const RUNNER_CODES = { timeout: [124], sigterm: [143], sigint: [130], 'kill-descendant': [124, 137], 'stop-cont': [124], 'close-stdout': [141], 'file-size': [124, 2] };
+/** What the CLI says, as its last line, when it could not write the trace past the size limit. */
+const TRACE_TOO_BIG = /the trace was not written \(EFBIG\)/;
 
 /** Resolves once `child` (the CLI) has its stop-signal handlers, or has exited, or after 60 s. */
 export async function catchingStopSignals(child) {
@@ -175,7 +181,13 @@ async function runnerRound(seed, opts, marker) {
   const runIdFile = path.join(dir, 'run-id');
   const timeoutS = fault === 'timeout' ? +(0.5 + rand() * 2.5).toFixed(2) : 6;
   const at = 300 + Math.floor(rand() * 2000);
-  const child = spawn(process.execPath, [CLI, 'run', path.join(HERE, 'rounds/runner-snippet.mjs'), '--trace', trace, '--timeout', String(timeoutS), '--', runIdFile], { env: baseEnv(marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const argv = [CLI, 'run', path.join(HERE, 'rounds/runner-snippet.mjs'), '--trace', trace, '--timeout', String(timeoutS), '--', runIdFile];
+  const limitBlocks = fault === 'file-size' ? 256 + Math.floor(rand() * 1793) : undefined; // 512-byte blocks
+  // `exec` keeps the CLI's pid the child's: the signals and checks below are the CLI's.
+  const child =
+    limitBlocks === undefined
+      ? spawn(process.execPath, argv, { env: baseEnv(marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      : spawn('sh', ['-c', `ulimit -S -f ${limitBlocks} && exec "$0" "$@"`, process.execPath, ...argv], { env: baseEnv(marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -218,8 +230,16 @@ async function runnerRound(seed, opts, marker) {
   await strike;
   const violations = [];
   const code = end.code ?? 128 + (os.constants.signals[end.signal] ?? 0);
-  if (!end.hung && !RUNNER_CODES[fault].includes(code)) violations.push(`${fault}: exit ${code}, expected ${RUNNER_CODES[fault].join(' or ')}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
-  if (!fs.existsSync(trace)) violations.push(`${fault}: no trace written`);
+  // A killed pool worker breaks the pool's map: the snippet does not catch BrokenPoolError, so
+  // it ends as a snippet with an uncaught error does (exit 1), having said why.
+  const brokePool = fault === 'kill-descendant' && code === 1 && /BrokenPoolError\]?: PoolWorker-\d+ \(pid \d+\) died \(signal SIGKILL\)/.test(stderr);
+  if (!end.hung && !brokePool && !RUNNER_CODES[fault].includes(code)) violations.push(`${fault}: exit ${code}, expected ${RUNNER_CODES[fault].join(' or ')}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+  const tooBig = fault === 'file-size' && code === 2;
+  if (tooBig && !TRACE_TOO_BIG.test(stderr.trim().split('\n').at(-1) ?? '')) violations.push(`${fault}: exit 2 without saying the trace was too big: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+  if (tooBig) {
+    // Written whole or not at all (docs/reliability.md): a cut-off file is the violation here.
+    if (fs.existsSync(trace)) violations.push(`${fault}: exit 2, yet a trace file exists`);
+  } else if (!fs.existsSync(trace)) violations.push(`${fault}: no trace written`);
   else {
     const check = await checkTrace(trace, marker);
     if (check) violations.push(`${fault}: ${check}`);
@@ -237,7 +257,7 @@ async function runnerRound(seed, opts, marker) {
     // none written
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  const output = { argv: ['dist/cli.js', 'run', 'test/fault/rounds/runner-snippet.mjs', '--trace', trace, '--timeout', String(timeoutS)], fault, at, end, stdout, stderr, trace: traceText };
+  const output = { argv: ['dist/cli.js', 'run', 'test/fault/rounds/runner-snippet.mjs', '--trace', trace, '--timeout', String(timeoutS)], fault, at, limitBlocks, end, stdout, stderr, trace: traceText };
   return { faults, hangs: end.hung ? 1 : 0, violations, leftovers, outcome: `${fault}: exit ${code}`, output };
 }
 
@@ -265,6 +285,7 @@ function saveRound(logs, campaign, seed, round, roundSeed, problems, output) {
     `replay: node test/fault/campaign.mjs --only ${campaign} --replay ${roundSeed} --rounds 1`,
     `command: ${o.env ?? ''}node ${(o.argv ?? []).map((a) => (/^[\w./=:-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`,
     o.fault ? `fault: ${o.fault} at ${o.at} ms` : undefined,
+    o.limitBlocks ? `file size limit: ${o.limitBlocks} blocks of 512 bytes (ulimit -S -f)` : undefined,
     `ended: ${JSON.stringify(o.end ?? null)}`,
     '----- stdout -----',
     o.stdout ?? '',
@@ -327,6 +348,10 @@ function parseArgs(argv) {
     else if (a === '--logs') o.opts.logs = path.resolve(next());
     else if (a === '--round-ms') o.opts.roundMs = int(next());
     else if (a === '--replay') o.opts.replay = int(next());
+    else if (a === '--fault') {
+      o.opts.fault = next();
+      if (!RUNNER_FAULTS.includes(o.opts.fault)) throw new Error(`--fault: expected one of ${RUNNER_FAULTS.join(', ')}, got ${o.opts.fault}`);
+    }
     else if (a === '--consumers') o.opts.consumers = int(next());
     else if (a === '--victim') {
       o.opts.victim = next();
@@ -340,7 +365,7 @@ function parseArgs(argv) {
       o.only = next().split(',');
       for (const c of o.only) if (!CAMPAIGNS.includes(c)) throw new Error(`--only: unknown campaign ${c} (known: ${CAMPAIGNS.join(', ')})`);
     } else if (a === '--json') o.json = true;
-    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--context process|thread] [--logs DIR] [--round-ms N] [--replay ROUND_SEED] [--json])`);
+    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--context process|thread] [--fault RUNNER_FAULT] [--logs DIR] [--round-ms N] [--replay ROUND_SEED] [--json])`);
   }
   return o;
 }
