@@ -159,6 +159,33 @@ describe('webview: waits and holds', function () {
     }
   });
 
+  it('keeps the time of a wait whole in the 126 px state column: the call gives way with an ellipsis', async () => {
+    v = await openViewer({ width: 1280 });
+    const { page } = v;
+    const events: TraceEvent[] = [
+      { kind: 'process.start', ts: ms(0), pid: 31000, ppid: 1, name: 'MainProcess' },
+      { kind: 'object.create', ts: ms(1), pid: 31000, objKind: 'manager', objId: '31000.0.1' },
+      { kind: 'wait.begin', ts: ms(10), pid: 31000, waitId: 1, op: 'Manager.joinableQueue.get', objKind: 'manager', objId: '31000.0.1' },
+      { kind: 'output', ts: ms(12_345), pid: 31000, stream: 'stdout', text: 'still here\n' },
+    ];
+    await send(page, { type: 'reset', title: 'long-wait.mjs', header: undefined, source: { kind: 'run' }, run: { live: true, canRerun: false }, total: events.length, events });
+    await page.waitForSelector('#root[data-ready="true"]');
+    const cell = page.locator('[data-pid="31000"] .cell.state');
+    assert.match((await cell.textContent()) ?? '', /^waiting: Manager#1\.joinableQueue\.get · 12\.3 s$/);
+    const box = await cell.evaluate((c) => {
+      const r = (e: unknown) => (e as { getBoundingClientRect(): { left: number; right: number } }).getBoundingClientRect();
+      const q = (sel: string) => (c as unknown as { querySelector(s: string): { scrollWidth: number; clientWidth: number; textContent: string } }).querySelector(sel);
+      return { cell: r(c), time: r(q('.wait-time')), timeText: q('.wait-time').textContent, callCut: q('.wait-call').scrollWidth > q('.wait-call').clientWidth, width: (c as unknown as { clientWidth: number }).clientWidth };
+    });
+    assert.ok(box.width <= 126, `state column ${box.width} px`);
+    assert.strictEqual(box.timeText, '12.3 s');
+    assert.ok(box.time.right <= box.cell.right + 0.5 && box.time.left >= box.cell.left, JSON.stringify(box));
+    assert.ok(box.callCut, 'the call was not cut: the test does not test the narrow column');
+    // The whole text is in the row's tooltip and accessible name.
+    assert.match((await page.getAttribute('[data-pid="31000"]', 'title')) ?? '', /waiting: Manager#1\.joinableQueue\.get · 12\.3 s/);
+    assert.deepStrictEqual(pageErrors(page), []);
+  });
+
   it('lists who waits for whom now and at the replay time, and hides the list when nobody waits', async () => {
     v = await openViewer();
     const { page } = v;

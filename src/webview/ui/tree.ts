@@ -240,7 +240,21 @@ export class TreeView {
     if (sig === re.sig) return;
     re.sig = sig;
     re.name.textContent = name;
-    re.state.textContent = stateText;
+    if (wait) {
+      // "waiting: Queue#1.get · " may be cut (the column is 126 px), the time never is: the call
+      // ellipsizes, the duration keeps its room. The whole text stays in the tooltip and label.
+      const [call, time] = t('waitingState', blocked!.names.waitLabel(wait), '\u0000').split('\u0000') as [string, string?];
+      const box = document.createElement('span');
+      box.className = 'wait-state';
+      const what = document.createElement('span');
+      what.className = 'wait-call';
+      what.textContent = call;
+      const howLong = document.createElement('span');
+      howLong.className = 'wait-time';
+      howLong.textContent = `${formatDuration(Math.max(0, (at ?? now) - wait.start))}${time ?? ''}`;
+      box.append(what, howLong);
+      re.state.replaceChildren(box);
+    } else re.state.textContent = stateText;
     re.start.textContent = formatOffset(start - origin);
     re.dur.textContent = dur;
     if (r.kind === 'process') re.el.dataset.ppid = String(r.process.ppid);
