@@ -195,7 +195,9 @@ function firstActions(model: TraceModel): Map<string, number> {
 
 export function computeInsights(model: TraceModel, cpus?: number): RunInsights {
   const s = model.summary();
-  const first = Math.min(...[...model.processes.values()].map((p) => p.start));
+  // Loops, not Math.min(...xs): spreading more than ~120k values overflows the stack (a 1M-event trace queues 180k tasks).
+  let first = Infinity;
+  for (const p of model.processes.values()) first = Math.min(first, p.start);
   const last = first + s.duration;
   const tasks = model.tasks.filter((t) => t.start !== undefined);
   const waitsByLane = new Map<string, WaitSpan[]>();
@@ -265,6 +267,8 @@ export function computeInsights(model: TraceModel, cpus?: number): RunInsights {
   });
 
   const queued = queuedTasks(tasks);
+  let longestQueue = 0;
+  for (const t of queued) longestQueue = Math.max(longestQueue, t.start! - t.submitTs!);
   const busy = lanes.reduce((sum, l) => sum + l.computing, 0);
   const out: RunInsights = {
     duration: s.duration,
@@ -273,7 +277,7 @@ export function computeInsights(model: TraceModel, cpus?: number): RunInsights {
     workers: tasksByLane.size,
     maxConcurrency: maxConcurrent(tasks, last),
     queuedTaskIds: queued.map((t) => t.taskId).sort((a, b) => a - b),
-    longestQueue: Math.max(0, ...queued.map((t) => t.start! - t.submitTs!)),
+    longestQueue,
     lanes,
     longestWaits,
     parallelism: s.duration > 0 ? busy / s.duration : 0,

@@ -201,6 +201,19 @@ describe('run insights: big traces', () => {
     // The pairwise version took minutes here; a sweep takes tens of ms (a generous bound for a loaded machine).
     assert.ok(ms < 3000, `${ms.toFixed(0)} ms`);
   });
+
+  it('computes the insights of a run where 200,000 tasks waited for a worker (no spread of them as arguments)', () => {
+    // Math.max(0, ...queued) overflowed the stack past ~120k queued tasks: the webview's frame threw
+    // and a 1M-event report never became ready.
+    const model = new TraceModel(randomPool(200_000, 1, 3));
+    const ins = computeInsights(model, 2);
+    assert.ok(ins.queuedTaskIds.length > 150_000, `${ins.queuedTaskIds.length} queued`);
+    const byId = new Map(model.tasks.map((t) => [t.taskId, t]));
+    let longest = 0;
+    for (const id of ins.queuedTaskIds) longest = Math.max(longest, byId.get(id)!.start! - byId.get(id)!.submitTs!);
+    assert.strictEqual(ins.longestQueue, longest);
+    assert.ok(longest > 0);
+  });
 });
 
 describe('run insights: text', () => {
