@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { CLI, Skip, interleave, needCli, python, rate, row, runNode, runPython, tempDir } from '../lib/harness.mjs';
 
 export const name = 'python';
-export const title = 'Python: traced (concurrency-lab run) vs untraced CPython — Pool(2).apply_async, Queue and Pipe one-way';
+export const title = 'Python: traced (concurrency-lab run) vs untraced CPython — Pool(2).apply_async, Queue and Pipe one-way, Pipe ping-pong';
 
 const GOAL = 0.8;
 
@@ -48,6 +48,16 @@ const WORKLOADS = (n) => [
     // + the child's 'ready' and its count.
     expected: { 'message.send': n + 2, 'message.recv': n + 2 },
   },
+  {
+    what: 'Pipe ping-pong parent <-> child, traced vs untraced',
+    script: 'mp_pipe.py',
+    args: ['pingpong', n / 10],
+    count: n / 10,
+    unit: 'round trips/s',
+    // Each round trip is two messages and, as a rule, two waits (each side blocks in recv());
+    // + 100 warm-up round trips and the final None.
+    expected: { 'message.send': 2 * (n / 10 + 100) + 1, 'message.recv': 2 * (n / 10 + 100) + 1 },
+  },
 ];
 
 export async function run({ quick, reps = quick ? 1 : 5 }) {
@@ -78,7 +88,7 @@ export async function run({ quick, reps = quick ? 1 : 5 }) {
         unit: w.unit,
         higherIsBetter: true,
         goal: GOAL,
-        note: `${n.toLocaleString('en')} per run; every event counted in the trace`,
+        note: `${(w.count ?? n).toLocaleString('en')} per run; every event counted in the trace`,
         repProblem: (i) => {
           const counts = traced[i].counts;
           const missing = Object.entries(w.expected).filter(([kind, want]) => (counts.get(kind) ?? 0) !== want);

@@ -92,6 +92,29 @@ FLUSH_BYTES = 64 * 1024
 _flusher_pid = -1
 
 
+_SIGNALS = None
+
+
+def start_thread(fn, args=()):
+    """Starts one of the tracer's own threads (a bare _thread) with SIGTERM and SIGINT blocked in
+    it, so the kernel hands those signals to the script's threads: one delivered to a tracer
+    thread would not interrupt a blocking call of the main thread, where Python runs handlers."""
+    global _SIGNALS
+    try:
+        import signal
+
+        if _SIGNALS is None:
+            _SIGNALS = {signal.SIGTERM, signal.SIGINT}
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    except (AttributeError, OSError, ValueError):
+        old = None
+    try:
+        _thread.start_new_thread(fn, args)
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _write_pending():
     global _pending_bytes
     if not _pending:
@@ -133,7 +156,7 @@ def write_line(data, urgent=True):
             _write_pending()
         elif _flusher_pid != pid:
             _flusher_pid = pid
-            _thread.start_new_thread(_flusher, ())
+            start_thread(_flusher)
 
 
 def ensure_flusher():
@@ -143,7 +166,7 @@ def ensure_flusher():
         with _lock:
             if _flusher_pid != pid:
                 _flusher_pid = pid
-                _thread.start_new_thread(_flusher, ())
+                start_thread(_flusher)
 
 
 def flush():
@@ -157,8 +180,8 @@ def readable(conn):
     """Whether a multiprocessing Connection has something to read, or its other end closed: a
     recv() would not block. One poll(2) on a poll object kept on the connection: its own poll()
     builds a selector on every call, which cost more than tracing the message."""
-    if getattr(conn, 'closed', False):
-        return True  # recv raises at once
+    if getattr(conn, '_handle', 0) is None:
+        return True  # closed (Connection.closed): recv raises at once
     p = conn.__dict__.get('_cl_poller')
     if p is None:
         import select
@@ -182,6 +205,57 @@ def flush_from_signal_handler():
             _write_pending()
         finally:
             _lock.release()
+
+
+#: A traced send is under way: its message may be in the channel before its line is buffered.
+sending = False
+#: SIGTERM came during such a send: the process dies once its line is buffered (sent()).
+_term_pending = False
+
+
+def sent():
+    """Ends a traced send (its line is buffered, or it raised)."""
+    global sending
+    sending = False
+    if _term_pending:
+        _die()
+
+
+def _on_sigterm(signum, frame):
+    # Process.terminate(), Pool.terminate() (and `with Pool()`) end a child with SIGTERM: what it
+    # has not written yet (batched messages, waits, a task.end) goes out first, then SIGTERM ends
+    # it as before (killed by the signal, the same exit status).
+    global _term_pending
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sending:
+        # In the middle of a traced send: its message may already be with the parent, which is
+        # why it terminates this process, and its line is not buffered yet. It dies once the line
+        # is (sent()), or in 50 ms at the latest.
+        _term_pending = True
+        start_thread(_die, (0.05,))
+        return
+    _die()
+
+
+def _die(delay=0):
+    if delay:
+        time.sleep(delay)
+    flush_from_signal_handler()
+    os.kill(os.getpid(), 15)  # SIGTERM, its default action now
+
+
+def flush_on_sigterm():
+    """In a multiprocessing child's main thread: SIGTERM writes what waits first (when the
+    script has not set a SIGTERM handler of its own)."""
+    import signal
+
+    try:
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):
+        pass  # not the main thread (a ThreadPool), or no SIGTERM here
 
 
 def has_pending():
@@ -242,9 +316,11 @@ def _after_fork_parent():
 
 
 def _after_fork_child():
-    global _lock, _main_ident, started, name, _pending_bytes, pid
+    global _lock, _main_ident, started, name, _pending_bytes, pid, _term_pending, sending
     pid = os.getpid()
     _lock = _thread.allocate_lock()
+    _term_pending = False
+    sending = False
     del _pending[:]  # (flushed before the fork: nothing of the parent's is left to write twice)
     _pending_bytes = 0
     _main_ident = _thread.get_ident()

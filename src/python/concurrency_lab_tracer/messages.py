@@ -101,13 +101,19 @@ def _put(put):
             return put(self, obj, *args, **kwargs)
         envelope, line = _send('queue', chan, obj)
         block = args[0] if args else kwargs.get('block', True)
-        if block and _full(self):
-            # A bounded queue with no free slot: a wait until a get makes room.
-            timeout = args[1] if len(args) > 1 else kwargs.get('timeout')
-            result = waits.traced_call(put, (self, envelope) + args, kwargs, 'Queue.put', _kind(self), chan, timeout)
-        else:
-            result = put(self, envelope, *args, **kwargs)
+        core.sending = True
+        try:
+            if block and _full(self):
+                # A bounded queue with no free slot: a wait until a get makes room.
+                timeout = args[1] if len(args) > 1 else kwargs.get('timeout')
+                result = waits.traced_call(put, (self, envelope) + args, kwargs, 'Queue.put', _kind(self), chan, timeout)
+            else:
+                result = put(self, envelope, *args, **kwargs)
+        except BaseException:
+            core.sent()
+            raise
         core.write_line(line.encode('utf-8', 'replace'), False)
+        core.sent()
         return result
 
     return put_
@@ -248,8 +254,14 @@ def patch_connection(module):
             if not chan:
                 return send(self, obj)
             envelope, line = _send('pipe', chan, obj)
-            send(self, envelope)
+            core.sending = True
+            try:
+                send(self, envelope)
+            except BaseException:
+                core.sent()
+                raise
             core.write_line(line.encode('utf-8', 'replace'), False)
+            core.sent()
 
         return send_
 

@@ -5,8 +5,6 @@
 # task.start before the function runs (a worker killed mid-task still shows it) and task.end
 # after, with the error's message when it raised. A map's chunk is one task, as in Node.
 import itertools
-import os
-import signal
 import sys
 from multiprocessing.reduction import ForkingPickler
 
@@ -43,23 +41,6 @@ class _Task:
         # Waits for the next task.start (written with it) or the flusher.
         core.write_line(('{"kind":"task.end","ts":%d,%s,"ok":true}\n' % (core.now(), head)).encode(), False)
         return result
-
-
-def _on_sigterm(signum, frame):
-    # Pool.terminate() (and `with Pool()`) end the workers with SIGTERM: what this worker has
-    # not written yet (its last task.end) goes out first, then SIGTERM ends it as before.
-    core.flush_from_signal_handler()
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGTERM)
-
-
-def _flush_on_sigterm():
-    """In a pool worker process (not a ThreadPool's thread): SIGTERM writes what waits first."""
-    try:
-        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, _on_sigterm)
-    except (ValueError, OSError):
-        pass  # not the main thread (a ThreadPool), or no SIGTERM here
 
 
 def describe(func, args, kwargs=None):
@@ -192,7 +173,7 @@ def patch(module):
                     core.flush()
                 return put(obj)
 
-            _flush_on_sigterm()
+            core.flush_on_sigterm()
             if reader is not None and rlock is not None:
                 try:
                     inqueue.get = get_

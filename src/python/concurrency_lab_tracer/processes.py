@@ -122,7 +122,7 @@ def _watch_popen(popen):
         _live.append(popen)
         if not _watching:
             _watching = True
-            _thread.start_new_thread(_watch, ())
+            core.start_thread(_watch)
 
 
 def _patch_poll(klass):
@@ -255,6 +255,7 @@ def _patch_process(module):
             _helper = False
             if not core.started:
                 core.report_start(self.name, getattr(self, '_parent_pid', None) or os.getppid())
+            core.flush_on_sigterm()
             try:
                 return bootstrap(self, *args, **kwargs)
             finally:

@@ -3,8 +3,9 @@
 # unset event, a Barrier.wait before the last party) writes wait.begin before it blocks and
 # wait.end when it returns — the records of the Node runtime (docs/trace-format.md), so the panel
 # draws Python's waits and deadlock detection sees them. A call that does not block writes
-# nothing. wait.begin goes out at once (with what was pending): a process stuck forever must
-# still show what it waits for. Its wait.end may wait for the next batch.
+# nothing. wait.begin and wait.end are batched like messages: the flusher thread writes them within
+# FLUSH_S, also while the caller is blocked, so a process stuck forever still shows what it waits
+# for (and a child ended by SIGTERM writes what waits first: core.flush_on_sigterm).
 import itertools
 
 from . import core
@@ -32,7 +33,9 @@ def begin(op, obj_kind, obj_id, timeout=None, target_pid=None):
         extra += ',"targetPid":%d' % target_pid
     line = '{"kind":"wait.begin","ts":%d,"pid":%d%s,"waitId":%d,"op":"%s","objKind":"%s","objId":%s%s%s}\n' % (
         core.now(), core.pid, core.tid_field(), wait_id, op, obj_kind, core.json_str(obj_id), extra, user_loc_json(2))
-    core.write_line(line.encode('utf-8', 'replace'), True)
+    # Batched: the flusher writes it within FLUSH_S if the call is still blocked (a process stuck
+    # forever shows what it waits for), so a short wait (a Pipe ping-pong's recv) costs no write().
+    core.write_line(line.encode('utf-8', 'replace'), False)
     return wait_id
 
 
