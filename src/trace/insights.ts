@@ -3,7 +3,8 @@
 // / waiting / idle, the longest waits and the achieved parallelism beside the CPU count. Pure
 // (a TraceModel in, data and text out) so the CLI's `--insights`, the panel and the HTML report
 // can share it.
-import { OBJECT_LABELS, type TaskSpan, type TraceModel, type WaitSpan } from './model';
+import type { TaskSpan, TraceModel, WaitSpan } from './model';
+import { ObjectNames } from './names';
 import type { SourceLocation } from './events';
 
 /** One process (tid absent) or thread's time, in µs. */
@@ -258,8 +259,10 @@ export function computeInsights(model: TraceModel, cpus?: number): RunInsights {
     top.splice(i, 0, { w, duration });
     if (top.length > LONGEST_WAITS) top.pop();
   }
+  // The numbering the panel uses (Pool#1, Queue#2…).
+  const names = new ObjectNames(model);
   const longestWaits: LongWait[] = top.map(({ w, duration }) => {
-    const label = w.objKind === 'process' ? nameOf(...(w.objId.split('.').map(Number) as [number, number?])) : model.objects.get(w.objId)?.label ?? OBJECT_LABELS[w.objKind];
+    const label = names.label(w.objKind, w.objId);
     const lw: LongWait = { pid: w.pid, name: nameOf(w.pid, w.tid), op: w.op, label, duration };
     if (w.tid !== undefined) lw.tid = w.tid;
     if (w.loc) lw.loc = w.loc;

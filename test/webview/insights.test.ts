@@ -58,6 +58,8 @@ describe('webview: insights', function () {
     const text = (await listTexts(page)).join('\n');
     assert.match(text, /^The run took \d+\.\d s with 4 processes\.$/m);
     assert.match(text, /^MainProcess: .*waiting \d+\.\d s \(mostly in Pool\.join\)\.$/m);
+    // The pool named as the timeline names it.
+    assert.match(text, /^Longest wait: MainProcess in Pool\.join on Pool#1, \d+\.\d s \(pool-apply-async\.mjs:23\)\.$/m);
     assert.strictEqual((text.match(/^PoolWorker-\d: starting .*, computing \d\.\d s, .*idle .*\.$/gm) ?? []).length, 3);
     const expanded = (await section.boundingBox())!.height;
     assert.ok(expanded > collapsed && expanded <= 8 * 18 + 30, `expanded height ${expanded}`);
