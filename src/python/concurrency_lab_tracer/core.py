@@ -247,8 +247,9 @@ def _die(delay=0):
 
 
 def flush_on_sigterm():
-    """In a multiprocessing child's main thread: SIGTERM writes what waits first (when the
-    script has not set a SIGTERM handler of its own)."""
+    """In a pool worker's main thread: SIGTERM writes what waits first (when the script has not
+    set a SIGTERM handler of its own). Known risk (docs/python.md): a SIGTERM handled just before
+    the worker blocks on its task queue's lock does not interrupt that wait."""
     import signal
 
     try:

@@ -255,7 +255,6 @@ def _patch_process(module):
             _helper = False
             if not core.started:
                 core.report_start(self.name, getattr(self, '_parent_pid', None) or os.getppid())
-            core.flush_on_sigterm()
             try:
                 return bootstrap(self, *args, **kwargs)
             finally:

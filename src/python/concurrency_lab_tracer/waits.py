@@ -3,9 +3,8 @@
 # unset event, a Barrier.wait before the last party) writes wait.begin before it blocks and
 # wait.end when it returns — the records of the Node runtime (docs/trace-format.md), so the panel
 # draws Python's waits and deadlock detection sees them. A call that does not block writes
-# nothing. wait.begin and wait.end are batched like messages: the flusher thread writes them within
-# FLUSH_S, also while the caller is blocked, so a process stuck forever still shows what it waits
-# for (and a child ended by SIGTERM writes what waits first: core.flush_on_sigterm).
+# nothing. wait.begin goes out at once (with what was pending): a process stuck forever must
+# still show what it waits for. Its wait.end may wait for the next batch.
 import itertools
 
 from . import core
@@ -33,9 +32,12 @@ def begin(op, obj_kind, obj_id, timeout=None, target_pid=None):
         extra += ',"targetPid":%d' % target_pid
     line = '{"kind":"wait.begin","ts":%d,"pid":%d%s,"waitId":%d,"op":"%s","objKind":"%s","objId":%s%s%s}\n' % (
         core.now(), core.pid, core.tid_field(), wait_id, op, obj_kind, core.json_str(obj_id), extra, user_loc_json(2))
-    # Batched: the flusher writes it within FLUSH_S if the call is still blocked (a process stuck
-    # forever shows what it waits for), so a short wait (a Pipe ping-pong's recv) costs no write().
-    core.write_line(line.encode('utf-8', 'replace'), False)
+    # At once, with what is batched: a process stuck forever shows what it waits for, and a child
+    # ended by SIGTERM while it waits has written everything before it. (Batching it, with a
+    # SIGTERM handler in every child to flush, made a Pipe ping-pong cheaper but could leave a
+    # terminated child running forever: a signal handled just before the blocking call starts
+    # does not interrupt it, and Python runs its handler only then. docs/python.md.)
+    core.write_line(line.encode('utf-8', 'replace'), True)
     return wait_id
 
 

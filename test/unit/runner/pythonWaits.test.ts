@@ -110,26 +110,6 @@ describe('runner: Python waits and holds', function () {
     });
   }
 
-  for (const method of ['fork', 'spawn']) {
-    it(`${method}: a child terminated (SIGTERM) right after its last messages and wait writes them first (they are batched)`, async () => {
-      const r = await runPy('terminate-flush.py', { args: [method] }).done;
-      assert.equal(r.summary.exitCode, 0);
-      const main = r.summary.processes.find((p) => p.name === 'MainProcess')!;
-      const child = r.summary.processes.find((p) => p.ppid === main.pid)!;
-      assert.equal(child.signal, 'SIGTERM');
-      // Every message of both directions has its arrow: the child's three recvs and three sends.
-      const model = new TraceModel(r.events as TraceEvent[]);
-      const arrows = model.messages.filter((m) => m.channel === 'pipe');
-      assert.equal(arrows.length, 6);
-      assert.ok(arrows.every((m) => m.fromPid !== undefined && m.toPid !== undefined), JSON.stringify(arrows));
-      assert.equal(arrows.filter((m) => m.fromPid === child.pid).length, 3);
-      // Blocked again in recv when it was ended: that wait is in the trace, interrupted.
-      assert.deepEqual(model.waits.filter((x) => x.pid === child.pid && x.end === undefined), []);
-      const last = model.waits.filter((w) => w.pid === child.pid).sort((a, b) => a.start - b.start).pop();
-      if (last && last.outcome !== 'ok') assert.equal(last.outcome, 'interrupted');
-    });
-  }
-
   it('a Python deadlock through a pool (main in AsyncResult.get, the worker in Event.wait) is reported at both lines', async () => {
     const file = pyFixture('pool-deadlock.py');
     const r = await runPy('pool-deadlock.py', { onDeadlock: 'stop', timeoutMs: 30000 }).done;
