@@ -34,15 +34,22 @@ function lastRunFile(runDir: string): string | undefined {
   return undefined;
 }
 
-/** Records in the webview, on its own clock (epoch ms), when the banner first shows. */
+/** Records in the webview (wall clock, epoch ms) when the banner first shows. */
 async function watchBanner(view: FrameLocator): Promise<void> {
   await view.locator('#root').evaluate((root) => {
-    const g = globalThis as unknown as { __bannerAt?: number; performance: { timeOrigin: number; now(): number } };
+    const g = globalThis as unknown as { __bannerAt?: number; Date: { now(): number } };
     g.__bannerAt = undefined;
+    // The previous run's banner stays until the new run's first message clears it: count only a
+    // banner that shows after one was hidden (or absent).
+    let armed = false;
     const seen = () => {
       const b = (root as unknown as { querySelector(s: string): { hidden: boolean } | null }).querySelector('[data-testid="deadlock"]');
-      if (b && !b.hidden && g.__bannerAt === undefined) g.__bannerAt = g.performance.timeOrigin + g.performance.now();
+      if (!b || b.hidden) armed = true;
+      // The wall clock (the runner's trace clock is the monotonic clock set to it at the run's start;
+      // a long-lived page's timeOrigin + now() drifts from it).
+      else if (armed && g.__bannerAt === undefined) g.__bannerAt = g.Date.now();
     };
+    seen();
     new (globalThis as unknown as { MutationObserver: new (f: () => void) => { observe(n: unknown, o: object): void } }).MutationObserver(seen).observe(root, { subtree: true, childList: true, attributes: true });
   });
 }
