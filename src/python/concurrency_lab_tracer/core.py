@@ -176,10 +176,11 @@ def flush():
             _write_pending()
 
 
-def readable(conn):
+def readable(conn, timeout=0):
     """Whether a multiprocessing Connection has something to read, or its other end closed: a
-    recv() would not block. One poll(2) on a poll object kept on the connection: its own poll()
-    builds a selector on every call, which cost more than tracing the message."""
+    recv() would not block (waiting up to `timeout` s for it). One poll(2) on a poll object kept
+    on the connection: its own poll() builds a selector on every call, which cost more than
+    tracing the message."""
     if getattr(conn, '_handle', 0) is None:
         return True  # closed (Connection.closed): recv raises at once
     p = conn.__dict__.get('_cl_poller')
@@ -187,14 +188,14 @@ def readable(conn):
         import select
 
         if not hasattr(select, 'poll'):
-            return conn.poll()
+            return conn.poll(timeout)
         p = select.poll()
         try:
             p.register(conn.fileno(), select.POLLIN)
         except (OSError, ValueError):
             return True  # closed: recv raises at once
         conn._cl_poller = p
-    return bool(p.poll(0))
+    return bool(p.poll(timeout * 1000 if timeout else 0))
 
 
 def flush_from_signal_handler():

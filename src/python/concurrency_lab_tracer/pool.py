@@ -13,6 +13,8 @@ from .calls import args_summary, fn_name, user_loc, user_loc_json
 from .hooks import wrap
 
 _pool_counter = itertools.count(1)
+#: The longest a pool worker waits for its next task before Python may run a signal handler.
+WAKE_S = 0.1
 _loads = ForkingPickler.loads
 
 
@@ -152,17 +154,21 @@ def patch(module):
             rlock = getattr(inqueue, '_rlock', None)
 
             def get_():
-                if not core.has_pending():
-                    return get()
-                # Decided under the queue's read lock (SimpleQueue.get's own steps): a poll
-                # before it may see the task another worker is taking, and this one would then
-                # block on the lock with its task.end unwritten.
+                # SimpleQueue.get's own steps, never one unbounded wait: a SIGTERM handled just
+                # before a blocking call does not interrupt it, and Python runs the handler (which
+                # writes what waits, then dies) only between bytecodes — so the worker waits in
+                # slices of WAKE_S (Pool.terminate() holds this lock from then on). "Does it
+                # block" is decided under the lock: a poll before it may see the task another
+                # worker is taking, and this one would then block with its task.end unwritten.
                 if not rlock.acquire(False):
                     core.flush()
-                    return get()
+                    while not rlock.acquire(True, WAKE_S):
+                        pass
                 try:
                     if not core.readable(reader):
                         core.flush()
+                        while not core.readable(reader, WAKE_S):
+                            pass
                     res = reader.recv_bytes()
                 finally:
                     rlock.release()
