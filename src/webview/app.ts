@@ -111,6 +111,8 @@ export class App {
   private insightsOpen = false;
   /** The insights of the loaded trace, computed once per trace version when the run is over. */
   private insights: { version: number; lines: InsightLine[] } | undefined;
+  /** computeInsightsAfterPaint() has a computation queued. */
+  private insightsPending = false;
   /** The wait-for graph (src/trace/waitfor.ts) at the moment shown, fed only while someone waits. */
   private readonly waitGraph = new WaitForCursor();
 
@@ -513,8 +515,8 @@ export class App {
     const store = this.store;
     let lines: InsightLine[] | undefined;
     if (!this.run.live && receivedAll && store.model.processes.size > 0) {
-      if (this.insights?.version !== store.version) this.insights = { version: store.version, lines: insightLines(computeInsights(store.model, store.header?.cpus), language()) };
-      lines = this.insights.lines;
+      if (this.insights?.version === store.version) lines = this.insights.lines;
+      else this.computeInsightsAfterPaint(store.version);
     }
     this.insightsView.update({
       lines,
@@ -527,6 +529,25 @@ export class App {
       selectProcess: (pid, tid) => this.select({ kind: 'process', pid, ...(tid ? { tid } : {}) }),
       openSource: this.host.connected ? (loc: SourceLocation) => this.host.post({ type: 'openSource', loc }) : undefined,
     });
+  }
+
+  /**
+   * Insights take a pass over the whole run (about 1.2 s for 1M events at load 8): they come just
+   * after the frame that shows the trace, not before it, so opening a big trace is not slower by
+   * them. The frame that follows shows them (a forced DOM refresh: nothing else changed).
+   */
+  private computeInsightsAfterPaint(version: number): void {
+    if (this.insightsPending) return;
+    this.insightsPending = true;
+    // After the next animation frame's paint: a timer queued from inside it runs once it is painted.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.insightsPending = false;
+        const store = this.store;
+        if (store.version === version && !this.run.live) this.insights = { version, lines: insightLines(computeInsights(store.model, store.header?.cpus), language()) };
+        this.requestFrame(true);
+      }, 0),
+    );
   }
 
   private index(time: number): TraceIndex {

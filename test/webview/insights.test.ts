@@ -40,7 +40,8 @@ describe('webview: insights', function () {
     await showTrace(page, FIXTURE, 'pool-apply-async.mjs');
     const expected = cliLines('en');
     const section = page.locator('[data-testid="insights"]');
-    assert.ok(await section.isVisible());
+    // They come in the frame after the trace's first one (computed after its paint).
+    await section.waitFor({ state: 'visible' });
     const toggle = section.locator('button.insights-toggle');
     assert.strictEqual(await toggle.getAttribute('aria-expanded'), 'false');
     assert.strictEqual(await section.locator('.insights-list').isVisible(), false);
@@ -95,6 +96,7 @@ describe('webview: insights', function () {
     v = await openViewer({ lang: 'zh-cn', state: { source: { kind: 'file', path: `/traces/${FIXTURE}` }, insightsOpen: true } });
     const { page } = v;
     await showTrace(page, FIXTURE);
+    await page.locator('[data-testid="insights"]').waitFor({ state: 'visible' });
     assert.strictEqual(await page.getAttribute('[data-testid="insights"] button.insights-toggle', 'aria-expanded'), 'true');
     const zh = (await listTexts(page)).join('\n');
     assert.deepStrictEqual(await listTexts(page), cliLines('zh-cn').map((l) => l.text));
@@ -140,6 +142,7 @@ describe('webview: insights in the HTML report', function () {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`file://${file}`);
     await page.waitForSelector('#root[data-ready="true"]', { timeout: 10_000 });
+    // Not yet in the first frame (computed after its paint), then shown.
     await page.click('[data-testid="insights"] button.insights-toggle');
     assert.deepStrictEqual(await listTexts(page), cliLines('en').map((l) => l.text));
     assert.strictEqual(await page.locator('[data-testid="insights"] button.source').count(), 0);
