@@ -306,6 +306,8 @@ const STRINGS = {
     parallelism: 'Parallelism: {0} busy on average over {1} ({2} CPUs).',
     parallelismNoCpus: 'Parallelism: {0} busy on average over {1}.',
     longest: 'Longest wait: {0} in {1} on {2}, {3}{4}.',
+    longest2: 'Second longest: {0} in {1} on {2}, {3}{4}.',
+    longest3: 'Third longest: {0} in {1} on {2}, {3}{4}.',
     wall: 'The run took {0} with {1} processes.',
   },
   'zh-cn': {
@@ -322,6 +324,8 @@ const STRINGS = {
     parallelism: '并行度:{1} 内平均 {0} 个在忙(共 {2} 个 CPU)。',
     parallelismNoCpus: '并行度:{1} 内平均 {0} 个在忙。',
     longest: '最长的等待:{0} 在 {2} 上的 {1},{3}{4}。',
+    longest2: '第二长的等待:{0} 在 {2} 上的 {1},{3}{4}。',
+    longest3: '第三长的等待:{0} 在 {2} 上的 {1},{3}{4}。',
     wall: '运行耗时 {0},共 {1} 个进程。',
   },
 } as const;
@@ -369,11 +373,13 @@ export function laneParts(l: LaneTime, lang: InsightsLanguage = 'en'): string[] 
 export interface InsightLine {
   kind: 'wall' | 'tasks' | 'queued' | 'lane' | 'longest' | 'parallelism';
   text: string;
-  /** A lane's line: its process (and thread); the longest wait's: the waiting one. */
+  /** A lane's line: its process (and thread); a long wait's: the waiting one. */
   pid?: number;
   tid?: number;
-  /** The longest wait's call site. */
+  /** A long wait's call site. */
   loc?: SourceLocation;
+  /** A long wait's place among the longest: 1, 2 or 3. */
+  rank?: number;
 }
 
 /** The insights as a few lines of plain language, each with what it is about. */
@@ -390,13 +396,15 @@ export function insightLines(ins: RunInsights, lang: InsightsLanguage = 'en'): I
     if (l.tid !== undefined) line.tid = l.tid;
     lines.push(line);
   }
-  const w = ins.longestWaits[0];
-  if (w) {
-    const line: InsightLine = { kind: 'longest', text: fmt(t.longest, w.name, w.op, w.label, d(w.duration), w.loc ? ` (${w.loc.file.split(/[\\/]/).pop()}:${w.loc.line})` : ''), pid: w.pid };
+  // The longest waits with their sources, longest first (computeInsights keeps 3).
+  const ranked = [t.longest, t.longest2, t.longest3];
+  ins.longestWaits.slice(0, ranked.length).forEach((w, i) => {
+    const where = w.loc ? ` (${w.loc.file.split(/[\\/]/).pop()}:${w.loc.line})` : '';
+    const line: InsightLine = { kind: 'longest', text: fmt(ranked[i]!, w.name, w.op, w.label, d(w.duration), where), pid: w.pid, rank: i + 1 };
     if (w.tid !== undefined) line.tid = w.tid;
     if (w.loc) line.loc = w.loc;
     lines.push(line);
-  }
+  });
   const par = ins.parallelism.toFixed(1);
   lines.push({ kind: 'parallelism', text: ins.cpus ? fmt(t.parallelism, par, d(ins.duration), ins.cpus) : fmt(t.parallelismNoCpus, par, d(ins.duration)) });
   return lines;

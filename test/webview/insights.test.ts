@@ -3,7 +3,8 @@
 // examples/javascript/pool-apply-async.mjs --trace …` on a 2-CPU machine): the same lines the
 // CLI's --insights prints, collapsed to one line until clicked, the choice kept in the webview
 // state, each process's line selecting it, Go to source for the longest wait, and the same
-// section in the HTML report.
+// section in the HTML report. test/fixtures/traces/waits.jsonl (three waits) gives the three
+// longest waits, each with its source.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -15,12 +16,30 @@ import { TraceModel } from '../../src/trace/model';
 import { CHROMIUM_ARGS, fixture, openViewer, pageErrors, posted, ROOT, screenshotPath, send, showTrace, type Viewer } from './harness';
 
 const FIXTURE = 'pool-apply-async.recorded.jsonl';
+const WAITS = 'waits.jsonl';
 
 /** What `concurrency-lab run --insights` prints for the fixture (its header says 2 CPUs). */
 function cliLines(lang: InsightsLanguage) {
   const { header, events } = fixture(FIXTURE);
   assert.strictEqual(header?.cpus, 2);
   return insightLines(computeInsights(new TraceModel(events), header.cpus), lang);
+}
+
+/** The same for the waits fixture (its header has no cpus). */
+function waitsLines(lang: InsightsLanguage) {
+  const { header, events } = fixture(WAITS);
+  return insightLines(computeInsights(new TraceModel(events), header?.cpus), lang);
+}
+
+/** The three longest waits of test/fixtures/traces/waits.jsonl, longest first. */
+const WAITS_LONGEST_EN = [
+  /^Longest wait: MainProcess in Queue\.get on Queue#1, 1\.1 s \(waits\.mjs:24\)\.$/,
+  /^Second longest: Process-2 in Lock\.acquire on Lock#1, 700 ms \(waits\.mjs:14\)\.$/,
+  /^Third longest: MainProcess in Process\.join on Process-2, 150 ms \(waits\.mjs:26\)\.$/,
+];
+
+async function longestTexts(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid="insights"] li[data-kind="longest"] > span', (els) => els.map((e) => e.textContent || ''));
 }
 
 async function listTexts(page: Page): Promise<string[]> {
@@ -92,6 +111,35 @@ describe('webview: insights', function () {
     assert.deepStrictEqual(pageErrors(page), []);
   });
 
+  it('names the three longest waits with their sources, each with Go to source', async () => {
+    v = await openViewer({ width: 1100, height: 700, state: { source: { kind: 'file', path: `/traces/${WAITS}` }, insightsOpen: true } });
+    const { page } = v;
+    await showTrace(page, WAITS, 'waits.mjs');
+    await page.locator('[data-testid="insights"] li[data-kind="longest"]').first().waitFor();
+    assert.deepStrictEqual(await listTexts(page), waitsLines('en').map((l) => l.text));
+    const texts = await longestTexts(page);
+    assert.strictEqual(texts.length, 3, texts.join('\n'));
+    texts.forEach((text, i) => assert.match(text, WAITS_LONGEST_EN[i]!));
+    assert.deepStrictEqual(await page.$$eval('[data-testid="insights"] li[data-kind="longest"]', (els) => els.map((e) => e.getAttribute('data-rank'))), ['1', '2', '3']);
+    // The collapsed line names the longest one only.
+    const summary = (await page.textContent('[data-testid="insights"] .insights-summary')) ?? '';
+    assert.match(summary, /Longest wait: MainProcess in Queue\.get/);
+    assert.doesNotMatch(summary, /Second longest|Third longest/);
+    // Each has Go to source, to its own line.
+    const buttons = page.locator('[data-testid="insights"] li[data-kind="longest"] button.source');
+    assert.strictEqual(await buttons.count(), 3);
+    for (const [i, line] of [24, 14, 26].entries()) {
+      assert.match((await buttons.nth(i).textContent()) ?? '', new RegExp(`waits\\.mjs:${line}`));
+      await buttons.nth(i).click();
+      const open = (await posted(page)).filter((m) => m.type === 'openSource');
+      assert.strictEqual(open.length, i + 1);
+      const loc = open[i]!.loc as { file: string; line: number };
+      assert.strictEqual(loc.file, '/home/learner/concurrency-lab-examples/waits.mjs');
+      assert.strictEqual(loc.line, line);
+    }
+    assert.deepStrictEqual(pageErrors(page), []);
+  });
+
   it('opens expanded when the saved state says so, and speaks Chinese in a Chinese VS Code', async () => {
     v = await openViewer({ lang: 'zh-cn', state: { source: { kind: 'file', path: `/traces/${FIXTURE}` }, insightsOpen: true } });
     const { page } = v;
@@ -102,6 +150,20 @@ describe('webview: insights', function () {
     assert.deepStrictEqual(await listTexts(page), cliLines('zh-cn').map((l) => l.text));
     assert.match(zh, /^6 个任务在 3 个工作者上运行;最多 3 个同时运行。$/m);
     assert.match(await page.locator('[data-testid="insights"] strong').innerText(), /运行洞察/);
+    assert.deepStrictEqual(pageErrors(page), []);
+  });
+
+  it('names the three longest waits in Chinese too', async () => {
+    v = await openViewer({ lang: 'zh-cn', state: { source: { kind: 'file', path: `/traces/${WAITS}` }, insightsOpen: true } });
+    const { page } = v;
+    await showTrace(page, WAITS);
+    await page.locator('[data-testid="insights"] li[data-kind="longest"]').first().waitFor();
+    assert.deepStrictEqual(await listTexts(page), waitsLines('zh-cn').map((l) => l.text));
+    assert.deepStrictEqual(
+      (await longestTexts(page)).map((t) => t.replace(/,.*$/, '')),
+      ['最长的等待:MainProcess 在 Queue#1 上的 Queue.get', '第二长的等待:Process-2 在 Lock#1 上的 Lock.acquire', '第三长的等待:MainProcess 在 Process-2 上的 Process.join'],
+    );
+    assert.strictEqual(await page.locator('[data-testid="insights"] li[data-kind="longest"] button.source').count(), 3);
     assert.deepStrictEqual(pageErrors(page), []);
   });
 
@@ -146,6 +208,25 @@ describe('webview: insights in the HTML report', function () {
     await page.click('[data-testid="insights"] button.insights-toggle');
     assert.deepStrictEqual(await listTexts(page), cliLines('en').map((l) => l.text));
     assert.strictEqual(await page.locator('[data-testid="insights"] button.source').count(), 0);
+    assert.deepStrictEqual(errors, []);
+  });
+
+  it('names the three longest waits with their file:line', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-report-'));
+    const { header, events } = fixture(WAITS);
+    const file = path.join(dir, 'report.html');
+    fs.writeFileSync(file, renderReportHtml({ title: 'waits.mjs', header, events, extensionRoot: ROOT }));
+    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1200, height: 700 } });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`file://${file}`);
+    await page.waitForSelector('#root[data-ready="true"]', { timeout: 10_000 });
+    await page.click('[data-testid="insights"] button.insights-toggle');
+    assert.deepStrictEqual(await listTexts(page), waitsLines('en').map((l) => l.text));
+    const texts = await longestTexts(page);
+    assert.strictEqual(texts.length, 3, texts.join('\n'));
+    texts.forEach((text, i) => assert.match(text, WAITS_LONGEST_EN[i]!));
     assert.deepStrictEqual(errors, []);
   });
 });

@@ -1,7 +1,8 @@
 // Insights above the timeline: the run in plain language, the very lines `concurrency-lab run
 // --insights` prints (src/trace/insights.ts computes and words them). It starts collapsed to one
 // line so it never takes the timeline's height; a click expands it (the choice is kept in the
-// webview state). Each process's line selects that process; the longest wait has Go to source.
+// webview state). Each process's line selects that process; each of the longest waits (3 at
+// most) has Go to source.
 // Hidden while a run is live (the insights are of a whole run). Built with textContent only:
 // names and paths come from the user's program.
 
@@ -28,7 +29,8 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: s
 
 /** The collapsed line: what the run did as a whole (its tasks, queueing, longest wait, parallelism). */
 export function insightsSummary(lines: readonly InsightLine[]): string {
-  const run = lines.filter((l) => l.kind !== 'lane' && l.kind !== 'wall');
+  // The longest wait only: the next two are in the expanded list.
+  const run = lines.filter((l) => l.kind !== 'lane' && l.kind !== 'wall' && !(l.rank !== undefined && l.rank > 1));
   return (run.length ? run : lines).map((l) => l.text).join(' ');
 }
 
@@ -93,6 +95,7 @@ export class InsightsView {
     for (const line of input.lines) {
       const li = h('li');
       li.dataset.kind = line.kind;
+      if (line.rank !== undefined) li.dataset.rank = String(line.rank);
       if (line.kind === 'lane' && line.pid !== undefined) {
         // Not data-pid: that attribute counts the tree's process rows (docs/panel.md).
         li.dataset.lanePid = String(line.pid);

@@ -142,10 +142,15 @@ describe('concurrency-lab run --insights', function () {
           .split('\n')
           .filter((l) => l.startsWith('concurrency-lab:'))
           .map((l) => l.replace(/queue\.mjs:\d+/g, 'queue.mjs').replace(/\d+(\.\d+)? ?(µs|ms|s)\b/g, 'T').replace(/\d+(\.\d+)?/g, 'N'))
+          // Which waits come second and third (a join, a get) may change with the timing; that there are three, each with its line, does not.
+          .map((l) => l.replace(/^(concurrency-lab: (?:Second|Third) longest: ).* \(queue\.mjs\)\.$/, '$1… (queue.mjs).'))
           .sort();
       };
       const traced = await run(['--trace', path.join(dir, 'q.jsonl')]);
       assert.ok(traced.some((l) => l.includes('Queue.get')), traced.join('\n'));
+      // The three longest waits, each with its source (the reader's Queue.get calls, the main process's joins).
+      for (const rank of ['Longest wait: .* in (Queue\\.get|Process\\.join) on \\S+, T', 'Second longest: …', 'Third longest: …'])
+        assert.strictEqual(traced.filter((l) => new RegExp(`^concurrency-lab: ${rank} \\(queue\\.mjs\\)\\.$`).test(l)).length, 1, `${rank}\n${traced.join('\n')}`);
       assert.deepStrictEqual(traced, await run([]));
       assert.ok(fs.readFileSync(path.join(dir, 'q.jsonl'), 'utf8').includes('"kind":"message.recv"'));
     } finally {
@@ -213,6 +218,81 @@ describe('run insights: big traces', () => {
     for (const id of ins.queuedTaskIds) longest = Math.max(longest, byId.get(id)!.start! - byId.get(id)!.submitTs!);
     assert.strictEqual(ins.longestQueue, longest);
     assert.ok(longest > 0);
+  });
+});
+
+describe('run insights: the longest waits', () => {
+  const s = 1_000_000_000;
+  const loc = (line: number) => ({ file: '/home/learner/w.mjs', line, column: 3 });
+  /** MainProcess and Process-1 with a thread: five waits of 100 ms, 2 s, 50 ms, 700 ms and 1.5 s (one still open when the run ends). */
+  function model(): TraceModel {
+    return new TraceModel([
+      { kind: 'process.start', ts: s, pid: 10, ppid: 1, name: 'MainProcess' },
+      { kind: 'object.create', ts: s + 10, pid: 10, objKind: 'lock', objId: '10.0.s1' },
+      { kind: 'object.create', ts: s + 20, pid: 10, objKind: 'queue', objId: 'q10:1' },
+      { kind: 'process.start', ts: s + 1000, pid: 11, ppid: 10, name: 'Process-1' },
+      { kind: 'thread.start', ts: s + 2000, pid: 11, tid: 2, name: 'Thread-1' },
+      { kind: 'wait.begin', ts: s + 10_000, pid: 10, waitId: 1, op: 'Lock.acquire', objKind: 'lock', objId: '10.0.s1', loc: loc(5) },
+      { kind: 'wait.end', ts: s + 110_000, pid: 10, waitId: 1, outcome: 'ok' },
+      { kind: 'wait.begin', ts: s + 200_000, pid: 11, waitId: 1, op: 'Queue.get', objKind: 'queue', objId: 'q10:1', loc: loc(9) },
+      { kind: 'wait.end', ts: s + 2_200_000, pid: 11, waitId: 1, outcome: 'timeout' },
+      { kind: 'wait.begin', ts: s + 300_000, pid: 10, waitId: 2, op: 'Event.wait', objKind: 'event', objId: '10.0.s2' },
+      { kind: 'wait.end', ts: s + 350_000, pid: 10, waitId: 2, outcome: 'ok' },
+      { kind: 'wait.begin', ts: s + 400_000, pid: 11, tid: 2, waitId: 2, op: 'Lock.acquire', objKind: 'lock', objId: '10.0.s1', loc: loc(14) },
+      { kind: 'wait.end', ts: s + 1_100_000, pid: 11, tid: 2, waitId: 2, outcome: 'ok' },
+      { kind: 'wait.begin', ts: s + 1_000_000, pid: 10, waitId: 3, op: 'Process.join', objKind: 'process', objId: '11', targetPid: 11, loc: loc(20) },
+      { kind: 'process.exit', ts: s + 2_500_000, pid: 11, exitCode: 0, signal: null },
+      { kind: 'process.exit', ts: s + 2_500_000, pid: 10, exitCode: null, signal: 'SIGTERM' },
+    ] as TraceEvent[]);
+  }
+
+  it('keeps the three longest, longest first, with who, op, object, duration and source', () => {
+    const ins = computeInsights(model(), 2);
+    assert.deepStrictEqual(
+      ins.longestWaits.map((w) => [w.name, w.pid, w.tid, w.op, w.label, w.duration, w.loc?.line]),
+      [
+        ['Process-1', 11, undefined, 'Queue.get', 'Queue#1', 2_000_000, 9],
+        ['MainProcess', 10, undefined, 'Process.join', 'Process-1', 1_500_000, 20],
+        ['Thread-1', 11, 2, 'Lock.acquire', 'Lock#1', 700_000, 14],
+      ],
+    );
+  });
+
+  it('describes each of them on its own line with Go to source, in English and Chinese', () => {
+    const ins = computeInsights(model(), 2);
+    const en = insightLines(ins).filter((l) => l.kind === 'longest');
+    assert.deepStrictEqual(
+      en.map((l) => [l.rank, l.text, l.pid, l.tid, l.loc?.line]),
+      [
+        [1, 'Longest wait: Process-1 in Queue.get on Queue#1, 2.0 s (w.mjs:9).', 11, undefined, 9],
+        [2, 'Second longest: MainProcess in Process.join on Process-1, 1.5 s (w.mjs:20).', 10, undefined, 20],
+        [3, 'Third longest: Thread-1 in Lock.acquire on Lock#1, 700 ms (w.mjs:14).', 11, 2, 14],
+      ],
+    );
+    // They come after the lanes, before the parallelism (the CLI prints them in this order).
+    const kinds = insightLines(ins).map((l) => l.kind);
+    assert.deepStrictEqual(kinds.slice(-4), ['longest', 'longest', 'longest', 'parallelism']);
+    assert.deepStrictEqual(
+      insightLines(ins, 'zh-cn').filter((l) => l.kind === 'longest').map((l) => l.text),
+      [
+        '最长的等待:Process-1 在 Queue#1 上的 Queue.get,2.0 s (w.mjs:9)。',
+        '第二长的等待:MainProcess 在 Process-1 上的 Process.join,1.5 s (w.mjs:20)。',
+        '第三长的等待:Thread-1 在 Lock#1 上的 Lock.acquire,700 ms (w.mjs:14)。',
+      ],
+    );
+  });
+
+  it('says as many as there are, and a wait with no source has none', () => {
+    const model = new TraceModel([
+      { kind: 'process.start', ts: s, pid: 10, ppid: 1, name: 'MainProcess' },
+      { kind: 'wait.begin', ts: s + 10_000, pid: 10, waitId: 1, op: 'Event.wait', objKind: 'event', objId: '10.0.s2' },
+      { kind: 'wait.end', ts: s + 60_000, pid: 10, waitId: 1, outcome: 'ok' },
+      { kind: 'process.exit', ts: s + 100_000, pid: 10, exitCode: 0, signal: null },
+    ] as TraceEvent[]);
+    const lines = insightLines(computeInsights(model)).filter((l) => l.kind === 'longest');
+    assert.strictEqual(lines.length, 1);
+    assert.match(lines[0]!.text, /^Longest wait: MainProcess in Event\.wait on Event#1, 50 ms\.$/);
+    assert.strictEqual(lines[0]!.loc, undefined);
   });
 });
 
