@@ -52,6 +52,10 @@ export class DeadlockBanner {
   update(input: DeadlockBannerInput): void {
     const d = input.deadlock;
     if (d === this.shown && input.live === this.live) return;
+    // When this deadlock first showed (wall clock, epoch ms): what the UI test measures against the
+    // trace's clock, which is the wall clock at the run's start.
+    if (d && d !== this.shown) this.el.dataset.shownAt = String(Date.now());
+    else if (!d) delete this.el.dataset.shownAt;
     this.shown = d;
     this.live = input.live;
     this.el.hidden = !d;
