@@ -198,6 +198,8 @@ export interface WaitBeginEvent extends EventBase {
   timeoutMs?: number;
   /** A wait on one known process (Process.join): its pid. */
   targetPid?: number;
+  /** Barrier.wait: how many parties the barrier waits for (its `parties`). */
+  parties?: number;
   /**
    * Timers and I/O of its own the thread still had pending when it blocked (absent: none), so
    * it may wake itself: the runner's deadlock watch does not count it as stuck.
@@ -247,6 +249,9 @@ export interface DeadlockWait {
   /** The object's label in the viewer ("Queue#1", "Lock#2"). */
   label: string;
   loc?: SourceLocation;
+  /** A Barrier's wait: its party count, and how many parties were waiting at it (this one included). */
+  parties?: number;
+  arrived?: number;
   /** Who could end the wait, as far as the trace tells (all stuck too), e.g. a lock's holder. */
   waitsFor: Array<{ pid: number; tid?: number; name: string }>;
 }
@@ -340,6 +345,8 @@ const isTime = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v
 const isId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isOptStr = (v: unknown) => v === undefined || typeof v === 'string';
 const isOptNum = (v: unknown) => v === undefined || isNum(v);
+/** A count of things (a Barrier's parties): a whole number from 1 to 2^31 - 1. */
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 0x7fffffff;
 /** Deepest nesting any event field may have: `loc` is one level; anything deeper is hostile or garbage. */
 export const MAX_FIELD_DEPTH = 8;
 
@@ -382,7 +389,7 @@ const isSpans = (v: unknown): v is Array<[number, number]> => Array.isArray(v) &
 const isPidRef = (v: unknown): boolean => isObject(v) && isNum(v.pid) && (v.tid === undefined || isNum(v.tid)) && isStr(v.name);
 
 function isDeadlockWait(v: unknown): boolean {
-  return isPidRef(v) && isObject(v) && isStr(v.op) && isObjKind(v.objKind) && isStr(v.objId) && isStr(v.label) && Array.isArray(v.waitsFor) && v.waitsFor.every(isPidRef);
+  return isPidRef(v) && isObject(v) && isStr(v.op) && isObjKind(v.objKind) && isStr(v.objId) && isStr(v.label) && Array.isArray(v.waitsFor) && v.waitsFor.every(isPidRef) && (v.parties === undefined || isCount(v.parties)) && (v.arrived === undefined || isCount(v.arrived));
 }
 
 /**
@@ -423,7 +430,7 @@ export function parseEvent(v: unknown): TraceEvent | undefined {
     case 'object.create':
       return isObjKind(e.objKind) && isStr(e.objId) && (e.detail === undefined || isStr(e.detail)) ? e : undefined;
     case 'wait.begin':
-      return isNum(e.waitId) && isStr(e.op) && isObjKind(e.objKind) && isStr(e.objId) && (e.timeoutMs === undefined || isNum(e.timeoutMs)) && (e.targetPid === undefined || isNum(e.targetPid)) && (e.pending === undefined || isNum(e.pending)) ? e : undefined;
+      return isNum(e.waitId) && isStr(e.op) && isObjKind(e.objKind) && isStr(e.objId) && (e.timeoutMs === undefined || isNum(e.timeoutMs)) && (e.targetPid === undefined || isNum(e.targetPid)) && (e.pending === undefined || isNum(e.pending)) && (e.parties === undefined || isCount(e.parties)) ? e : undefined;
     case 'deadlock':
       return typeof e.cycle === 'boolean' && isStr(e.message) && Array.isArray(e.waits) && e.waits.every(isDeadlockWait) ? e : undefined;
     case 'wait.end':

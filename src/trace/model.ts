@@ -83,6 +83,8 @@ export interface WaitSpan {
   outcome?: WaitOutcome;
   timeoutMs?: number;
   targetPid?: number;
+  /** Barrier.wait: the barrier's party count. */
+  parties?: number;
   loc?: SourceLocation;
 }
 
@@ -247,7 +249,7 @@ export class TraceModel {
         break;
       }
       case 'wait.begin': {
-        const w: WaitSpan = { pid: e.pid, tid: e.tid, waitId: e.waitId, op: e.op, objKind: e.objKind, objId: e.objId, start: e.ts, timeoutMs: e.timeoutMs, targetPid: e.targetPid, loc: e.loc };
+        const w: WaitSpan = { pid: e.pid, tid: e.tid, waitId: e.waitId, op: e.op, objKind: e.objKind, objId: e.objId, start: e.ts, timeoutMs: e.timeoutMs, targetPid: e.targetPid, parties: e.parties, loc: e.loc };
         this.waits.push(w);
         this.openWaits.set(`${e.pid}:${e.tid ?? 0}:${e.waitId}`, w);
         break;

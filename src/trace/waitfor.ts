@@ -240,6 +240,13 @@ export class WaitForGraph {
     return l;
   }
 
+  /** How many live threads are waiting at a Barrier now (the parties that arrived, in its current round). */
+  arrivedAt(objId: string): number {
+    let n = 0;
+    for (const k of this.threads.keys()) if (this.waitingOn(k, objId)) n++;
+    return n;
+  }
+
   /** Pids of the live traced processes. */
   livePids(): Set<number> {
     return new Set([...this.threads.values()].map((t) => t.pid));
@@ -414,6 +421,10 @@ export class WaitForGraph {
       };
       if (t.tid) d.tid = t.tid;
       if (w.loc) d.loc = w.loc;
+      if (w.objKind === 'barrier' && w.parties !== undefined) {
+        d.parties = w.parties;
+        d.arrived = this.arrivedAt(w.objId);
+      }
       return d;
     });
     return { cycle: cycle !== undefined, waits };
@@ -454,6 +465,10 @@ export function describeDeadlock(r: StuckReport): string {
     const who = `${w.name} waits in ${w.op}`;
     if (w.objKind === 'process') return `${w.name} waits for ${w.label} to exit${where(w)}`;
     if (HELD.has(w.objKind)) return `${w.name} waits for ${w.label}${w.waitsFor.length ? ` held by ${names(w)}` : ''}${where(w)}`;
+    if (w.parties !== undefined && w.arrived !== undefined) {
+      const at = `${w.name} waits at ${w.label} (${w.arrived} of ${w.parties} arrived)`;
+      return `${at}, which ${w.waitsFor.length ? `only ${names(w)} could end` : 'no live process can end'}${where(w)}`;
+    }
     if (w.waitsFor.length) return `${who} on ${w.label}, which only ${names(w)} could end${where(w)}`;
     return `${who} on ${w.label}, which no live process can end${where(w)}`;
   };

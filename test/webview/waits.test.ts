@@ -278,6 +278,56 @@ describe('webview: waits and holds', function () {
     }
   });
 
+  it('says how many of a Barrier\'s parties arrived, in the wait-for view, the banner and the details (en, zh-cn)', async () => {
+    for (const lang of ['en', 'zh-cn']) {
+      v = await openViewer({ lang });
+      const { page } = v;
+      const loc = (line: number) => ({ file: '/home/learner/concurrency-lab-examples/deadlock-barrier.mjs', line, column: 5 });
+      const events: TraceEvent[] = [
+        { kind: 'process.start', ts: T, pid: 1, ppid: 0, name: 'MainProcess' },
+        { kind: 'object.create', ts: T + 1, pid: 1, objKind: 'barrier', objId: '1.0.s1' },
+        { kind: 'process.start', ts: T + 3, pid: 2, ppid: 1, name: 'Process-1' },
+        { kind: 'process.start', ts: T + 4, pid: 3, ppid: 1, name: 'Process-2' },
+        { kind: 'wait.begin', ts: ms(100), pid: 2, waitId: 1, op: 'Barrier.wait', objKind: 'barrier', objId: '1.0.s1', parties: 3, loc: loc(7) },
+        { kind: 'wait.begin', ts: ms(200), pid: 3, waitId: 1, op: 'Barrier.wait', objKind: 'barrier', objId: '1.0.s1', parties: 3, loc: loc(7) },
+        { kind: 'wait.begin', ts: ms(300), pid: 1, waitId: 1, op: 'Process.join', objKind: 'process', objId: '2', targetPid: 2, loc: loc(17) },
+        {
+          kind: 'deadlock',
+          ts: ms(900),
+          pid: 1,
+          cycle: true,
+          waits: [
+            { pid: 1, name: 'MainProcess', op: 'Process.join', objKind: 'process', objId: '2', label: 'Process-1', loc: loc(17), waitsFor: [{ pid: 2, name: 'Process-1' }] },
+            { pid: 2, name: 'Process-1', op: 'Barrier.wait', objKind: 'barrier', objId: '1.0.s1', label: 'Barrier#1', loc: loc(7), parties: 3, arrived: 2, waitsFor: [{ pid: 1, name: 'MainProcess' }] },
+          ],
+          message: 'deadlock: MainProcess waits for Process-1 to exit (deadlock-barrier.mjs:17); Process-1 waits at Barrier#1 (2 of 3 arrived), which only MainProcess could end (deadlock-barrier.mjs:7)',
+        },
+      ];
+      await send(page, { type: 'reset', title: 'deadlock-barrier.mjs', source: { kind: 'run' }, run: { live: true, canRerun: true }, total: events.length, events });
+      await page.waitForSelector('#root[data-ready="true"]');
+      const banner = page.locator('[data-testid="deadlock"]');
+      await banner.waitFor();
+      const lines = await banner.locator('li').evaluateAll((els) => els.map((e) => e.textContent));
+      const view = page.locator('[data-testid="waitfor"]');
+      await view.waitFor();
+      const p1 = (await view.locator('li[data-waiter-pid="2"]').textContent()) ?? '';
+      if (lang === 'en') {
+        assert.deepStrictEqual(lines[1], 'Process-1 waits at Barrier#1 (2 of 3 arrived), which only MainProcess could end Go to deadlock-barrier.mjs:7:5');
+        assert.match(p1, /^Process-1 waits in Barrier#1\.wait \(2 of 3 arrived\) · \d+ ms → MainProcess \(has not arrived; itself waiting in Process-1\.join\)$/);
+        // The wait's details say the party count.
+        await view.locator('li[data-waiter-pid="2"] button', { hasText: 'Barrier#1.wait' }).click();
+        await page.locator('.details h2', { hasText: 'Waiting in Barrier#1.wait' }).waitFor();
+        assert.match((await page.locator('.details').textContent()) ?? '', /parties\s*3/);
+      } else {
+        assert.match(lines[1] ?? '', /^Process-1 在 Barrier#1 等待\(已到达 2\/3\),只有 MainProcess 能结束这次等待/);
+        assert.match(p1, /Barrier#1\.wait \(已到达 2\/3\) · /);
+      }
+      assert.deepStrictEqual(pageErrors(page), []);
+      await v.close();
+      v = undefined;
+    }
+  });
+
   it('merges 20,000 short waits into hatched runs when zoomed out, and draws them one by one zoomed in', async function () {
     // 40,000 events posted into the page and 16 zoom steps: about a minute on a loaded 2-core machine.
     this.timeout(180_000);

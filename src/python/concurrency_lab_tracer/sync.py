@@ -321,14 +321,16 @@ def _condition_lock(cond):
         cond._make_methods()
 
 
-def _waiting(op, kind, blocks, ok=None):
-    """Wraps a wait(timeout=None) method: traced when the object is the user's and it blocks."""
+def _waiting(op, kind, blocks, ok=None, parties=None):
+    """Wraps a wait(timeout=None) method: traced when the object is the user's and it blocks.
+    `parties(obj)`: a Barrier's party count, written on its waits."""
     def make(wait):
         def wait_(self, timeout=None):
             obj_id = self.__dict__.get('_cl_id')
             if obj_id is None or not blocks(self):
                 return wait(self, timeout)
-            return waits.traced_call(wait, (self, timeout), {}, op, kind, obj_id, timeout, ok=ok)
+            n = parties(self) if parties is not None else None
+            return waits.traced_call(wait, (self, timeout), {}, op, kind, obj_id, timeout, ok=ok, parties=n)
 
         return wait_
 
@@ -356,7 +358,7 @@ def patch(module):
     wrap(module.Barrier, '__getstate__', _tag_state)
     wrap(module.Barrier, '__setstate__', _object_setstate)
     # The last party to arrive does not wait.
-    wrap(module.Barrier, 'wait', _waiting('Barrier.wait', 'barrier', lambda b: b.n_waiting < b.parties - 1))
+    wrap(module.Barrier, 'wait', _waiting('Barrier.wait', 'barrier', lambda b: b.n_waiting < b.parties - 1, parties=lambda b: b.parties))
 
 
 def patch_sharedctypes(module):

@@ -17,8 +17,9 @@ _ids = itertools.count(1)
 before_block = []
 
 
-def begin(op, obj_kind, obj_id, timeout=None, target_pid=None):
-    """Writes wait.begin; returns the waitId. `timeout` in seconds, as Python takes it."""
+def begin(op, obj_kind, obj_id, timeout=None, target_pid=None, parties=None):
+    """Writes wait.begin; returns the waitId. `timeout` in seconds, as Python takes it; `parties`:
+    a Barrier's party count."""
     wait_id = next(_ids)
     for hook in before_block:
         hook()
@@ -30,6 +31,8 @@ def begin(op, obj_kind, obj_id, timeout=None, target_pid=None):
             pass
     if target_pid is not None:
         extra += ',"targetPid":%d' % target_pid
+    if parties is not None:
+        extra += ',"parties":%d' % parties
     line = '{"kind":"wait.begin","ts":%d,"pid":%d%s,"waitId":%d,"op":"%s","objKind":"%s","objId":%s%s%s}\n' % (
         core.now(), core.pid, core.tid_field(), wait_id, op, obj_kind, core.json_str(obj_id), extra, user_loc_json(2))
     # At once, with what is batched: a process stuck forever shows what it waits for, and a child
@@ -68,10 +71,10 @@ def interrupted_or(exc, outcome):
     return 'interrupted' if isinstance(exc, _INTERRUPTS) else outcome
 
 
-def traced_call(fn, args, kwargs, op, obj_kind, obj_id, timeout=None, target_pid=None, ok=None):
+def traced_call(fn, args, kwargs, op, obj_kind, obj_id, timeout=None, target_pid=None, ok=None, parties=None):
     """Runs a call that is known to block, between wait.begin and wait.end. `ok(result)` tells a
     timeout that returns (False, None…) from success."""
-    wait_id = begin(op, obj_kind, obj_id, timeout, target_pid)
+    wait_id = begin(op, obj_kind, obj_id, timeout, target_pid, parties)
     try:
         result = fn(*args, **kwargs)
     except BaseException as exc:

@@ -3,6 +3,8 @@
 // (a SharedArrayBuffer, or a shared mapping from the native module); only how a caller sleeps
 // until a word changes differs by backend (Atomics.waitAsync, a futex on the libuv pool, polling).
 
+import { runtimeTimers } from '../tracing/waits';
+
 export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
 
 /** How a backend sleeps on word `index` of `i32` while it still holds `expected`, for at most `ms`. */
@@ -60,8 +62,10 @@ export const atomicsSleeper: Sleeper = {
     if (!r.async) return Promise.resolve(r.value as WaitResult);
     // A pending waitAsync does not keep Node alive: a timer does, as a blocked Python call would.
     const keepAlive = setTimeout(noop, Math.min(ms, 2 ** 31 - 1) + 1000);
+    runtimeTimers(1);
     return (r.value as Promise<WaitResult>).then((v) => {
       clearTimeout(keepAlive);
+      runtimeTimers(-1);
       return v;
     });
   },

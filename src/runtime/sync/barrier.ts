@@ -118,7 +118,8 @@ export class Barrier extends SharedHandle {
     if (t !== undefined) checkTimeout(t);
     if (!tracing) return this.arrive(t);
     // Traced as one wait from arrival to release (the last party's is short: it releases the rest).
-    const id = beginWait(this, 'Barrier.wait', t, this.wait);
+    // With its party count: the viewer and the deadlock text say "2 of 3 arrived".
+    const id = beginWait(this, 'Barrier.wait', t, this.wait, this.parties);
     return this.arrive(t).then(
       (index) => {
         endWait(this, id, true, false);

@@ -7,9 +7,9 @@ import type { SharedHandle } from '../memory/handle';
 
 type Cutoff = Parameters<typeof callerLoc>[0];
 
-/** Records that `op` on `h` blocks; returns the wait's id. Check `tracing` first. */
-export function beginWait(h: SharedHandle, op: string, timeoutMs: number | null | undefined, cutoff: Cutoff): number {
-  return waitBegin(op, h._objKind, h._id, { timeoutMs: timeoutMs ?? undefined, loc: callerLoc(cutoff) });
+/** Records that `op` on `h` blocks; returns the wait's id. Check `tracing` first. `parties`: a Barrier's. */
+export function beginWait(h: SharedHandle, op: string, timeoutMs: number | null | undefined, cutoff: Cutoff, parties?: number): number {
+  return waitBegin(op, h._objKind, h._id, { timeoutMs: timeoutMs ?? undefined, loc: callerLoc(cutoff), parties });
 }
 
 /** Ends a wait that resolved `ok` (false: it timed out); a lock taken starts a hold. */

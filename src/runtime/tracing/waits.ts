@@ -24,6 +24,8 @@ export interface WaitInfo {
   timeoutMs?: number;
   targetPid?: number;
   loc?: SourceLocation;
+  /** Barrier.wait: the barrier's party count. */
+  parties?: number;
 }
 
 /**
@@ -33,10 +35,20 @@ export interface WaitInfo {
  */
 const RUNTIME_RESOURCES = new Set(['PipeWrap', 'PipeConnectWrap', 'ConnectWrap', 'ProcessWrap', 'TTYWrap', 'MessagePort', 'Worker', 'Immediate', 'WriteWrap', 'ShutdownWrap', 'SignalWrap']);
 
+/** Active timers of this thread that are the runtime's (a parked wait's keep-alive, memory/words.ts). */
+let runtimeTimerCount = 0;
+/** A timer of the runtime's was set (+1) or cleared (-1): not one of the user's for ownPending(). */
+export function runtimeTimers(delta: 1 | -1): void {
+  runtimeTimerCount += delta;
+}
+
 function ownPending(): number {
   let n = 0;
   for (const r of process.getActiveResourcesInfo()) if (!RUNTIME_RESOURCES.has(r)) n++;
-  return n;
+  // A sync object's wait in the thread context parks with a keep-alive timer of the runtime's
+  // (memory/words.ts): not a timer of the user's, or no thread-context deadlock on a Lock, an
+  // Event or a Barrier would ever be reported.
+  return Math.max(0, n - runtimeTimerCount);
 }
 
 type PendingBegin = WaitBeginEvent & { ownTimer: boolean };
@@ -74,7 +86,7 @@ function writeBegins(): void {
 export function waitBegin(op: string, objKind: ObjectKind, objId: string, info: WaitInfo = {}, ownTimer = info.timeoutMs !== undefined): number {
   const waitId = ++waitCounter;
   if (!begins.length) setImmediate(writeBegins);
-  begins.push({ kind: 'wait.begin', ts: now(), pid: process.pid, waitId, op, objKind, objId, timeoutMs: info.timeoutMs, targetPid: info.targetPid, loc: info.loc, ownTimer });
+  begins.push({ kind: 'wait.begin', ts: now(), pid: process.pid, waitId, op, objKind, objId, timeoutMs: info.timeoutMs, targetPid: info.targetPid, parties: info.parties, loc: info.loc, ownTimer });
   return waitId;
 }
 

@@ -34,6 +34,8 @@ export interface WaitForEntry {
   /** "Queue#1". */
   object: string;
   satisfiers: Satisfier[];
+  /** A Barrier's wait (when the trace has its party count): its parties, and how many wait at it at that moment (this one included). */
+  barrier?: { arrived: number; parties: number };
 }
 
 /**
@@ -67,6 +69,9 @@ export class WaitForCursor {
 export function waitFor(model: TraceModel, names: ObjectNames, graph: WaitForGraph, at: number | undefined, order: readonly string[] = [], waiting: ReadonlyMap<string, WaitSpan> = waitsAt(model, at)): WaitForEntry[] {
   const rank = new Map(order.map((k, i) => [k, i]));
   const keys = [...waiting.keys()].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || waiting.get(a)!.start - waiting.get(b)!.start);
+  // Parties waiting at each Barrier at that moment (one open wait per thread).
+  const atBarrier = new Map<string, number>();
+  for (const w of waiting.values()) if (w.objKind === 'barrier') atBarrier.set(w.objId, (atBarrier.get(w.objId) ?? 0) + 1);
   const out: WaitForEntry[] = [];
   for (const key of keys) {
     const w = waiting.get(key)!;
@@ -76,7 +81,9 @@ export function waitFor(model: TraceModel, names: ObjectNames, graph: WaitForGra
       const blockedIn = waiting.get(laneKey(s.pid, s.tid));
       return { pid: s.pid, ...(s.tid ? { tid: s.tid } : {}), name: s.name, role: s.role, alive: s.alive, ...(s.alive && blockedIn ? { blockedIn } : {}) };
     });
-    out.push({ wait: w, name: thread?.name ?? p?.name ?? `pid ${w.pid}`, label: names.waitLabel(w), object: names.label(w.objKind, w.objId), satisfiers });
+    const entry: WaitForEntry = { wait: w, name: thread?.name ?? p?.name ?? `pid ${w.pid}`, label: names.waitLabel(w), object: names.label(w.objKind, w.objId), satisfiers };
+    if (w.objKind === 'barrier' && w.parties !== undefined) entry.barrier = { arrived: atBarrier.get(w.objId) ?? 1, parties: w.parties };
+    out.push(entry);
   }
   return out;
 }

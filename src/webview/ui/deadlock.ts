@@ -33,6 +33,7 @@ export function deadlockLine(w: DeadlockWait): string {
   const call = `${w.label}.${dot >= 0 ? w.op.slice(dot + 1) : w.op}`;
   if (w.objKind === 'process') return t('dlJoin', w.name, w.label);
   if (HELD.has(w.objKind)) return others ? t('dlHeld', w.name, w.label, others) : t('dlHeldNobody', w.name, w.label);
+  if (w.parties !== undefined && w.arrived !== undefined) return others ? t('dlBarrierOnly', w.name, w.label, w.arrived, w.parties, others) : t('dlBarrierNobody', w.name, w.label, w.arrived, w.parties);
   return others ? t('dlOnly', w.name, call, others) : t('dlNobody', w.name, call);
 }
 

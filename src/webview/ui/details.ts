@@ -146,6 +146,7 @@ function renderWait(root: HTMLElement, w: WaitSpan, ctx: DetailsContext): void {
     [t('kEnded'), done && w.outcome ? t(OUTCOME_WORDS[w.outcome]) : t('outcomeOpen')],
   ];
   if (w.timeoutMs !== undefined) pairs.push([t('kTimeout'), formatDuration(w.timeoutMs * 1000)]);
+  if (w.parties !== undefined) pairs.push([t('kParties'), String(w.parties)]);
   kv(root, pairs);
   sourceButton(root, w.loc, ctx);
   // Who held it, and who else waited, at the moment shown (the replay time inside the wait, else when it began).

@@ -56,7 +56,7 @@ export class WaitForView {
     // Rebuilt only when what it says changed (a live run updates it several times a second).
     const sig = `${input.replay ? formatOffset(at - origin) : ''}|${entries
       .slice(0, MAX_ENTRIES)
-      .map((e) => `${e.wait.pid}:${e.wait.tid ?? 0}:${e.wait.waitId}:${dur(e.wait)}:${e.satisfiers.map((s) => `${s.pid}:${s.tid ?? 0}:${s.role}:${s.alive}:${s.blockedIn?.waitId ?? ''}`).join(',')}`)
+      .map((e) => `${e.wait.pid}:${e.wait.tid ?? 0}:${e.wait.waitId}:${dur(e.wait)}:${e.barrier?.arrived ?? ''}:${e.satisfiers.map((s) => `${s.pid}:${s.tid ?? 0}:${s.role}:${s.alive}:${s.blockedIn?.waitId ?? ''}`).join(',')}`)
       .join(';')}|${entries.length}`;
     if (sig === this.sig) return;
     this.sig = sig;
@@ -72,7 +72,8 @@ export class WaitForView {
       li.dataset.waitsIn = e.label;
       const who = h('button', 'link', e.name);
       who.addEventListener('click', () => input.select({ kind: 'process', pid: e.wait.pid, ...(e.wait.tid ? { tid: e.wait.tid } : {}) }));
-      const what = h('button', 'link', `${e.label} · ${dur(e.wait)}`);
+      const arrived = e.barrier ? ` (${t('waitForArrived', e.barrier.arrived, e.barrier.parties)})` : '';
+      const what = h('button', 'link', `${e.label}${arrived} · ${dur(e.wait)}`);
       what.addEventListener('click', () => input.select({ kind: 'wait', wait: e.wait }));
       li.append(who, document.createTextNode(` ${t('waitForWaitsIn')} `), what, document.createTextNode(' → '));
       if (e.satisfiers.length === 0) li.appendChild(h('span', 'hint', t('waitForNobody', e.object)));

@@ -64,8 +64,33 @@ for (const context of ['process', 'thread'] as RunContext[]) {
       assert.match(d.message, /MainProcess waits for .+ to exit \(deadlock-join\.mjs:\d+\)/);
     });
 
+    it('two locks taken in opposite order (examples/javascript/deadlock-locks.mjs): a cycle of Lock.acquire waits', async () => {
+      // In the thread context a sync object's wait parks with a keep-alive timer of the runtime's:
+      // it is not a pending timer of the thread's own (it hid every such deadlock).
+      const { d, events } = await deadlocked(path.resolve(__dirname, '../../../examples/javascript/deadlock-locks.mjs'), context);
+      assert.equal(d.cycle, true);
+      assert.deepEqual(d.waits.map((w) => w.op), ['Lock.acquire', 'Lock.acquire']);
+      const lockWaits = events.filter((e): e is WaitBeginEvent => e.kind === 'wait.begin' && e.op === 'Lock.acquire');
+      assert.deepEqual(lockWaits.map((w) => w.pending), [undefined, undefined]);
+    });
+
+    it('a Barrier short of a party (the parent joins before it arrives): "waits at Barrier#1 (2 of 3 arrived)"', async () => {
+      const file = fixture('deadlock-barrier.mjs');
+      const { d, events } = await deadlocked(file, context);
+      assert.equal(d.cycle, true);
+      // Every Barrier.wait says how many parties the barrier waits for.
+      const begins = events.filter((e): e is WaitBeginEvent => e.kind === 'wait.begin' && e.op === 'Barrier.wait');
+      assert.equal(begins.length, 2);
+      assert.deepEqual(begins.map((b) => b.parties), [3, 3]);
+      const party = d.waits.find((w) => w.op === 'Barrier.wait');
+      assert.ok(party, JSON.stringify(d.waits));
+      assert.deepEqual([party.objKind, party.parties, party.arrived, party.loc?.line], ['barrier', 3, 2, line(file, 'party-wait')]);
+      assert.deepEqual(party.waitsFor.map((f) => f.name), ['MainProcess']);
+      assert.match(d.message, /(Process|Thread)-\d waits at Barrier#1 \(2 of 3 arrived\), which only MainProcess could end \(deadlock-barrier\.mjs:\d+\)/);
+    });
+
     it('the fixed variants run to the end with no deadlock reported', async () => {
-      for (const name of ['deadlock-pipes.mjs', 'deadlock-join.mjs']) {
+      for (const name of ['deadlock-pipes.mjs', 'deadlock-join.mjs', 'deadlock-barrier.mjs']) {
         const r = await startRun({ file: fixture(name), args: ['fixed'], context, onDeadlock: 'stop', timeoutMs: 30000 }).done;
         assert.equal(r.summary.reason, 'exit', name);
         assert.equal(r.summary.exitCode, 0, name);
@@ -77,6 +102,16 @@ for (const context of ['process', 'thread'] as RunContext[]) {
 
 describe('deadlock detection: no false alarms', function () {
   this.timeout(60000);
+
+  for (const context of ['process', 'thread'] as RunContext[]) {
+    it(`a thread waiting on an Event that its own timer sets later is not deadlocked (${context} context)`, async () => {
+      const r = await startRun({ file: fixture('own-timer-event.mjs'), context, onDeadlock: 'stop', timeoutMs: 30000 }).done;
+      assert.equal(r.summary.reason, 'exit');
+      assert.deepEqual(deadlocks(r.events), []);
+      const wait = r.events.find((e): e is WaitBeginEvent => e.kind === 'wait.begin' && e.op === 'Event.wait');
+      assert.equal(wait?.pending, 1, 'its own timer is pending, the runtime\'s keep-alive is not counted');
+    });
+  }
 
   it('a process waiting on a queue that its own timer fills later is not deadlocked', async () => {
     const r = await startRun({ file: fixture('own-timer.mjs'), onDeadlock: 'stop', timeoutMs: 30000 }).done;

@@ -131,6 +131,29 @@ describe('runner: Python waits and holds', function () {
     assert.deepEqual(survivors([...new Set(r.events.map((e) => e.pid))]), [], 'no process of the run is left');
   });
 
+  it('a Python Barrier short of a party: its waits carry parties, the deadlock says "2 of 3 arrived"; fixed, no deadlock', async () => {
+    const file = pyFixture('deadlock-barrier.py');
+    const r = await runPy('deadlock-barrier.py', { onDeadlock: 'stop', timeoutMs: 30000 }).done;
+    assert.equal(r.summary.reason, 'deadlock');
+    const begins = r.events.filter((e): e is WaitBeginEvent => e.kind === 'wait.begin' && e.op === 'Barrier.wait');
+    assert.deepEqual(begins.map((b) => [b.objKind, b.parties]), [['barrier', 3], ['barrier', 3]]);
+    const d = r.events.find((e): e is DeadlockEvent => e.kind === 'deadlock')!;
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const at = (mark: string) => lines.findIndex((l) => l.includes(`# @${mark}`)) + 1;
+    const party = d.waits.find((w) => w.op === 'Barrier.wait');
+    assert.ok(party, JSON.stringify(d.waits));
+    assert.deepEqual([party.parties, party.arrived, party.loc?.line], [3, 2, at('party-wait')]);
+    assert.match(d.message, /Process-\d waits at Barrier#1 \(2 of 3 arrived\), which only MainProcess could end \(deadlock-barrier\.py:\d+\)/);
+    assert.deepEqual(survivors([...new Set(r.events.map((e) => e.pid))]), [], 'no process of the run is left');
+
+    const fixed = await runPy('deadlock-barrier.py', { args: ['fixed'], onDeadlock: 'stop', timeoutMs: 30000 }).done;
+    assert.equal(fixed.summary.exitCode, 0);
+    assert.deepEqual(fixed.events.filter((e) => e.kind === 'deadlock'), []);
+    // The parent's arrival may or may not block (the last party does not wait): 2 or 3 waits, all of 3 parties.
+    const fixedBegins = fixed.events.filter((e): e is WaitBeginEvent => e.kind === 'wait.begin' && e.op === 'Barrier.wait');
+    assert.ok(fixedBegins.length >= 2 && fixedBegins.every((b) => b.parties === 3), JSON.stringify(fixedBegins));
+  });
+
   it('a Python deadlock (both ends of a Pipe in recv) is reported as a cycle at its lines, and stopped', async () => {
     const file = pyFixture('deadlock-pipes.py');
     const r = await runPy('deadlock-pipes.py', { onDeadlock: 'stop', timeoutMs: 30000 }).done;

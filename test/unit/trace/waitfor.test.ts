@@ -82,12 +82,16 @@ for (const context of ['process', 'thread'] as RunContext[]) {
 
       const atFirst = entryOf(viewAt(model, events, first.start), first)!;
       assert.match(atFirst.label, /^Barrier#1\.wait$/);
+      // The trace knows the barrier's parties: one of 3 had arrived then, two once the second came.
+      assert.ok(barrierWaits.every((w) => w.parties === 3), JSON.stringify(barrierWaits));
+      assert.deepEqual(atFirst.barrier, { arrived: 1, parties: 3 });
       assert.deepEqual(atFirst.satisfiers.map((s) => s.name).sort(), all.filter((n) => n !== name(first)).sort());
       assert.ok(atFirst.satisfiers.every((s) => s.role === 'party' && s.alive));
 
       // Once the second arrived, the first waits only for the third.
       const atSecond = entryOf(viewAt(model, events, second.start), first)!;
       assert.deepEqual(atSecond.satisfiers.map((s) => s.name), all.filter((n) => n !== name(first) && n !== name(second)));
+      assert.deepEqual(atSecond.barrier, { arrived: 2, parties: 3 });
     });
   });
 }

@@ -33,10 +33,19 @@ const events: TraceEvent[] = [
 describe('trace: waits, holds and sync objects', () => {
   it('validates the new kinds and refuses malformed ones', () => {
     for (const e of events) assert.ok(parseEvent(e), JSON.stringify(e));
+    // A Barrier's wait says its party count, and a deadlock how many had arrived.
+    const barrierWait = { kind: 'wait.begin', ts: T, pid: 1, waitId: 1, op: 'Barrier.wait', objKind: 'barrier', objId: 'x', parties: 3 };
+    assert.equal((parseEvent(barrierWait) as { parties?: number } | undefined)?.parties, 3);
+    assert.equal(new TraceModel([{ kind: 'process.start', ts: T, pid: 1, ppid: 0, name: 'MainProcess' }, barrierWait as TraceEvent]).waits[0]?.parties, 3);
+    assert.ok(parseEvent({ kind: 'deadlock', ts: T, pid: 1, cycle: false, message: 'm', waits: [{ pid: 1, name: 'P', op: 'Barrier.wait', objKind: 'barrier', objId: 'x', label: 'Barrier#1', parties: 3, arrived: 2, waitsFor: [] }] }));
     const bad: unknown[] = [
       { kind: 'wait.begin', ts: T, pid: 1, waitId: 1, op: 'Queue.get', objKind: 'teapot', objId: 'x' },
       { kind: 'wait.begin', ts: T, pid: 1, waitId: '1', op: 'Queue.get', objKind: 'queue', objId: 'x' },
       { kind: 'wait.begin', ts: T, pid: 1, waitId: 1, op: 'Queue.get', objKind: 'queue', objId: 'x', timeoutMs: 'soon' },
+      { kind: 'wait.begin', ts: T, pid: 1, waitId: 1, op: 'Barrier.wait', objKind: 'barrier', objId: 'x', parties: 0 },
+      { kind: 'wait.begin', ts: T, pid: 1, waitId: 1, op: 'Barrier.wait', objKind: 'barrier', objId: 'x', parties: 2.5 },
+      { kind: 'wait.begin', ts: T, pid: 1, waitId: 1, op: 'Barrier.wait', objKind: 'barrier', objId: 'x', parties: '3' },
+      { kind: 'deadlock', ts: T, pid: 1, cycle: false, message: 'm', waits: [{ pid: 1, name: 'P', op: 'Barrier.wait', objKind: 'barrier', objId: 'x', label: 'Barrier#1', parties: 3, arrived: -1, waitsFor: [] }] },
       { kind: 'wait.end', ts: T, pid: 1, waitId: 1, outcome: 'maybe' },
       { kind: 'hold.begin', ts: T, pid: 1, objKind: 'lock' },
       { kind: 'object.create', ts: T, pid: 1, objKind: 'lock', objId: 7 },

@@ -110,4 +110,31 @@ describe('webview layout: who waits for whom', () => {
     ];
     assert.deepStrictEqual(brief(compute(ev, T + 25)), [['MainProcess', 'Lock#1.acquire', ['Process-1:holder:running']]]);
   });
+
+  it('a Barrier: its parties that arrived (waiting at it at that moment) of its party count; none said without the count', () => {
+    const ev: TraceEvent[] = [
+      start(1, 0, 'MainProcess'),
+      { kind: 'object.create', ts: T + 1, pid: 1, objKind: 'barrier', objId: '1.0.s1' },
+      start(2, 1, 'Process-1', T + 2),
+      start(3, 1, 'Process-2', T + 3),
+      { kind: 'wait.begin', ts: T + 10, pid: 2, waitId: 1, op: 'Barrier.wait', objKind: 'barrier', objId: '1.0.s1', parties: 3 },
+      { kind: 'wait.begin', ts: T + 20, pid: 3, waitId: 1, op: 'Barrier.wait', objKind: 'barrier', objId: '1.0.s1', parties: 3 },
+      { kind: 'wait.begin', ts: T + 30, pid: 1, waitId: 1, op: 'Process.join', objKind: 'process', objId: '2', targetPid: 2 },
+    ];
+    const arrived = (entries: WaitForEntry[]) => entries.map((e) => [e.name, e.barrier]);
+    assert.deepStrictEqual(arrived(compute(ev, T + 15, ['1', '2', '3'])), [['Process-1', { arrived: 1, parties: 3 }]]);
+    assert.deepStrictEqual(arrived(compute(ev, undefined, ['1', '2', '3'])), [
+      ['MainProcess', undefined],
+      ['Process-1', { arrived: 2, parties: 3 }],
+      ['Process-2', { arrived: 2, parties: 3 }],
+    ]);
+    // Both arrived wait for the third party, the parent (itself waiting to join Process-1).
+    assert.deepStrictEqual(brief(compute(ev, undefined, ['1', '2', '3'])).slice(1), [
+      ['Process-1', 'Barrier#1.wait', ['MainProcess:party:blocked in Process.join']],
+      ['Process-2', 'Barrier#1.wait', ['MainProcess:party:blocked in Process.join']],
+    ]);
+    // A trace without the count (an older one, a manager's Barrier) says nothing of arrivals.
+    const old = ev.map((e) => (e.kind === 'wait.begin' ? { ...e, parties: undefined } : e));
+    assert.ok(compute(old).every((e) => e.barrier === undefined));
+  });
 });
