@@ -5,7 +5,7 @@
 // records nothing, which keeps hot paths free.
 import { threadId } from 'worker_threads';
 import type { ObjectKind, SourceLocation, WaitBeginEvent, WaitOutcome } from '../../trace/events';
-import { defineTemplate, emit, flush, now, onBeforeFlush, scheduleFlush, stampMicros, writeStampLine } from './tracer';
+import { defineTemplate, emit, flush, now, onBeforeFlush, scheduleFlush, stampMicros, writeHoldSpans, writeStampLine } from './tracer';
 
 let objectCounter = 0;
 let waitCounter = 0;
@@ -237,10 +237,10 @@ export class HoldSpans {
   /** Writes the pairs batched so far (and, at exit, an open hold as hold.begin). */
   write(atExit = false): void {
     if (this.n > 0) {
-      const spans: Array<[number, number]> = new Array(this.n / 2);
-      for (let i = 0; i < this.n; i += 2) spans[i / 2] = [this.times[i], this.times[i + 1]];
+      // Emptied first: a write that fills the buffer flushes, and the flush hook drains (writes) again.
+      const n = this.n;
       this.n = 0;
-      emit({ kind: 'hold.spans', ts: spans[0][0], objKind: this.objKind, objId: this.objId, spans });
+      writeHoldSpans(this.objKind, this.objId, this.times, n);
     }
     if (atExit && this.open === this.open && !this.announced) emit({ kind: 'hold.begin', ts: this.open, objKind: this.objKind, objId: this.objId });
   }
