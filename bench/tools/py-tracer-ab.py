@@ -1,7 +1,7 @@
 """The Python tracer alone (no runner, no CLI), two versions against untraced CPython.
 
 Usage: python3 bench/tools/py-tracer-ab.py N REPS MODE BEFORE_DIR AFTER_DIR
-  MODE: pingpong or oneway (bench/python/mp_pipe.py); *_DIR: a tracer folder (src/python of a
+  MODE: pingpong or oneway (bench/python/mp_pipe.py), queue (bench/python/mp_queue.py); *_DIR: a tracer folder (src/python of a
   commit, e.g. `git archive <commit> src/python | tar -x -C /tmp/before`).
 Each rep runs untraced, BEFORE and AFTER in turn; prints medians of the wall time per operation
 (the script's own loop) and of the CPU per operation (user + sys of the whole process tree, from
@@ -17,7 +17,8 @@ import sys
 import tempfile
 
 n, reps, mode, before, after = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
-script = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python', 'mp_pipe.py')
+here = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python')
+command = [os.path.join(here, 'mp_queue.py')] if mode == 'queue' else [os.path.join(here, 'mp_pipe.py'), mode]
 variants = {'untraced': None, 'before': before, 'after': after}
 
 
@@ -28,7 +29,7 @@ def run(src):
         env['CONCURRENCY_LAB_TRACE_DIR'] = trace
         env['PYTHONPATH'] = src
     b = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run([sys.executable, script, mode, str(n)], env=env, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable] + command + [str(n)], env=env, capture_output=True, text=True, check=True).stdout
     a = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = 0
     for f in os.listdir(trace):

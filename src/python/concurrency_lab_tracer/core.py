@@ -45,6 +45,8 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(',', ':'), default=rep
 
 #: This process's pid (os.getpid() is a system call; this is refreshed in a fork child).
 pid = os.getpid()
+#: A message's msgId up to its number, for the main thread ('<pid>.0.'; another thread's has its tid).
+main_msg_prefix = '%d.0.' % pid
 #: JSON text of a string (C-accelerated), for lines formatted by hand on hot paths.
 json_str = json.encoder.encode_basestring
 
@@ -183,8 +185,8 @@ def readable(conn, timeout=0):
     tracing the message."""
     if getattr(conn, '_handle', 0) is None:
         return True  # closed (Connection.closed): recv raises at once
-    p = conn.__dict__.get('_cl_poller')
-    if p is None:
+    poll = conn.__dict__.get('_cl_poll')
+    if poll is None:
         import select
 
         if not hasattr(select, 'poll'):
@@ -194,8 +196,8 @@ def readable(conn, timeout=0):
             p.register(conn.fileno(), select.POLLIN)
         except (OSError, ValueError):
             return True  # closed: recv raises at once
-        conn._cl_poller = p
-    return bool(p.poll(timeout * 1000 if timeout else 0))
+        poll = conn._cl_poll = p.poll
+    return bool(poll(timeout * 1000 if timeout else 0))
 
 
 def flush_from_signal_handler():
@@ -318,8 +320,9 @@ def _after_fork_parent():
 
 
 def _after_fork_child():
-    global _lock, _main_ident, started, name, _pending_bytes, pid, _term_pending, sending
+    global _lock, _main_ident, started, name, _pending_bytes, pid, _term_pending, sending, main_msg_prefix
     pid = os.getpid()
+    main_msg_prefix = '%d.0.' % pid
     _lock = _thread.allocate_lock()
     _term_pending = False
     sending = False

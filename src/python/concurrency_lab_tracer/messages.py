@@ -6,6 +6,7 @@
 # are traced: multiprocessing's own (a Pool's task queues, a Queue's inner pipe) are left alone,
 # which is decided where they are made. A queue's or pipe's channelId travels with it to spawn
 # children (its pickled state carries a tag; a Connection is rebuilt with it).
+import _thread
 import itertools
 import queue
 import time
@@ -19,6 +20,7 @@ _TAG = '\x00concurrency-lab-chan:'
 _queues = itertools.count(1)
 _pipes = itertools.count(1)
 _msgs = itertools.count(1)
+_loads = None  # ForkingPickler.loads, once multiprocessing.queues is imported
 
 
 def _fork_child():
@@ -30,19 +32,40 @@ def _fork_child():
 
 def _send(channel, chan, obj):
     """The envelope for obj, and the line to write once it is really in the channel (with the
-    time it was sent). Hot path: the line is formatted by hand, no dict and no json.dumps."""
-    msg_id = '%d.%d.%d' % (core.pid, core.thread_id(), next(_msgs))
-    line = '{"kind":"message.send","ts":%d,"pid":%d%s,"channel":"%s","channelId":"%s","msgId":"%s","summary":%s%s}\n' % (
-        core.now(), core.pid, core.tid_field(), channel, chan, msg_id, core.json_str(short(obj)), user_loc_json(3))
+    time it was sent). Hot path: the line is formatted by hand, no dict and no json.dumps, and
+    the main thread's msgId prefix and tid field are made once per process."""
+    if _get_ident() == core._main_ident:
+        msg_id = core.main_msg_prefix + str(next(_msgs))
+        tid = ''
+    else:
+        native = _get_native_id()
+        msg_id = '%d.%d.%d' % (core.pid, native, next(_msgs))
+        tid = ',"tid":%d' % native
+    line = _SEND % (core.now(), core.pid, tid, channel, chan, msg_id, _json_str(short(obj)), user_loc_json(3))
     return (_MARK, msg_id, obj), line
 
 
-def _received(channel, chan, got):
+_SEND = '{"kind":"message.send","ts":%d,"pid":%d%s,"channel":"%s","channelId":"%s","msgId":"%s","summary":%s%s}\n'
+_RECV = '{"kind":"message.recv","ts":%d,"pid":%d%s,"channel":"%s","channelId":"%s","msgId":"%s"}\n'
+_get_ident = _thread.get_ident
+_get_native_id = _thread.get_native_id
+_json_str = core.json_str
+
+
+def _received(channel, chan, got, wait_id=0):
+    """The object a get/recv returns (got unwrapped), once its message.recv is batched — with the
+    wait.end of the wait it ended (waitId), if it blocked: one line pair, one time stamp."""
     # (No summary: the send's is the arrow's; repr-ing every object twice would double the cost.)
     if type(got) is tuple and len(got) == 3 and got[0] == _MARK:
-        core.write_line(('{"kind":"message.recv","ts":%d,"pid":%d%s,"channel":"%s","channelId":"%s","msgId":"%s"}\n' % (
-            core.now(), core.pid, core.tid_field(), channel, chan, got[1])).encode(), False)
+        tid = '' if _get_ident() == core._main_ident else ',"tid":%d' % _get_native_id()
+        ts = core.now()
+        line = _RECV % (ts, core.pid, tid, channel, chan, got[1])
+        if wait_id:
+            line = waits.END % (ts, core.pid, tid, wait_id, 'ok') + line
+        core.write_line(line.encode(), False)
         return got[2]
+    if wait_id:
+        waits.end(wait_id, 'ok')
     return got
 
 
@@ -127,7 +150,8 @@ def _get(get):
         block = args[0] if args else kwargs.get('block', True)
         if block and _lockable(self):
             timeout = args[1] if len(args) > 1 else kwargs.get('timeout')
-            got = _blocking_get(self, timeout, chan)
+            got, wait_id = _blocking_get(self, timeout, chan)
+            return _received('queue', chan, got, wait_id)
         elif block and not self._poll():
             # About to block: a wait (whose wait.begin writes what this process traced so far).
             timeout = args[1] if len(args) > 1 else kwargs.get('timeout')
@@ -183,12 +207,15 @@ def _blocking_get(q, timeout, chan):
         if wait_id is not None:
             waits.end(wait_id, waits.outcome_of(exc))
         raise
-    if wait_id is not None:
-        waits.end(wait_id, 'ok')
-    # (Unpickled after the lock is released, as multiprocessing does.)
-    from multiprocessing.reduction import ForkingPickler
-
-    return ForkingPickler.loads(res)
+    # (Unpickled after the lock is released, as multiprocessing does; an unpickling error ends
+    # the wait as an error, as the plain get's would.)
+    if wait_id is None:
+        return _loads(res), 0
+    try:
+        return _loads(res), wait_id
+    except BaseException as exc:
+        waits.end(wait_id, waits.outcome_of(exc))
+        raise
 
 
 def _unfinished(q):
@@ -211,6 +238,10 @@ def _join(join):
 
 
 def patch_queues(module):
+    global _loads
+    from multiprocessing.reduction import ForkingPickler
+
+    _loads = ForkingPickler.loads
     for klass in (module.Queue, module.SimpleQueue):
         klass._cl_chan = None
         wrap(klass, '__init__', _queue_init)
@@ -271,11 +302,15 @@ def patch_connection(module):
             if not chan:
                 return recv(self)
             if core.readable(self):
+                return _received('pipe', chan, recv(self))
+            # Nothing to read: a wait (an EOFError when the other end closes is its error).
+            wait_id = waits.begin('Connection.recv', 'pipe', chan)
+            try:
                 got = recv(self)
-            else:
-                # Nothing to read: a wait (an EOFError when the other end closes is its error).
-                got = waits.traced_call(recv, (self,), {}, 'Connection.recv', 'pipe', chan)
-            return _received('pipe', chan, got)
+            except BaseException as exc:
+                waits.end(wait_id, waits.outcome_of(exc))
+                raise
+            return _received('pipe', chan, got, wait_id)
 
         return recv_
 

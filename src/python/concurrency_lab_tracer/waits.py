@@ -44,9 +44,11 @@ def begin(op, obj_kind, obj_id, timeout=None, target_pid=None, parties=None):
     return wait_id
 
 
+END = '{"kind":"wait.end","ts":%d,"pid":%d%s,"waitId":%d,"outcome":"%s"}\n'
+
+
 def end(wait_id, outcome):
-    core.write_line(('{"kind":"wait.end","ts":%d,"pid":%d%s,"waitId":%d,"outcome":"%s"}\n' % (
-        core.now(), core.pid, core.tid_field(), wait_id, outcome)).encode(), False)
+    core.write_line((END % (core.now(), core.pid, core.tid_field(), wait_id, outcome)).encode(), False)
 
 
 def _ms(timeout):
