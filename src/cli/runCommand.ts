@@ -76,8 +76,9 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
   handle.onEvents((batch) => {
     for (const e of batch) if (e.kind === 'deadlock') io.warn(e.message);
   });
+  let result: Awaited<typeof handle.done> | undefined;
   try {
-    const result = await handle.done;
+    result = await handle.done;
     if (cmd.trace) writeTrace(cmd.trace, result.header, result.lines ?? result.events);
     if (result.malformed) io.warn(`${result.malformed} malformed line(s) on the trace channel were skipped`);
     const s = result.summary;
@@ -96,6 +97,8 @@ export async function runCommand(cmd: Extract<Command, { kind: 'run' }>, io: { i
     if (s.signal) return signalExitCode(s.signal);
     return s.exitCode ?? 1;
   } finally {
+    // The trace-channel files its lines are copied from (and events made from, for --insights).
+    result?.lines?.close();
     offSignals();
     releaseStopSignals({ handled: true });
     process.stdout.off('error', onStdoutError);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { CHROME_MAX_DEPTH, fromChromeTrace, toChromeTrace } from '../trace/chrome';
 import type { TraceEvent, TraceHeader } from '../trace/events';
 import { jsonDeeperThan, jsonErrorReason, makeHeader, nothingUsable, parseJsonl } from '../trace/jsonl';
-import type { RawLines } from '../runner';
+import { ChangedLineError, type RawLines } from '../runner';
 
 /** A problem with a file the user named: one line, exit 2. */
 export class InputError extends Error {
@@ -153,6 +153,7 @@ export function writeTrace(file: string, header: TraceHeader, events: readonly T
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (err instanceof ChangedLineError) throw new InputError(`${file}: the trace was not written: ${err.message} (by something outside the run)`);
     const advice = WRITE_ADVICE[code] ?? 'choose another folder';
     throw new InputError(`${file}: the trace was not written (${code || (err as Error).message}): ${advice}`);
   }

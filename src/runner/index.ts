@@ -7,6 +7,7 @@ export type { RunHandle, RunOptions, RunResult, RunSummary, RunContext } from '.
 export { RunInputError, checkSnippet, SNIPPET_EXTENSIONS } from './input';
 export { DEFAULT_MAX_PROCESSES } from './run';
 export type { RawLines } from './rawLines';
+export { ChangedLineError } from './rawLines';
 
 /**
  * Starts a snippet. Throws RunInputError (one-line message) when it cannot start at all: a

@@ -68,6 +68,35 @@ const T_STRING = 0;
 const T_NUMBER = 1;
 const T_LITERAL = 2;
 
+/** A template's holes (see LineTemplate): a string's content, channelId's, the ts number. */
+const H_STRING = 0;
+const H_CHANNEL_ID = 1;
+const H_TS = 2;
+/** Holes a template may have (more: no template, every line of that shape scanned in full). */
+const MAX_HOLES = 8;
+
+/**
+ * The shape of the last message line scan() accepted from one writer: its bytes, with holes where
+ * the next lines of that writer differ — the ts number and the content of every string but
+ * `kind`'s and `channel`'s (msgId, summary, channelId, …). A line equal to it outside the holes,
+ * whose holes hold what scan() would take there (a ts number it accepts, plain ASCII without
+ * quote or backslash), is what scan() accepts, with the same columns: match() checks just that,
+ * comparing bytes instead of parsing keys (most of a busy writer's lines have one shape).
+ */
+export class LineTemplate {
+  bytes = new Uint8Array(0);
+  /** The same bytes, read 4 at a time. */
+  view = new DataView(this.bytes.buffer);
+  len = 0;
+  /** Per hole: start, end (offsets in bytes), type. */
+  readonly holes = new Int32Array(3 * MAX_HOLES);
+  nHoles = -1; // -1: none learnt
+  kind = 0;
+  pid = 0;
+  tid = 0;
+  channel = 0;
+}
+
 function equalsAt(b: Uint8Array, s: number, e: number, want: readonly number[]): boolean {
   if (e - s !== want.length) return false;
   for (let i = 0; i < want.length; i++) if (b[s + i] !== want[i]) return false;
@@ -91,6 +120,13 @@ export class LineScanner {
   channelIdStart = 0;
   channelIdEnd = 0;
 
+  /** match()'s view of the buffer it last read lines from. */
+  private viewOf: Uint8Array | undefined;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  // Holes of the line being scanned (LineTemplate), in order; -1 when there were too many.
+  private readonly holes = new Int32Array(3 * MAX_HOLES);
+  private nHoles = 0;
+
   // The value just read.
   private type = 0;
   private vStart = 0;
@@ -112,6 +148,7 @@ export class LineScanner {
     let i = s + 1;
     let seen = 0;
     this.tid = 0;
+    this.nHoles = 0;
     for (;;) {
       // "key": plain ASCII up to its closing quote (anything else: -1)
       if (b[i] !== QUOTE) return -1;
@@ -123,6 +160,7 @@ export class LineScanner {
       if (b[i++] !== COLON) return -1;
       // value
       c = b[i];
+      const vs = i;
       if (c === QUOTE) {
         this.type = T_STRING;
         this.vStart = ++i;
@@ -146,6 +184,8 @@ export class LineScanner {
         seen |= 1 << id;
         if (!this.fieldOk(b, id)) return -1;
       }
+      if (id === K_TS) this.hole(vs, i, H_TS);
+      else if (this.type === T_STRING && id !== K_KIND && id !== K_CHANNEL) this.hole(this.vStart, this.vEnd, id === K_CHANNEL_ID ? H_CHANNEL_ID : H_STRING);
       c = b[i];
       if (c === COMMA) {
         i++;
@@ -154,6 +194,97 @@ export class LineScanner {
       if (c !== CLOSE_BRACE || b[i + 1] !== NL) return -1;
       return (seen & REQUIRED) === REQUIRED ? i + 1 : -1;
     }
+  }
+
+  private hole(start: number, end: number, type: number): void {
+    const k = this.nHoles;
+    if (k < 0) return;
+    if (k === MAX_HOLES) {
+      this.nHoles = -1;
+      return;
+    }
+    this.holes[3 * k] = start;
+    this.holes[3 * k + 1] = end;
+    this.holes[3 * k + 2] = type;
+    this.nHoles = k + 1;
+  }
+
+  /** Makes t the shape of the line b[s, e) that scan() just accepted (e: its \n). */
+  learn(t: LineTemplate, b: Uint8Array, s: number, e: number): void {
+    const len = e - s;
+    if (this.nHoles < 0) {
+      t.nHoles = -1;
+      return;
+    }
+    if (t.bytes.length < len) {
+      t.bytes = new Uint8Array(Math.max(len, 2 * t.bytes.length));
+      t.view = new DataView(t.bytes.buffer);
+    }
+    t.bytes.set(b.subarray(s, e));
+    t.len = len;
+    for (let k = 0; k < 3 * this.nHoles; k += 3) {
+      t.holes[k] = this.holes[k] - s;
+      t.holes[k + 1] = this.holes[k + 1] - s;
+      t.holes[k + 2] = this.holes[k + 2];
+    }
+    t.nHoles = this.nHoles;
+    t.kind = this.kind;
+    t.pid = this.pid;
+    t.tid = this.tid;
+    t.channel = this.channel;
+  }
+
+  /**
+   * The line starting at b[s] if it has template t's shape: as scan() (the index of its \n, the
+   * columns set; the caller guarantees a \n at or after s), or -1: not decided here (scan() it).
+   */
+  match(t: LineTemplate, b: Uint8Array, s: number): number {
+    const n = t.nHoles;
+    if (n < 0) return -1;
+    if (b !== this.viewOf) {
+      this.viewOf = b;
+      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    const bv = this.view;
+    const blen = b.length;
+    const tb = t.bytes;
+    const tv = t.view;
+    const holes = t.holes;
+    let p = s;
+    let q = 0;
+    for (let k = 0; k < 3 * n; k += 3) {
+      // The bytes before the hole (they end with its opening quote, or the ts key's colon), 4 at
+      // a time; a line of this shape has its \n after them, so they are all in b.
+      const hs = holes[k];
+      if (p + hs - q > blen) return -1;
+      for (; q + 4 <= hs; q += 4, p += 4) if (bv.getUint32(p) !== tv.getUint32(q)) return -1;
+      for (; q < hs; q++, p++) if (b[p] !== tb[q]) return -1;
+      const type = holes[k + 2];
+      if (type === H_TS) {
+        p = this.number(b, p);
+        if (p < 0 || !this.fieldOk(b, K_TS)) return -1;
+      } else {
+        // Plain ASCII up to the closing quote, which the bytes after the hole start with.
+        const vs = p;
+        let c = b[p];
+        while (PLAIN[c] === 1) c = b[++p];
+        if (type === H_CHANNEL_ID) {
+          this.channelIdStart = vs;
+          this.channelIdEnd = p;
+        }
+      }
+      q = holes[k + 1];
+    }
+    const len = t.len;
+    if (p + len - q >= blen) return -1;
+    for (; q + 4 <= len; q += 4, p += 4) if (bv.getUint32(p) !== tv.getUint32(q)) return -1;
+    for (; q < len; q++, p++) if (b[p] !== tb[q]) return -1;
+    if (b[p] !== NL) return -1;
+    this.kind = t.kind;
+    this.pid = t.pid;
+    this.tid = t.tid;
+    this.channel = t.channel;
+    return p;
   }
 
   /** JSON's number grammar without an exponent, with bounded digits. */

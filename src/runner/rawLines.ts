@@ -1,9 +1,15 @@
 // A run's captured trace as the runner keeps it when it writes a native trace file (RunOptions
-// keepLines): per event a few columns — its time, its pid, where its line's bytes are in the
-// tailer's read buffers (kept, never reused) — and the event object only for the events the runner
-// made one of. Message lines (the bulk of a busy run, src/runner/lineScan.ts) stay bytes until
-// someone asks for their events, and the trace file is written by copying lines: no object, no
-// JSON.parse, no second JSON.stringify per line (bench `trace-capture`, issue #15).
+// keepLines): per event a few columns — its time, and where its line is in the trace-channel file
+// it was read from — and the event object only for the events the runner made one of. The lines'
+// bytes are not kept in memory: the channel's files are append-only (every writer opens its own
+// with O_APPEND), so a line read once is still there, and the tailer hands its open files over
+// (they stay readable after the run's folder is removed). Message lines (the bulk of a busy run,
+// src/runner/lineScan.ts) stay bytes until someone asks for their events, and the trace file is
+// written by copying the lines from the files (read again through a window per file, from the
+// page cache): no object, no JSON.parse, no second JSON.stringify per line, and no fresh memory
+// for the run's megabytes of lines, whose first-touch page faults cost the run more than reading
+// them again (bench `trace-capture`, issue #15).
+import * as fs from 'fs';
 import type { TraceEvent } from '../trace/events';
 import { parseEvent } from '../trace/events';
 
@@ -11,22 +17,55 @@ import { parseEvent } from '../trace/events';
  *  first write), while growing copies the columns into fresh memory (page faults cost ~13 µs
  *  each on the 2-core test machine). */
 const INITIAL = 1 << 18;
+/** Bytes read at once from a file when its lines are copied or made again. */
+const WINDOW = 512 << 10;
+const NL = 0x0a;
+
+/** A trace-channel file whose lines are kept: its descriptor, and what was last read of it. */
+interface Source {
+  fd: number;
+  win: Buffer | undefined;
+  /** win, read 4 bytes at a time. */
+  view: DataView<ArrayBufferLike> | undefined;
+  /** File offsets of win[0] and of the end of what is in win. */
+  winStart: number;
+  winEnd: number;
+}
+
+/** Closes a RawLines' files when nobody closed it (it was dropped). */
+const dropped = new FinalizationRegistry<number[]>((fds) => {
+  for (const fd of fds) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+});
+
+/** A kept line is not what was read any more: its file was cut or rewritten behind the runner. */
+export class ChangedLineError extends Error {}
+
+const changed = (off: number) => new ChangedLineError(`a trace-channel file was changed after it was read (the line at byte ${off} is not as read)`);
 
 export class RawLines {
   private n = 0;
   private ts = new Float64Array(INITIAL);
-  /** Index into bufs, or -1: no line (written as JSON.stringify of its event). */
-  private buf = new Int32Array(INITIAL);
-  private start = new Int32Array(INITIAL);
-  private end = new Int32Array(INITIAL);
+  /** Index into sources, or -1: no line (written as JSON.stringify of its event). */
+  private src = new Int32Array(INITIAL);
+  /** Where the line starts in its file, and its bytes (without the \n that ends it there). */
+  private off = new Float64Array(INITIAL);
+  private len = new Int32Array(INITIAL);
   /** Per pid, its first line (in trace order) of those the runner made no event of. */
   private readonly firstOfPid = new Map<number, number>();
   private lastPid = -1;
   private lastFirst = -1;
   /** The events the runner made, by entry (most message lines have none). */
   private readonly objs = new Map<number, TraceEvent>();
-  private readonly bufs: Buffer[] = [];
-  private lastBuf: Buffer | undefined;
+  private readonly sources: Source[] = [];
+  /** The descriptors, for the finalizer (the same array it holds). */
+  private readonly fds: number[] = [];
+  private closed = false;
   /** Chunks of entries read from one writer's file: where each starts, and its writer. */
   private readonly chunkAt: number[] = [];
   private readonly chunkWriter: number[] = [];
@@ -46,9 +85,35 @@ export class RawLines {
       return b;
     };
     this.ts = more(this.ts, (c) => new Float64Array(c));
-    this.buf = more(this.buf, (c) => new Int32Array(c));
-    this.start = more(this.start, (c) => new Int32Array(c));
-    this.end = more(this.end, (c) => new Int32Array(c));
+    this.src = more(this.src, (c) => new Int32Array(c));
+    this.off = more(this.off, (c) => new Float64Array(c));
+    this.len = more(this.len, (c) => new Int32Array(c));
+  }
+
+  /** A trace-channel file (open for reading) whose lines will be added: owned from now on (close()). */
+  addSource(fd: number): number {
+    if (!this.fds.length) dropped.register(this, this.fds, this);
+    this.sources.push({ fd, win: undefined, view: undefined, winStart: 0, winEnd: 0 });
+    this.fds.push(fd);
+    return this.sources.length - 1;
+  }
+
+  /** Closes the files: no line can be copied or made after this. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    dropped.unregister(this);
+    for (const fd of this.fds) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+    for (const s of this.sources) {
+      s.win = undefined;
+      s.view = undefined;
+    }
   }
 
   /** The entries added from now on are read from writer `writer`'s file, in its order (-1: not). */
@@ -62,18 +127,15 @@ export class RawLines {
     this.chunkWriter.push(writer);
   }
 
-  /** An event read as buf[start, end) (without its \n); `event` when the runner made it, else made on demand. */
-  addLine(ts: number, pid: number, buf: Buffer, start: number, end: number, event: TraceEvent | undefined): void {
-    if (buf !== this.lastBuf) {
-      this.bufs.push(buf);
-      this.lastBuf = buf;
-    }
+  /** An event read as the `len` bytes at `offset` of source `source`'s file, followed there by a
+   *  \n; `event` when the runner made it, else made on demand. */
+  addLine(ts: number, pid: number, source: number, offset: number, len: number, event: TraceEvent | undefined): void {
     const i = this.n;
     if (i === this.ts.length) this.grow();
     this.ts[i] = ts;
-    this.buf[i] = this.bufs.length - 1;
-    this.start[i] = start;
-    this.end[i] = end;
+    this.src[i] = source;
+    this.off[i] = offset;
+    this.len[i] = len;
     if (event) this.objs.set(i, event);
     else if (pid !== this.lastPid) {
       this.lastPid = pid;
@@ -90,7 +152,7 @@ export class RawLines {
     const i = this.n;
     if (i === this.ts.length) this.grow();
     this.ts[i] = event.ts;
-    this.buf[i] = -1;
+    this.src[i] = -1;
     this.objs.set(i, event);
     this.n = i + 1;
     this.order = undefined;
@@ -105,24 +167,10 @@ export class RawLines {
   sort(): void {
     const n = this.n;
     const ts = this.ts;
-    // Runs: [runStart[r], runStart[r + 1]), each from one writer (runWriter[r]; -1: the runner).
-    const runStart = [0];
-    const runWriter: number[] = [];
-    let chunk = 0;
-    const chunkAt = this.chunkAt;
-    const writerOf = this.chunkWriter;
-    const writerAt = (i: number) => {
-      while (chunk + 1 < chunkAt.length && chunkAt[chunk + 1] <= i) chunk++;
-      return chunk < chunkAt.length && chunkAt[chunk] <= i ? writerOf[chunk] : -1;
-    };
-    runWriter.push(writerAt(0));
-    for (let i = 1; i < n; i++) {
-      if (ts[i] < ts[i - 1] || (chunk + 1 < chunkAt.length && chunkAt[chunk + 1] === i)) {
-        runStart.push(i);
-        runWriter.push(writerAt(i));
-      }
-    }
-    runStart.push(n);
+    // Each pass over the entries is a function of its own: V8 optimizes a hot loop on the spot
+    // (OSR), and code after it in the same function would start without type feedback and send
+    // it back to the interpreter — this runs once per run, cold, on 100,000s of entries.
+    const { runStart, runWriter } = findRuns(ts, n, this.chunkAt, this.chunkWriter);
     // Chains of runs, each chain in order: a run continues its writer's chain when it can, else
     // the chain whose last time is the latest not after its first time, else starts one.
     const chains: number[][] = [];
@@ -148,7 +196,7 @@ export class RawLines {
     let bounds = [0];
     let k = 0;
     for (const chain of chains) {
-      for (const r of chain) for (let i = runStart[r]; i < runStart[r + 1]; i++) a[k++] = i;
+      for (const r of chain) k = fillRange(a, k, runStart[r], runStart[r + 1]);
       bounds.push(k);
     }
     // Merge chains pairwise; equal times go by arrival (index), as chains interleave arrivals.
@@ -156,27 +204,9 @@ export class RawLines {
     while (bounds.length > 2) {
       const next = [0];
       for (let c = 0; c + 1 < bounds.length; c += 2) {
-        const lo = bounds[c];
         const mid = bounds[c + 1];
         const hi = c + 2 < bounds.length ? bounds[c + 2] : mid;
-        let i = lo;
-        let j = mid;
-        let o = lo;
-        while (i < mid && j < hi) {
-          const x = a[i];
-          const y = a[j];
-          const tx = ts[x];
-          const ty = ts[y];
-          if (ty < tx || (ty === tx && y < x)) {
-            b[o++] = y;
-            j++;
-          } else {
-            b[o++] = x;
-            i++;
-          }
-        }
-        while (i < mid) b[o++] = a[i++];
-        while (j < hi) b[o++] = a[j++];
+        merge(ts, a, b, bounds[c], mid, hi);
         next.push(hi);
       }
       [a, b] = [b, a];
@@ -216,65 +246,182 @@ export class RawLines {
 
   private make(i: number): TraceEvent {
     // Only lines that lineScan judged valid events lack one (made each time: not kept).
-    return parseEvent(JSON.parse(this.bufs[this.buf[i]].toString('utf8', this.start[i], this.end[i]))) as TraceEvent;
+    const b = this.view(i);
+    return parseEvent(JSON.parse(b.toString('utf8', this.at0, this.at0 + this.len[i]))) as TraceEvent;
+  }
+
+  /** Where view()'s line starts in the buffer it returned. */
+  private at0 = 0;
+
+  /**
+   * A buffer holding entry i's line and its \n, from at0: its file's window, read again from the
+   * line on when the line is not in it. Throws ChangedLineError when the file no longer has the
+   * line's \n where it had it (the files are append-only: only someone else's hand does that).
+   */
+  private view(i: number): Buffer {
+    const s = this.sources[this.src[i]];
+    const off = this.off[i];
+    const len = this.len[i];
+    if (s.win === undefined || off < s.winStart || off + len + 1 > s.winEnd) this.load(s, off, len);
+    const win = s.win as Buffer;
+    const at = (off - s.winStart) | 0;
+    if (win[at + len] !== NL) throw changed(off);
+    this.at0 = at;
+    return win;
+  }
+
+  /** Reads source s's window again, from file offset `off`, where a line of `len` bytes and its \n are. */
+  private load(s: Source, off: number, len: number): void {
+    if (this.closed) throw new Error('RawLines: the files were closed');
+    const size = Math.max(WINDOW, len + 1);
+    let win = s.win;
+    if (!win || win.length < size) {
+      win = s.win = Buffer.allocUnsafe(size);
+      s.view = new DataView(win.buffer, win.byteOffset, win.length);
+    }
+    let got = 0;
+    while (got < win.length) {
+      const n = fs.readSync(s.fd, win, got, win.length - got, off + got);
+      if (n <= 0) break;
+      got += n;
+    }
+    s.winStart = off;
+    s.winEnd = off + got;
+    if (got < len + 1) throw new ChangedLineError(`a trace-channel file was cut after it was read (a line at byte ${off} is gone)`);
   }
 
   /** The k-th event's line as read, or undefined when it has none (tests, diagnostics). */
   line(k: number): string | undefined {
     const i = this.at(k);
-    const b = this.buf[i];
-    return b < 0 ? undefined : this.bufs[b].toString('utf8', this.start[i], this.end[i]);
+    if (this.src[i] < 0) return undefined;
+    const b = this.view(i);
+    return b.toString('utf8', this.at0, this.at0 + this.len[i]);
   }
 
   /** Bytes of the k-th event's line (no \n), or -1 when it has none. */
   length(k: number): number {
     const i = this.at(k);
-    return this.buf[i] < 0 ? -1 : this.end[i] - this.start[i];
+    return this.src[i] < 0 ? -1 : this.len[i];
   }
 
   /** Copies the k-th event's line into out at `at` (room: see length()); returns the bytes copied. */
   copyTo(k: number, out: Buffer, at: number): number {
     const i = this.at(k);
-    return this.bufs[this.buf[i]].copy(out, at, this.start[i], this.end[i]);
+    const b = this.view(i);
+    return b.copy(out, at, this.at0, this.at0 + this.len[i]);
   }
 
   /**
    * Copies the lines of the events from the k-th on, in trace order and each with its \n, into
    * out from `at` while they fit, up to the first event without a line. Lines that follow each
-   * other in the same read buffer (one writer's run between the others') are copied as one
-   * range. Returns the next event to write; `filled` is where the copied bytes end in out. Returns
-   * k itself when the k-th event has no line or its line does not fit.
+   * other in the same file (one writer's run between the others') are copied as one range.
+   * Returns the next event to write; `filled` is where the copied bytes end in out. Returns k
+   * itself when the k-th event has no line or its line does not fit.
    */
   fill(k: number, out: Buffer, at: number): number {
     if (!this.order) this.sort();
     const order = this.order as Uint32Array;
-    const { buf, start, end, bufs } = this;
+    const { src, off, len, sources } = this;
+    const n = this.n;
     const cap = out.length;
-    while (k < this.n) {
+    if (out !== this.outOf) {
+      this.outOf = out;
+      this.outView = new DataView(out.buffer, out.byteOffset, out.length);
+    }
+    const ov = this.outView;
+    while (k < n) {
       const i = order[k];
-      const b = buf[i];
+      const b = src[i];
       if (b < 0) break;
-      const s = start[i];
-      // Through the \n that ends each line in the read buffer.
-      let e = end[i] + 1;
-      if (at + e - s > cap) break;
+      let l = len[i];
+      if (at + l + 1 > cap) break;
+      const so = sources[b];
+      let o = off[i];
+      if (so.win === undefined || o < so.winStart || o + l + 1 > so.winEnd) this.load(so, o, l);
+      const win = so.win as Buffer;
+      const winLen = (so.winEnd - so.winStart) | 0;
+      const s = (o - so.winStart) | 0;
+      // Through the \n that ends each line; the next lines too while they follow it in the window.
+      let e = s + l + 1;
+      if (win[e - 1] !== NL) throw changed(o);
+      o += l + 1;
       let j = k + 1;
-      while (j < this.n) {
+      while (j < n) {
         const i2 = order[j];
-        if (buf[i2] !== b || start[i2] !== e || at + end[i2] + 1 - s > cap) break;
-        e = end[i2] + 1;
+        l = len[i2];
+        const e2 = e + l + 1;
+        if (src[i2] !== b || off[i2] !== o || e2 > winLen || at + e2 - s > cap) break;
+        if (win[e2 - 1] !== NL) throw changed(o);
+        e = e2;
+        o += l + 1;
         j++;
       }
-      const src = bufs[b];
-      // Buffer#copy makes a view object per call: short ranges go byte by byte (no garbage).
-      if (e - s > 4096) at += src.copy(out, at, s, e);
-      else for (let p = s; p < e; p++) out[at++] = src[p];
+      // Buffer#copy makes a view object per call: short ranges go 4 bytes at a time (no garbage).
+      if (e - s > 4096) at += win.copy(out, at, s, e);
+      else {
+        const wv = so.view as DataView<ArrayBufferLike>;
+        let p = s;
+        for (; p + 4 <= e; p += 4, at += 4) ov.setUint32(at, wv.getUint32(p));
+        for (; p < e; p++) out[at++] = win[p];
+      }
       k = j;
     }
     this.filled = at;
     return k;
   }
 
+  /** fill()'s view of the buffer it last filled. */
+  private outOf: Buffer | undefined;
+  private outView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
   /** Where the last fill() stopped in its output buffer. */
   filled = 0;
+}
+
+/** Where the runs of entries start (each in time order, from one writer: runWriter; -1 the runner's), n last. */
+function findRuns(ts: Float64Array, n: number, chunkAt: readonly number[], writerOf: readonly number[]): { runStart: number[]; runWriter: number[] } {
+  const runStart = [0];
+  const runWriter: number[] = [];
+  let chunk = 0;
+  const writerAt = (i: number) => {
+    while (chunk + 1 < chunkAt.length && chunkAt[chunk + 1] <= i) chunk++;
+    return chunk < chunkAt.length && chunkAt[chunk] <= i ? writerOf[chunk] : -1;
+  };
+  runWriter.push(writerAt(0));
+  for (let i = 1; i < n; i++) {
+    if (ts[i] < ts[i - 1] || (chunk + 1 < chunkAt.length && chunkAt[chunk + 1] === i)) {
+      runStart.push(i);
+      runWriter.push(writerAt(i));
+    }
+  }
+  runStart.push(n);
+  return { runStart, runWriter };
+}
+
+/** a[k..] = from, from + 1, … to - 1; returns where it ended. */
+function fillRange(a: Uint32Array, k: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) a[k++] = i;
+  return k;
+}
+
+/** Merges a[lo, mid) and a[mid, hi) (entries, each in trace order) into b[lo, hi). */
+function merge(ts: Float64Array, a: Uint32Array, b: Uint32Array, lo: number, mid: number, hi: number): void {
+  let i = lo;
+  let j = mid;
+  let o = lo;
+  while (i < mid && j < hi) {
+    const x = a[i];
+    const y = a[j];
+    const tx = ts[x];
+    const ty = ts[y];
+    if (ty < tx || (ty === tx && y < x)) {
+      b[o++] = y;
+      j++;
+    } else {
+      b[o++] = x;
+      i++;
+    }
+  }
+  while (i < mid) b[o++] = a[i++];
+  while (j < hi) b[o++] = a[j++];
 }

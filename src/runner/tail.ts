@@ -2,10 +2,10 @@
 // own file `<pid>-<tid>.jsonl` (src/trace/channel.ts). Reads whatever is new in each file, keeps
 // a partial last line for the next read, decodes every line (compact ones included, see
 // src/trace/compact.ts) and validates it with parseEvent; malformed or foreign lines are counted
-// and skipped. Works on bytes: lines are found in the read buffer, a compact line of plain
-// integers is decoded without a string or JSON.parse. On request (keepLines) every valid event is
-// kept in RawLines — the line's bytes where it was read, so the native trace file is written by
-// copying them — and a message line that src/runner/lineScan.ts judges valid from its bytes is
+// and skipped. Works on bytes, in one read buffer used again and again: lines are found in it, a
+// compact line of plain integers is decoded without a string or JSON.parse. On request (keepLines)
+// every valid event is kept in RawLines — where its line is in its file, which RawLines then owns,
+// so the native trace file is written by copying the lines from there — and a message line that src/runner/lineScan.ts judges valid from its bytes is
 // kept only so: no string, no JSON.parse, no object (read() does not return it; onMessage is told
 // who used which channel). The capture costs the run's CPU while the producers run: bench
 // `trace-capture`.
@@ -15,7 +15,7 @@ import * as path from 'path';
 import { parseTraceFileName } from '../trace/channel';
 import { TransportDecoder } from '../trace/compact';
 import type { TraceEvent } from '../trace/events';
-import { CHANNEL_MANAGER, LineScanner } from './lineScan';
+import { CHANNEL_MANAGER, LineScanner, LineTemplate } from './lineScan';
 import { RawLines } from './rawLines';
 
 /** A message line kept as bytes: its sender or receiver used the channel (the deadlock watch's business). */
@@ -33,13 +33,15 @@ interface Tailed {
   usedTid: number;
   /** This file's number (RawLines sorts each writer's lines as one sequence). */
   writer: number;
+  /** Its number among RawLines' sources (keepLines), else -1. */
+  source: number;
+  /** The shape of its last message line judged from bytes (most of a writer's lines share it). */
+  template: LineTemplate;
 }
 
-/** One read: large, so a busy writer's output is taken in few syscalls. */
-const READ_SIZE = 4 << 20;
-/** Read buffers are carved out of arenas this big; a new one when less than MIN_READ is left. */
-const ARENA_SIZE = 8 << 20;
-const MIN_READ = 64 << 10;
+/** One read: large, so a busy writer's output is taken in few syscalls, and small enough that
+ *  the one buffer reads go into stays in the cache (fresh memory costs a page fault per 4 KB). */
+const READ_SIZE = 1 << 20;
 const NL = 0x0a;
 const OPEN_BRACKET = 0x5b;
 const OPEN_BRACE = 0x7b;
@@ -55,9 +57,8 @@ export class TraceTailer {
   /** Each valid event's line as read (without its \n), when constructed with keepLines. */
   readonly lines: RawLines | undefined;
   private readonly files = new Map<string, Tailed>();
-  /** Where reads go: [0, used) holds kept lines (with keepLines; else it is reused from 0). */
+  /** Where reads go (a partial last line first): used again by every read. */
   private arena: Buffer | undefined;
-  private used = 0;
   /** Scratch for a compact line's values. */
   private readonly values: number[] = [];
   private readonly scanner = new LineScanner();
@@ -93,10 +94,11 @@ export class TraceTailer {
       if (!f) {
         if (!parseTraceFileName(name)) continue;
         try {
-          f = { fd: fs.openSync(path.join(this.dir, name), 'r'), offset: 0, rest: undefined, decoder: new TransportDecoder(), usedChannel: '', usedPid: -1, usedTid: -1, writer: this.files.size };
+          f = { fd: fs.openSync(path.join(this.dir, name), 'r'), offset: 0, rest: undefined, decoder: new TransportDecoder(), usedChannel: '', usedPid: -1, usedTid: -1, writer: this.files.size, source: -1, template: new LineTemplate() };
         } catch {
           continue;
         }
+        if (this.lines) f.source = this.lines.addSource(f.fd);
         this.files.set(name, f);
       }
       this.readFile(f, out);
@@ -106,45 +108,44 @@ export class TraceTailer {
 
   private readFile(f: Tailed, out: TraceEvent[]): void {
     for (;;) {
-      // The partial line left by the last read goes first, then the new bytes after it, in the
-      // free part of the arena: kept lines stay where they were read (no copy, few allocations).
+      // The partial line left by the last read goes first, then the new bytes after it.
       const restLen = f.rest ? f.rest.length : 0;
       let arena = this.arena;
-      if (!arena || arena.length - this.used < restLen + MIN_READ) {
-        arena = this.arena = Buffer.allocUnsafe(Math.max(ARENA_SIZE, restLen + READ_SIZE));
-        this.used = 0;
-      }
-      const at = this.used;
-      if (f.rest) f.rest.copy(arena, at);
-      const room = Math.min(READ_SIZE, arena.length - at - restLen);
-      const n = fs.readSync(f.fd, arena, at + restLen, room, f.offset);
+      if (!arena || arena.length < restLen + READ_SIZE) arena = this.arena = Buffer.allocUnsafe(restLen + READ_SIZE);
+      if (f.rest) f.rest.copy(arena, 0);
+      const room = READ_SIZE;
+      const n = fs.readSync(f.fd, arena, restLen, room, f.offset);
       if (n <= 0) return;
+      // The file offset of arena[0].
+      const base = f.offset - restLen;
       f.offset += n;
-      const len = at + restLen + n;
+      const len = restLen + n;
       const end = arena.lastIndexOf(NL, len - 1) + 1;
-      const complete = end > at;
-      f.rest = complete ? (end < len ? Buffer.from(arena.subarray(end, len)) : undefined) : Buffer.from(arena.subarray(at, len));
-      if (complete) {
-        this.parseLines(f, arena, at, end, out);
-        // Kept lines point into the arena: the next read goes after them.
-        if (this.lines) this.used = end;
-      }
+      const complete = end > 0;
+      f.rest = complete ? (end < len ? Buffer.from(arena.subarray(end, len)) : undefined) : Buffer.from(arena.subarray(0, len));
+      if (complete) this.parseLines(f, arena, base, end, out);
       if (n < room) return;
     }
   }
 
-  /** The complete lines of buf[from, end), each ending in \n, one by one: only a broken line is lost. */
-  private parseLines(f: Tailed, buf: Buffer, from: number, end: number, out: TraceEvent[]): void {
+  /** The complete lines of buf[0, end), each ending in \n, one by one: only a broken line is lost.
+   *  buf[0] is at file offset `base`. */
+  private parseLines(f: Tailed, buf: Buffer, base: number, end: number, out: TraceEvent[]): void {
     const lines = this.lines;
     const scanner = this.scanner;
+    const source = f.source;
     lines?.chunk(f.writer);
-    let s = from;
+    let s = 0;
     while (s < end) {
       if (lines && buf[s] === OPEN_BRACE) {
-        const e = scanner.scan(buf, s);
+        let e = scanner.match(f.template, buf, s);
+        if (e < 0) {
+          e = scanner.scan(buf, s);
+          if (e >= 0) scanner.learn(f.template, buf, s, e);
+        }
         if (e >= 0) {
           // A valid message event, judged from its bytes: kept as them.
-          lines.addLine(scanner.ts, scanner.pid, buf, s, e, undefined);
+          lines.addLine(scanner.ts, scanner.pid, source, base + s, e - s, undefined);
           this.bytesOnly++;
           if (scanner.channel !== CHANNEL_MANAGER) this.usedBytes(f, buf, scanner.channelIdStart, scanner.channelIdEnd, scanner.pid, scanner.tid);
           s = e + 1;
@@ -159,7 +160,7 @@ export class TraceTailer {
           // Saved traces never need the templates: a compact line is written as its event's JSON,
           // and so is a line that is not valid UTF-8 (JSON.parse read it with replacement characters).
           if (line.compact || !isUtf8(buf.subarray(s, e))) lines.addEvent(line.event);
-          else lines.addLine(line.event.ts, line.event.pid, buf, s, e, line.event);
+          else lines.addLine(line.event.ts, line.event.pid, source, base + s, e - s, line.event);
         }
       }
       s = e + 1;
@@ -238,10 +239,12 @@ export class TraceTailer {
     }
   }
 
-  /** A partial last line left at the end is malformed (its writer died mid-line). */
+  /** A partial last line left at the end is malformed (its writer died mid-line). The files kept
+   *  lines are read from stay open: RawLines owns them (RawLines.close()). */
   close(): void {
     for (const f of this.files.values()) {
       if (f.rest && f.rest.length) this.malformed++;
+      if (f.source >= 0) continue;
       try {
         fs.closeSync(f.fd);
       } catch {

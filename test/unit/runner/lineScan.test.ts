@@ -1,7 +1,7 @@
 // The capture's fast path must never call a line valid that JSON.parse + parseEvent refuse, and
 // must read the same columns from it: it decides what is written to a trace file unparsed.
 import { strict as assert } from 'assert';
-import { LineScanner } from '../../../src/runner/lineScan';
+import { LineScanner, LineTemplate } from '../../../src/runner/lineScan';
 import { parseEvent } from '../../../src/trace/events';
 
 /** What the slow path says: the event, or undefined. */
@@ -133,5 +133,65 @@ describe('LineScanner (trace-channel fast path)', () => {
       if (agree(l)) fast++;
     }
     assert.ok(fast > 500, `the fast path took ${fast} mutated lines`);
+  });
+
+  it("matches a writer's template exactly where scan() accepts, with the same columns, on 20,000 mutated lines", () => {
+    let x = 0x1b873593;
+    const r = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 2 ** 32;
+    };
+    const pick = <T>(a: ArrayLike<T>): T => a[Math.floor(r() * a.length)] as T;
+    const seeds = [
+      line(base),
+      line({ ...base, kind: 'message.recv', tid: 2, summary: "{'a': 1}" }),
+      line({ ...base, channel: 'manager', ts: 17958284861, extra: null, ok: false, n: 3 }),
+      line({ ...base, ts: 5, msgId: '', channelId: '' }),
+    ];
+    // Mutations of the holes' contents mostly (where a template must look), some anywhere.
+    const alphabet = '{}":,.-+0123456789eE \\abcé';
+    let matched = 0;
+    let refused = 0;
+    for (let n = 0; n < 20000; n++) {
+      const seed = pick(seeds);
+      const t = new LineTemplate();
+      const learner = new LineScanner();
+      const sb = Buffer.from(`${seed}\n`);
+      const e0 = learner.scan(sb, 0);
+      assert.ok(e0 > 0, seed);
+      learner.learn(t, sb, 0, e0);
+      let l = seed;
+      if (r() < 0.5) {
+        const o = JSON.parse(seed) as Record<string, unknown>;
+        o.ts = pick([0, 1.5, 1795828486102345.25, 17958284861023460, -1, 9007199254740991, 1795828486102345.5, '7']);
+        o.msgId = pick(['', '7.0.8', 'x"y', 'é', 'a\\b', 3]);
+        if (r() < 0.3) o.channelId = pick(['', 'q1', 'p812:12345']);
+        if (r() < 0.2) o.pid = pick([812, 813]);
+        l = JSON.stringify(o);
+      }
+      for (let m = Math.floor(r() * 3); m > 0; m--) {
+        const i = Math.floor(r() * (l.length + 1));
+        const op = r();
+        if (op < 0.4) l = l.slice(0, i) + l.slice(i + 1);
+        else if (op < 0.8) l = l.slice(0, i) + pick(alphabet) + l.slice(i);
+        else l = l.slice(0, i) + pick(alphabet) + l.slice(i + 1);
+      }
+      if (l.includes('\n')) continue;
+      const b = Buffer.from(`${l}\n{"kind":`);
+      const m = new LineScanner();
+      const e = m.match(t, b, 0);
+      if (e < 0) {
+        refused++;
+        continue;
+      }
+      matched++;
+      const s = new LineScanner();
+      assert.equal(s.scan(b, 0), e, `template matched a line scan() refuses: ${l}`);
+      for (const k of ['kind', 'ts', 'pid', 'tid', 'channel', 'channelIdStart', 'channelIdEnd'] as const) assert.equal(m[k], s[k], `${k} of ${l}`);
+      agree(l);
+    }
+    assert.ok(matched > 2000 && refused > 2000, `matched ${matched}, refused ${refused}`);
   });
 });
