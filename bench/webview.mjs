@@ -8,7 +8,8 @@
 //   3. Open Trace File… in the real VS Code host (bench/webview-host.mjs), when it can run.
 //   4. A live run streaming 100k events/s, and the in-page breakdown (bench/webview-inpage.mjs).
 // 100k and 1M events; baselines: the same measurements of a 1k-event trace in the same run.
-// Standalone: `node bench/webview.mjs [--quick] [--only report,host,inpage] [--sizes 100000] [--waits 20000]`. From `npm run bench`: run(ctx).
+//   5. The panel's page fed 100k events with 20k waits as the panel feeds it (bench/webview-waits.mjs).
+// Standalone: `node bench/webview.mjs [--quick] [--only report,host,inpage,panel-waits] [--sizes 100000] [--waits 20000]`. From `npm run bench`: run(ctx).
 // Needs the bundles: `npm run build` (the CLI writes the report; the viewer is inlined in it).
 /* global window -- the waitForFunction/evaluate callbacks run inside the page */
 import * as fs from 'node:fs';
@@ -75,7 +76,7 @@ const vsGoal = (v, goal) => `${(v / goal).toFixed(2)}× the goal`;
 
 export async function run(ctx = {}) {
   const quick = Boolean(ctx.quick);
-  const only = ctx.only ?? ['report', 'host', 'inpage'];
+  const only = ctx.only ?? ['report', 'host', 'inpage', 'panel-waits'];
   for (const [file, build] of [
     ['dist/webview/main.js', 'npm run build'],
     ['dist/cli.js', 'npm run build'],
@@ -95,8 +96,11 @@ export async function run(ctx = {}) {
     const sizes = ctx.sizes ?? (quick ? [20_000] : [100_000, 1_000_000]);
     // --waits N: N blocked calls (and lock holds) per 100k events, baseline included (issue #11: 100k events with 20k waits).
     const waits = ctx.waits ?? 0;
-    const reports = { small: makeReport(dir, 1000, waits) };
-    for (const n of sizes) reports[n] = makeReport(dir, n, waits);
+    const reports = {};
+    if (only.includes('report') || only.includes('host')) {
+      reports.small = makeReport(dir, 1000, waits);
+      for (const n of sizes) reports[n] = makeReport(dir, n, waits);
+    }
 
     if (only.includes('report')) {
       const rounds = quick ? 16 : 48;
@@ -162,6 +166,11 @@ export async function run(ctx = {}) {
           note: `longest gap ${f(liveBig.maxGap)} ms (baseline ${f(liveBase.maxGap)} ms); viewer frame median ${f(liveBig.frameMedian)} ms; ${liveBig.rows} process rows`,
         },
       );
+    }
+    if (only.includes('panel-waits')) {
+      // Issue #11: the panel's page fed 100k events with 20k waits (bench/webview-waits.mjs).
+      const { measurePanelWaits } = await import('./webview-waits.mjs');
+      rows.push(...(await measurePanelWaits(context, quick)));
     }
     return rows;
   } finally {
