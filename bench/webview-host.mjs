@@ -6,6 +6,9 @@
 // events; baseline: the same for a 1k-event trace in the same run. The panel is shown once first
 // (a user opening a second trace); the first open, which also creates the panel, is reported too.
 // Standalone: `node bench/webview-host.mjs [--quick]`; called by bench/webview.mjs (--only host).
+// CL_BENCH_BREAKDOWN=1 prints, per open, the viewer's User Timing marks (cl:file-received,
+// cl:file-inflated, cl:file-decoded, cl:model-built, cl:ready) as ms since Enter.
+/* global document -- webviewMarks evaluates inside the webview frame */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,11 +46,30 @@ async function openTrace(page, file) {
   const t0 = await pickInFileDialog(page, file);
   try {
     const { first } = await waitShown(view, file, t0);
-    return { ready: Date.now() - t0, first };
+    const ready = Date.now() - t0;
+    if (process.env.CL_BENCH_BREAKDOWN) console.log(`  ${path.basename(file)}: ready ${ready} ms; ${await webviewMarks(page, t0)}`);
+    return { ready, first };
   } catch (e) {
     if (process.env.CL_BENCH_DEBUG) await page.screenshot({ path: path.join(os.tmpdir(), 'cl-bench-host-fail.png') });
     throw e;
   }
+}
+
+/** The viewer's User Timing marks of its last load (cl:…), as ms since Enter (wall clocks: the webview's and ours). */
+async function webviewMarks(page, t0) {
+  for (const frame of page.frames()) {
+    const marks = await frame
+      .evaluate(() => {
+        if (!document.getElementById('root')) return undefined;
+        const out = {};
+        for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('cl:')) out[m.name] = performance.timeOrigin + m.startTime;
+        performance.clearMarks();
+        return out;
+      })
+      .catch(() => undefined);
+    if (marks) return Object.entries(marks).map(([k, v]) => `${k} +${Math.round(v - t0)}`).join(', ');
+  }
+  return 'no marks';
 }
 
 /** Waits for the file's first frame (its title drawn, possibly with part of its events) and then its first complete frame. */

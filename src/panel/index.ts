@@ -5,9 +5,11 @@
 import * as vscode from 'vscode';
 import * as crypto from 'crypto';
 import * as path from 'path';
+import { promisify } from 'util';
+import * as zlib from 'zlib';
 import { BUNDLES } from '../bundlePaths';
 import { COMMANDS } from '../commands';
-import { assertNever, parseFromWebview, parseViewerState, toWire, type FromWebview, type FromWebviewRequest, type ToWebview, type TraceSource } from '../protocol/messages';
+import { assertNever, parseFromWebview, parseViewerState, toWire, type FileEncoding, type FromWebview, type FromWebviewRequest, type ToWebview, type TraceSource } from '../protocol/messages';
 import type { RunHandle } from '../runner/types';
 import { makeNonce, viewerPageHtml } from './html';
 import { ViewerSession } from './session';
@@ -22,8 +24,18 @@ const LAST_RUN_FILE = 'last-run.jsonl';
 /** Larger files reach the webview as events in chunks (one message of hundreds of MB would stall the channel). */
 const FILE_BYTES_MAX = 64 * 1024 * 1024;
 
+/** Files from this size on reach the webview deflated (level 1: ~50 ms for 18 MB of .jsonl, a ninth of the bytes). */
+const DEFLATE_FROM = 1024 * 1024;
+
 /** The bytes as a Uint8Array of their own: a small Buffer is a view into a shared pool, all of which VS Code would send. */
 const ownBytes = (b: Buffer): Uint8Array => (b.byteOffset === 0 && b.buffer.byteLength === b.byteLength ? new Uint8Array(b.buffer, 0, b.byteLength) : Uint8Array.from(b));
+
+/** A file's bytes as the webview is sent them: deflated (zlib's thread pool, not this thread) when big. */
+async function fileForWebview(bytes: Buffer): Promise<{ bytes: Uint8Array; encoding?: FileEncoding }> {
+  if (bytes.byteLength < DEFLATE_FROM) return { bytes: ownBytes(bytes) };
+  const deflated = await promisify(zlib.deflateRaw)(bytes, { level: 1 });
+  return { bytes: ownBytes(deflated), encoding: 'deflate-raw' };
+}
 
 class TracePanel implements TraceViewer {
   private panel: vscode.WebviewPanel | undefined;
@@ -79,12 +91,13 @@ class TracePanel implements TraceViewer {
     const { format, bytes } = await readTraceBytes(uri.fsPath);
     const title = path.basename(uri.fsPath);
     const source: TraceSource = { kind: 'file', path: uri.fsPath };
-    // A .jsonl's bytes are decoded by the webview itself (in its own process, while this one
+    // The file's bytes are decoded by the webview itself (in its own process, while this one
     // decodes them for Export and the warnings below) instead of waiting for this host to parse,
-    // pack and stringify every event. A Chrome .json is 2.5 times as big (each event rides inside
-    // a Chrome event) and one JSON text: decoding it in the webview was slower than the packed
-    // events (bench/RESULTS.md), so it still goes as events in chunks, as do files past FILE_BYTES_MAX.
-    const delivery = format === 'jsonl' && bytes.byteLength <= FILE_BYTES_MAX ? this.session.sendFile({ title, source, format, bytes: ownBytes(bytes) }) : undefined;
+    // pack and stringify every event; big files go deflated (FileMessage.encoding: 100k events,
+    // 18 MB of .jsonl reached a remote window's webview in ~1 s as is, ~0.25 s deflated, and a
+    // Chrome .json's first frame went from ~1.9 s as packed events to ~1.3 s; bench/RESULTS.md).
+    // Files past FILE_BYTES_MAX go as events in chunks.
+    const delivery = bytes.byteLength <= FILE_BYTES_MAX && this.session.canTakeFile() ? this.session.sendFile({ title, source, format, ...(await fileForWebview(bytes)) }) : undefined;
     // Decoding blocks this thread: let the bytes leave first.
     if (delivery !== undefined) await Promise.resolve(delivery).catch(() => undefined);
     let trace: TraceFile;

@@ -70,6 +70,11 @@ export class ViewerSession {
     this.ready = false;
   }
 
+  /** Would sendFile send now (the webview is there to take the bytes)? */
+  canTakeFile(): boolean {
+    return this.ready;
+  }
+
   /**
    * Sends an opened file's bytes for the webview to decode and show itself (FileMessage). Returns
    * what `post` returned (the panel's delivery promise), or undefined when the webview cannot take

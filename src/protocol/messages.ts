@@ -52,7 +52,15 @@ export interface FileMessage {
   source: TraceSource;
   format: TraceFileKind;
   bytes: Uint8Array;
+  /**
+   * 'deflate-raw': `bytes` are the file deflated (the panel compresses big files: in a remote
+   * window every byte to the webview crosses a websocket that deflates it again, slowly, in JS
+   * terms — 18 MB took ~1 s there, 1.6 MB deflated ~0.1 s; bench/RESULTS.md). Absent: the file as is.
+   */
+  encoding?: FileEncoding;
 }
+
+export type FileEncoding = 'deflate-raw';
 
 /** How a file's bytes are to be read: native lines or a Chrome trace (conventions.md). */
 export type TraceFileKind = 'jsonl' | 'chrome';
@@ -218,7 +226,8 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
       const source = parseSource(v.source);
       const bytes = v.bytes instanceof Uint8Array ? v.bytes : v.bytes instanceof ArrayBuffer ? new Uint8Array(v.bytes) : undefined;
       if (!source || !bytes || typeof v.title !== 'string' || (v.format !== 'jsonl' && v.format !== 'chrome')) return undefined;
-      return { type, title: v.title, source, format: v.format, bytes };
+      if (v.encoding !== undefined && v.encoding !== 'deflate-raw') return undefined;
+      return { type, title: v.title, source, format: v.format, bytes, ...(v.encoding ? { encoding: v.encoding } : {}) };
     }
     case 'runState': {
       const run = parseRunState(v.run);

@@ -35,13 +35,17 @@ export function embeddedTrace(): EmbeddedTrace | undefined {
   const el = document.getElementById(EMBEDDED_TRACE_ID);
   if (!el?.textContent) return undefined;
   try {
+    performance.mark('cl:embedded-start');
     const v = JSON.parse(el.textContent) as { title?: unknown; header?: unknown; events?: unknown; packed?: unknown };
-    return {
+    performance.mark('cl:embedded-parsed');
+    const trace = {
       title: typeof v.title === 'string' ? v.title : 'Concurrency Lab trace',
       header: v.header ? parseHeader(v.header) : undefined,
       // The report writes the packed form; a plain event array is read too.
       events: unpackEvents(v.packed)?.events ?? parseEvents(v.events) ?? [],
     };
+    performance.mark('cl:embedded-unpacked');
+    return trace;
   } catch {
     return undefined;
   }

@@ -12,6 +12,7 @@ function start(): void {
   if (embedded) {
     app.load(embedded.title, embedded.header, { kind: 'empty' }, { live: false, canRerun: false }, embedded.events.length);
     app.addEvents(embedded.events);
+    performance.mark('cl:model-built');
     return;
   }
   window.addEventListener('message', (ev: MessageEvent<unknown>) => app.receive(ev.data));

@@ -2,6 +2,7 @@
 // tests rely on (data-ready, treeitems with data-pid/data-ppid, the summary), accessible names, and
 // light/dark screenshots in test-results/webview/ for people to look at.
 import * as assert from 'assert';
+import { deflateRawSync } from 'zlib';
 import { toChromeTrace } from '../../src/trace/chrome';
 import { serializeJsonl } from '../../src/trace/jsonl';
 import { TraceModel } from '../../src/trace/model';
@@ -132,7 +133,7 @@ describe('webview: trace viewer page', function () {
     assert.deepStrictEqual(pageErrors(page), []);
   });
 
-  it('decodes an opened file from its bytes (.jsonl and Chrome .json, with the host\'s decoder) and keeps its view for a file that does not decode', async () => {
+  it('decodes an opened file from its bytes (.jsonl and Chrome .json, with the host\'s decoder; deflated too) and keeps its view for a file that does not decode', async () => {
     v = await openViewer();
     const { page } = v;
     const { header, events } = fixture('queue.jsonl');
@@ -156,12 +157,25 @@ describe('webview: trace viewer page', function () {
     await sendFile('queue-chrome.json', 'chrome', JSON.stringify(toChromeTrace(header!, events)));
     assert.deepStrictEqual(await shown('queue-chrome.json'), pids);
 
+    // Deflated, as the panel sends a big file (FileMessage.encoding), both formats.
+    const sendDeflated = (title: string, format: 'jsonl' | 'chrome', bytes: number[]) =>
+      page.evaluate(([t, f, b]) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'file', title: t, source: { kind: 'file', path: `/traces/${t}` }, format: f, bytes: new Uint8Array(b), encoding: 'deflate-raw' }, '*'), [title, format, bytes] as const);
+    await sendDeflated('deflated.jsonl', 'jsonl', [...deflateRawSync(serializeJsonl(header!, events))]);
+    assert.deepStrictEqual(await shown('deflated.jsonl'), pids);
+    await sendDeflated('deflated-chrome.json', 'chrome', [...deflateRawSync(JSON.stringify(toChromeTrace(header!, events)))]);
+    assert.deepStrictEqual(await shown('deflated-chrome.json'), pids);
+    assert.strictEqual(await page.evaluate(() => performance.getEntriesByName('cl:file-inflated').length), 2);
+    // Bytes that do not inflate: the view stays as it was.
+    await sendDeflated('not-deflated.jsonl', 'jsonl', [...new TextEncoder().encode(serializeJsonl(header!, events))]);
+    await page.waitForTimeout(100);
+    assert.deepStrictEqual(await shown('deflated-chrome.json'), pids);
+
     // Nothing usable: the view stays as it was (the host reports the error).
     await sendFile('broken.json', 'chrome', '{"traceEvents": [');
     await sendFile('empty.jsonl', 'jsonl', 'garbage\n');
     await send(page, { type: 'runState', run: { live: false, canRerun: false } });
     await page.waitForTimeout(100);
-    assert.deepStrictEqual(await shown('queue-chrome.json'), pids);
+    assert.deepStrictEqual(await shown('deflated-chrome.json'), pids);
     assert.deepStrictEqual(pageErrors(page), []);
   });
 });

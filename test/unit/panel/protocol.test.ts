@@ -44,6 +44,14 @@ describe('protocol: message validation', () => {
     assert.strictEqual(parseToWebview({ type: 'events', packed: '"no"' }), undefined);
   });
 
+  it('keeps an opened file\'s bytes and their encoding (deflate-raw or none); refuses another encoding', () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const file = { type: 'file', title: 't.jsonl', source: { kind: 'file', path: '/t.jsonl' }, format: 'jsonl', bytes };
+    assert.deepStrictEqual(parseToWebview(file), file);
+    assert.deepStrictEqual(parseToWebview({ ...file, encoding: 'deflate-raw' }), { ...file, encoding: 'deflate-raw' });
+    assert.strictEqual(parseToWebview({ ...file, encoding: 'gzip' }), undefined);
+  });
+
   it('restores saved viewer state only when it is well formed', () => {
     assert.deepStrictEqual(parseViewerState({ source: { kind: 'file', path: '/t.jsonl' }, view: { t0: 1, t1: 5 }, selectedPid: 3, cursor: 2 }), { source: { kind: 'file', path: '/t.jsonl' }, view: { t0: 1, t1: 5 }, selectedPid: 3, cursor: 2 });
     assert.deepStrictEqual(parseViewerState({ source: { kind: 'empty' }, view: { t0: 5, t1: 1 } }), { source: { kind: 'empty' } });
