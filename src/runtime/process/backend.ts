@@ -128,6 +128,12 @@ class ThreadChild implements ChildHandle {
   }
 }
 
+/** Tells one of a worker's piped stdio streams not to reference the worker's port (Node's `kIncrementsPortRef`), if this Node has it. */
+function noPortRef(stream: object): void {
+  const sym = Object.getOwnPropertySymbols(stream).find((s) => s.description === 'kIncrementsPortRef');
+  if (sym) (stream as Record<symbol, unknown>)[sym] = false;
+}
+
 /** Starts a child running CHILD_SCRIPT and hands it `boot`. Throws (e.g. the run's process cap) as fork does. */
 export function spawnChild(boot: BootMessage): ChildHandle {
   // Every process of a run names its shared-memory files after the run. Started without the
@@ -149,6 +155,10 @@ export function spawnChild(boot: BootMessage): ChildHandle {
     if (own) data.capture = true;
     const worker = new Worker(CHILD_SCRIPT, { workerData: data, stdout: own, stderr: own });
     if (own) {
+      // Node keeps the worker's port referenced while its piped stdout/stderr are read, whatever
+      // worker.unref() says: an unref'd thread (a daemon, an idle pool's or a manager's) kept the
+      // run alive forever. The worker's own handle decides, as when Node pipes them itself.
+      for (const s of [worker.stdout, worker.stderr]) noPortRef(s);
       worker.stdout.on('data', (b: Buffer) => writeUncaptured('stdout', b));
       worker.stderr.on('data', (b: Buffer) => writeUncaptured('stderr', b));
     }

@@ -41,17 +41,6 @@ const ENDLESS: Record<string, number> = {
   'manager.mjs orphan': 4000,
 };
 
-/**
- * Scenarios that end when run with plain `node` in the thread context (their own tests) but not
- * under the runner, where a Pool or Manager nobody closed keeps the run alive (not a deadlock: no
- * wait is open; a runner issue of its own). Watched this long, then stopped.
- */
-const THREAD_HANGS: Record<string, number> = {
-  'scenarios.mjs idle': 6000,
-  'scenarios.mjs lifecycle': 8000,
-  'manager.mjs leftRunning': 6000,
-};
-
 /** Fixtures that write next to themselves: run from a copy in a temporary folder. */
 const COPIED = new Set(['three-children.mjs']);
 
@@ -116,7 +105,7 @@ function cases(): Case[] {
     if (COPIED.has(name)) fs.copyFileSync(file, (source = path.join(fs.mkdtempSync(path.join(tmp, 'copy-')), name)));
     const one = (args: string[], context: RunContext = 'process') => {
       const key = args.length ? `${name} ${args[0]}` : name;
-      const watch = ENDLESS[key] ?? ENDLESS[name] ?? (context === 'thread' ? THREAD_HANGS[key] : undefined);
+      const watch = ENDLESS[key] ?? ENDLESS[name];
       out.push({ file: source, args, context, timeoutMs: watch ?? 45_000, endless: watch !== undefined });
     };
     if (DEADLOCK_FIXTURES.has(name)) {
@@ -156,7 +145,7 @@ describe('no false deadlocks over the test fixtures', function () {
   it('lists every fixture folder it promises, and every exclusion names a file that exists', () => {
     for (const d of DIRS) assert.ok(fs.existsSync(path.join(ROOT, d)), d);
     const all = new Set(DIRS.flatMap((d) => fs.readdirSync(path.join(ROOT, d))));
-    const names = [...Object.keys(EXCLUDED), ...Object.keys(ENDLESS), ...Object.keys(THREAD_HANGS), ...Object.keys(ARGS), ...Object.keys(PROCESS_ONLY), ...COPIED, ...DEADLOCK_FIXTURES];
+    const names = [...Object.keys(EXCLUDED), ...Object.keys(ENDLESS), ...Object.keys(ARGS), ...Object.keys(PROCESS_ONLY), ...COPIED, ...DEADLOCK_FIXTURES];
     for (const name of names.map((n) => n.split(' ')[0]!)) assert.ok(all.has(name), `${name} is not a fixture`);
     for (const [name, list] of Object.entries(PROCESS_ONLY)) for (const s of list) assert.ok(scenarioNames(path.join(ROOT, 'test/fixtures/runtime', name))?.includes(s), `${name} has no scenario ${s}`);
   });

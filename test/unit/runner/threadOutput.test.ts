@@ -37,4 +37,20 @@ describe('runner: output of worker threads', function () {
     assert.match(shown, new RegExp(`^\\[Inner ${pid}\\] hello from the inner thread$`, 'm'));
     assert.match(shown, new RegExp(`^\\[MainProcess ${pid}\\] main done$`, 'm'));
   });
+
+  it('does not keep the run alive: an idle unclosed Pool and a daemon of the thread context end with the main thread', async () => {
+    // Node keeps a worker's port referenced while its piped stdio is read, whatever worker.unref()
+    // says: this run used to last until its timeout (src/runtime/process/backend.ts, noPortRef).
+    let shown = '';
+    const t0 = Date.now();
+    const r = await startRun({ file: path.resolve(__dirname, '../../fixtures/runner/thread-idle-pool.mjs'), context: 'thread', timeoutMs: 20_000, onOutput: (stream, chunk) => stream === 'stdout' && (shown += chunk.toString()) }).done;
+    assert.equal(r.summary.reason, 'exit', `ended by ${r.summary.reason} after ${Date.now() - t0} ms`);
+    assert.equal(r.summary.exitCode, 0);
+    // The threads' output still arrives, traced once with their tid.
+    assert.match(shown, /^square 81$/m);
+    assert.match(shown, /^daemon thread runs$/m);
+    const daemon = r.events.filter((e) => e.kind === 'output' && e.text.includes('daemon thread runs'));
+    assert.equal(daemon.length, 1);
+    assert.ok(daemon[0]!.tid && daemon[0]!.tid > 0);
+  });
 });
