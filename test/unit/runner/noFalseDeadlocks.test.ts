@@ -2,7 +2,9 @@
 // fixture of the repository runs under the runner, with its live deadlock watch reporting (the
 // default), and no run may report a `deadlock` — except the deadlock fixtures themselves, whose
 // fixed variants run instead. The examples (examples/javascript, typescript, python) are run the
-// same way, with the same assertion, by test/unit/examples/examples.test.ts.
+// same way, with the same assertion, by test/unit/examples/examples.test.ts in their default
+// context; here the JavaScript ones run in the thread context too (fixed variants of the deadlock
+// examples), where sync objects' waits park differently (src/runtime/memory/words.ts).
 //
 // The fixture folders are listed, not hand-picked: a new fixture is run with no arguments unless
 // ARGS below says otherwise, and EXCLUDED must say why one is not run. Two runs at a time. The
@@ -12,6 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startRun, type RunContext } from '../../../src/runner';
+import { DEADLOCK_EXAMPLES, EXAMPLES, templatePath } from '../../../src/scaffold/catalogue';
 import type { DeadlockEvent } from '../../../src/trace/events';
 import { survivors } from './helpers';
 import { pythonPath } from './pythonHelpers';
@@ -123,6 +126,10 @@ function cases(): Case[] {
     const bothContexts = file.includes('/runtime/') && !name.endsWith('.cjs');
     for (const args of lists) for (const context of bothContexts ? (['process', 'thread'] as RunContext[]) : ['process' as const]) one(args, context);
   }
+  for (const ex of EXAMPLES) {
+    const file = path.join(ROOT, templatePath(ex.id, 'javascript'));
+    out.push({ file, args: DEADLOCK_EXAMPLES.has(ex.id) ? ['fixed'] : [], context: 'thread', timeoutMs: 45_000, endless: false });
+  }
   return out;
 }
 
@@ -150,7 +157,7 @@ describe('no false deadlocks over the test fixtures', function () {
     for (const [name, list] of Object.entries(PROCESS_ONLY)) for (const s of list) assert.ok(scenarioNames(path.join(ROOT, 'test/fixtures/runtime', name))?.includes(s), `${name} has no scenario ${s}`);
   });
 
-  it('runs every fixture (fixed variants of the deadlock ones) with the deadlock watch on: none reports a deadlock', async () => {
+  it('runs every fixture (fixed variants of the deadlock ones), and the JavaScript examples in the thread context, with the deadlock watch on: none reports a deadlock', async () => {
     const list = cases();
     assert.ok(list.length > 60, `${list.length} runs`);
     const alarms: string[] = [];
