@@ -41,7 +41,8 @@ export interface RunOptions {
    *  copying them (the CLI's `run --trace x.jsonl`). Message lines whose bytes alone show a valid
    *  event (src/runner/lineScan.ts) are then not made events while the run is live: `events` and
    *  onEvents' batches leave them out (the deadlock watch is told their channel uses), and
-   *  RunResult.events makes them on first access. Costs the lines' memory; default off. */
+   *  RunResult.events makes them on first access. The lines stay in the run's trace-channel files,
+   *  which RunResult.lines then holds open (close() them when done); default off. */
   keepLines?: boolean;
   /** When every live process is stuck waiting on the others (a `deadlock` event is written
    *  either way): 'report' lets the run go on, 'stop' stops the tree (reason 'deadlock'). */
@@ -68,7 +69,9 @@ export interface RunResult {
   /** Lines on the trace channel that were not valid events. */
   malformed: number;
   /** With keepLines: every event in trace order, each with its line as read from the channel (the
-   *  runner's own events, such as run.end, and expanded compact lines have none). */
+   *  runner's own events, such as run.end, and expanded compact lines have none). Holds the
+   *  channel's files open (the lines are read from them again): close() it when done with it
+   *  and with `events` (a dropped one closes them when collected). */
   lines?: RawLines;
 }
 
