@@ -186,6 +186,32 @@ describe('TraceTailer', () => {
       assert.equal(fs.readFileSync(out, 'utf8'), [JSON.stringify(header), utf.toString().trimEnd(), huge, msg({ ts: 3 })].join('\n') + '\n');
     });
 
+    it('copies the lines from the files it read them from, and refuses to write one changed behind it', () => {
+      const t = new TraceTailer(dir, true);
+      const file = path.join(dir, '7-0.jsonl');
+      const lines = [msg({ ts: 1 }), msg({ ts: 2, msgId: '7.0.2' }), msg({ ts: 3, msgId: '7.0.3' })];
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      t.read();
+      t.close();
+      const kept = t.lines as RawLines;
+      // The run's folder goes at its end: the files stay readable through the descriptors kept.
+      fs.rmSync(file);
+      const out = path.join(dir, 'out.jsonl');
+      writeTrace(out, header, kept);
+      assert.equal(fs.readFileSync(out, 'utf8'), [JSON.stringify(header), ...lines].join('\n') + '\n');
+      kept.close();
+      assert.throws(() => kept.line(0), /closed/);
+
+      // A file cut (or rewritten) after it was read: the trace is not written from it.
+      const t2 = new TraceTailer(dir, true);
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      t2.read();
+      t2.close();
+      fs.truncateSync(file, Buffer.byteLength(lines[0]) + 5);
+      assert.throws(() => writeTrace(out, header, t2.lines as RawLines), /trace was not written: a trace-channel file was cut after it was read/);
+      (t2.lines as RawLines).close();
+    });
+
     it('writes a line that is not valid UTF-8 as its event re-serialised, never as its bytes', () => {
       const t = new TraceTailer(dir, true);
       const bad = Buffer.concat([Buffer.from(msg({ ts: 1 }).slice(0, -1) + ',"summary":"a'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n')]);
