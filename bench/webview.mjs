@@ -9,7 +9,7 @@
 //   4. A live run streaming 100k events/s, and the in-page breakdown (bench/webview-inpage.mjs).
 // 100k and 1M events; baselines: the same measurements of a 1k-event trace in the same run.
 //   5. The panel's page fed 100k events with 20k waits as the panel feeds it (bench/webview-waits.mjs).
-// Standalone: `node bench/webview.mjs [--quick] [--only report,host,inpage,panel-waits] [--sizes 100000] [--waits 20000]`. From `npm run bench`: run(ctx).
+// Standalone: `node bench/webview.mjs [--quick] [--only report,host,live-host,inpage,panel-waits] [--sizes 100000] [--waits 20000]`. From `npm run bench`: run(ctx).
 // Needs the bundles: `npm run build` (the CLI writes the report; the viewer is inlined in it).
 /* global window -- the waitForFunction/evaluate callbacks run inside the page */
 import * as fs from 'node:fs';
@@ -76,7 +76,7 @@ const vsGoal = (v, goal) => `${(v / goal).toFixed(2)}× the goal`;
 
 export async function run(ctx = {}) {
   const quick = Boolean(ctx.quick);
-  const only = ctx.only ?? ['report', 'host', 'inpage', 'panel-waits'];
+  const only = ctx.only ?? ['report', 'host', 'live-host', 'inpage', 'panel-waits'];
   for (const [file, build] of [
     ['dist/webview/main.js', 'npm run build'],
     ['dist/cli.js', 'npm run build'],
@@ -166,6 +166,20 @@ export async function run(ctx = {}) {
           note: `longest gap ${f(liveBig.maxGap)} ms (baseline ${f(liveBase.maxGap)} ms); viewer frame median ${f(liveBig.frameMedian)} ms; ${liveBig.rows} process rows`,
         },
       );
+    }
+    if (only.includes('live-host')) {
+      // A live run at 100k events/s into the panel in the real host (bench/webview-live-host.mjs).
+      const { measureLiveRun } = await import('./webview-live-host.mjs');
+      const r = await measureLiveRun({ rate: quick ? 10_000 : 100_000, seconds: 3 });
+      rows.push({
+        what: `live run in the real host, ${k(r.rate)} events/s for ${r.seconds} s: frame gap p95`,
+        ours: `${f(r.gapP95)} ms`,
+        baseline: '',
+        ratio: '',
+        goal: 'no freeze: p95 <= 100 ms',
+        met: verdict(r.gapP95 <= 100),
+        note: `painted ${f(r.paintedPerS / 1000)}k events/s; all shown ${f(r.allShownAfterMs)} ms after the snippet's last event; gaps median ${f(r.gapMedian)}, longest ${f(r.gapMax)} ms`,
+      });
     }
     if (only.includes('panel-waits')) {
       // Issue #11: the panel's page fed 100k events with 20k waits (bench/webview-waits.mjs).
