@@ -140,6 +140,12 @@ export class Barrier extends SharedHandle {
     let index: number;
     try {
       if (w.load(BROKEN)) throw new BrokenBarrierError(MESSAGES.barrierBroken);
+      // A party that died waiting breaks the barrier now, not at the others' next poll: the last
+      // arrival must never trip it with a dead party counted in.
+      if (!this.partiesAlive()) {
+        this.breakLocked();
+        throw new BrokenBarrierError(MESSAGES.barrierBroken);
+      }
       gen = w.load(GEN);
       index = w.load(COUNT);
       w.store(SLOTS + index, ME);

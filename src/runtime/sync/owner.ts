@@ -1,6 +1,7 @@
 // Who holds a lock, as one 32-bit word: the pid (Linux pids are < 2^22) and, for a worker thread,
 // its threadId above it. A waiter that finds the word unchanged for a while asks whether the
 // holder's process still exists, so a holder killed by SIGKILL never leaves others waiting forever.
+import * as fs from 'fs';
 import { threadId } from 'worker_threads';
 
 const PID_BITS = 22;
@@ -18,10 +19,23 @@ export function ownerAlive(token: number): boolean {
   if (pid === (process.pid & PID_MASK)) return true;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A process killed but not yet reaped by its parent (a zombie) still answers kill(pid, 0).
+  return !isZombie(pid);
+}
+
+/** Whether /proc says the process has ended (Z, X); false where there is no /proc. */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return false;
+  }
+  const state = stat.charCodeAt(stat.lastIndexOf(')') + 2);
+  return state === 0x5a || state === 0x58; // Z, X
 }
 
 export function now(): number {
