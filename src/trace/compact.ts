@@ -10,6 +10,9 @@
 //
 //   [3,41,1795838772913553]
 //
+// A field that has a string value in the template and a number on the line is that string
+// followed by the number: `"msgId":"s0."` and 41 make `"msgId":"s0.41"`.
+//
 // TransportDecoder (one per file: ids are per writer) turns both back into events.
 import { TEMPLATE_KIND } from './channel';
 import { parseEvent, type TraceEvent } from './events';
@@ -47,7 +50,14 @@ export class TransportDecoder {
       const t = this.templates.get(v[0] as number);
       if (!t || v.length !== t.fields.length + 1) return undefined;
       const e: Record<string, unknown> = { ...t.event };
-      for (let i = 0; i < t.fields.length; i++) e[t.fields[i]] = v[i + 1];
+      for (let i = 0; i < t.fields.length; i++) {
+        const f = t.fields[i];
+        const x = v[i + 1];
+        // A string in the template and a number on the line: the string followed by the number
+        // (a Python message's msgId `s0.` + its sequence number, so its line is all integers).
+        const base = t.event[f];
+        e[f] = typeof base === 'string' && typeof x === 'number' ? base + String(x) : x;
+      }
       const event = parseEvent(e);
       return event && { event, compact: true };
     }

@@ -117,8 +117,69 @@ def start_thread(fn, args=()):
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+class Recorder:
+    """The hottest events (a message's send or receive) of one kind, channel and thread: a
+    compact template (docs/trace-format.md) written once per process, then only each event's
+    time stamp and sequence number, appended as a pair to `buf` (a plain list: an append is the
+    whole cost on the hot path). Drained into `[id,ts,n]` lines under the writer's lock, with one
+    %-format per batch, whenever this process writes (the flusher, a wait's begin, a fork, exit)."""
+
+    __slots__ = ('buf', 'fmt', 'pid')
+
+    def __init__(self, event, fields):
+        # (Two integer fields: the buffer holds pairs.)
+        tid = template(event, fields)
+        self.pid = pid
+        self.buf = []
+        self.fmt = ('[%d' % tid).encode() + b',%d' * len(fields) + b']\n'
+        with _lock:
+            _recorders.append(self)
+        ensure_flusher()
+
+
+def template(event, fields):
+    """Defines a compact-line template in this process's file (batched: it goes out before any
+    line that uses it); returns its id. `event` gets this process's pid."""
+    tid = next(_template_ids)
+    line = _dumps({'kind': 'trace.template', 'id': tid, 'event': dict(event, pid=pid), 'fields': fields}) + '\n'
+    with _lock:
+        _pending.append(line.encode('utf-8', 'replace'))
+    return tid
+
+
+_recorders = []
+_template_ids = None
+
+
+def _reset_templates():
+    global _template_ids
+    import itertools
+
+    _template_ids = itertools.count(1)
+
+
+_reset_templates()
+
+
+def _drain():
+    """The recorders' pairs into _pending (under _lock). A pair may be half-appended by another
+    thread: only whole pairs are taken (appends only ever add at the end)."""
+    global _pending_bytes
+    for r in _recorders:
+        buf = r.buf
+        n = len(buf) & ~1
+        if n:
+            values = tuple(buf[:n])
+            del buf[:n]
+            data = r.fmt * (n >> 1) % values
+            _pending.append(data)
+            _pending_bytes += len(data)
+
+
 def _write_pending():
     global _pending_bytes
+    if _recorders:
+        _drain()
     if not _pending:
         return
     data = b''.join(_pending)
@@ -143,7 +204,7 @@ def _flusher():
                 hook()
             except Exception:
                 pass
-        if _pending:
+        if _pending or _recorders:
             with _lock:
                 _write_pending()
 
@@ -173,7 +234,7 @@ def ensure_flusher():
 
 def flush():
     """Writes what waits (before blocking, forking or exiting)."""
-    if _pending:
+    if _pending or _recorders:
         with _lock:
             _write_pending()
 
@@ -203,7 +264,7 @@ def readable(conn, timeout=0):
 def flush_from_signal_handler():
     """flush() for a signal handler: it may run while this thread holds the writer's lock (the
     handler interrupts it between two bytecodes), so the lock is waited for only a moment."""
-    if _pending and _lock.acquire(True, 0.05):
+    if (_pending or _recorders) and _lock.acquire(True, 0.05):
         try:
             _write_pending()
         finally:
@@ -212,6 +273,8 @@ def flush_from_signal_handler():
 
 #: A traced send is under way: its message may be in the channel before its line is buffered.
 sending = False
+#: This process ends by SIGTERM only once a traced send's line is buffered (a pool worker).
+term_guard = False
 #: SIGTERM came during such a send: the process dies once its line is buffered (sent()).
 _term_pending = False
 
@@ -253,8 +316,10 @@ def flush_on_sigterm():
     """In a pool worker's main thread: SIGTERM writes what waits first (when the script has not
     set a SIGTERM handler of its own). Known risk (docs/python.md): a SIGTERM handled just before
     the worker blocks on its task queue's lock does not interrupt that wait."""
+    global term_guard
     import signal
 
+    term_guard = True
     try:
         if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _on_sigterm)
@@ -263,7 +328,7 @@ def flush_on_sigterm():
 
 
 def has_pending():
-    return bool(_pending)
+    return bool(_pending) or any(r.buf for r in _recorders)
 
 
 def emit(event, own_thread=True, urgent=True):
@@ -328,6 +393,8 @@ def _after_fork_child():
     sending = False
     del _pending[:]  # (flushed before the fork: nothing of the parent's is left to write twice)
     _pending_bytes = 0
+    del _recorders[:]  # (the parent's: their templates are in the parent's file)
+    _reset_templates()
     _main_ident = _thread.get_ident()
     started = False
     for hook in _fork_child_hooks:

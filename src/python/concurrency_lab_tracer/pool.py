@@ -5,6 +5,7 @@
 # task.start before the function runs (a worker killed mid-task still shows it) and task.end
 # after, with the error's message when it raised. A map's chunk is one task, as in Node.
 import itertools
+import json
 import sys
 from multiprocessing.reduction import ForkingPickler
 
@@ -31,18 +32,44 @@ class _Task:
 
     def __call__(self, *args, **kwargs):
         fn, summary = describe(self.func, args, kwargs)
-        head = '"pid":%d%s,"poolId":"%s","taskId":%d' % (core.pid, core.tid_field(), self.pool_id, self.task_id)
+        pool_id = self.pool_id
+        task_id = self.task_id
+        tid = core.thread_id()
+        key = (pool_id, fn, tid)
+        tpl = _starts.get(key)
+        if tpl is None or tpl[0] != core.pid:
+            event = {'kind': 'task.start', 'poolId': pool_id, 'fn': fn}
+            if tid:
+                event['tid'] = tid
+            tpl = _starts[key] = (core.pid, b'[%d,%%d,%%d,%%s]\n' % core.template(event, ['taskId', 'ts', 'args']))
         # At once (with the previous task's end): a worker killed mid-task still shows its start.
-        core.write_line(('{"kind":"task.start","ts":%d,%s,"fn":%s,"args":%s}\n' % (core.now(), head, core.json_str(fn), core.json_str(summary))).encode('utf-8', 'replace'))
+        core.write_line(tpl[1] % (task_id, core.now(), core.json_str(summary).encode('utf-8', 'replace')))
         try:
             result = self.func(*args, **kwargs)
         except BaseException as err:
             error = '%s: %s' % (type(err).__name__, err)
-            core.write_line(('{"kind":"task.end","ts":%d,%s,"ok":false,"error":%s}\n' % (core.now(), head, core.json_str(error))).encode('utf-8', 'replace'), False)
+            core.write_line(('{"kind":"task.end","ts":%d,"pid":%d%s,"poolId":"%s","taskId":%d,"ok":false,"error":%s}\n' % (
+                core.now(), core.pid, core.tid_field(), pool_id, task_id, core.json_str(error))).encode('utf-8', 'replace'), False)
             raise
         # Waits for the next task.start (written with it) or the flusher.
-        core.write_line(('{"kind":"task.end","ts":%d,%s,"ok":true}\n' % (core.now(), head)).encode(), False)
+        key = (pool_id, tid)
+        rec = _ends.get(key)
+        if rec is None or rec.pid != core.pid:
+            event = {'kind': 'task.end', 'poolId': pool_id, 'ok': True}
+            if tid:
+                event['tid'] = tid
+            rec = _ends[key] = core.Recorder(event, ['taskId', 'ts'])
+        b = rec.buf
+        b.append(task_id)
+        b.append(core.now())
         return result
+
+
+#: A worker's compact-line templates: task.start per (pool, function, thread) → (pid, line
+#: format), task.end (ok) per (pool, thread) → Recorder; a pool's submits per (function, call
+#: site, thread) → Recorder, on the pool.
+_starts = {}
+_ends = {}
 
 
 def describe(func, args, kwargs=None):
@@ -64,12 +91,29 @@ def _pool_id():
     return '%d.%d:%d' % (core.pid, tid, n) if tid else '%d:%d' % (core.pid, n)
 
 
-def _submit(pool, func, args, kwargs, loc, tid, task_id=None):
+def _submit(pool, func, args, kwargs, loc, tid, task_id=None, handler=0):
+    """task.submit, a compact line (function, pool and call site in its template). The arguments'
+    summary is the task.start's, written by the worker that runs it (the pool's process is the
+    one a busy pool waits on)."""
     if task_id is None:
         task_id = next(pool._cl_tasks)
-    fn, summary = describe(func, args, kwargs)
-    core.write_line(('{"kind":"task.submit","ts":%d,"pid":%d%s,"poolId":"%s","taskId":%d,"fn":%s,"args":%s%s}\n' % (
-        core.now(), core.pid, tid, pool._cl_id, task_id, core.json_str(fn), core.json_str(summary), loc)).encode('utf-8', 'replace'), False)
+    name = getattr(func, '__name__', '')
+    if name in ('mapstar', 'starmapstar') and len(args) == 1 and isinstance(args[0], tuple) and len(args[0]) == 2:
+        fn = fn_name(args[0][0])
+    else:
+        fn = fn_name(func)
+    key = (fn, loc, tid, handler)  # (one appending thread per recorder: the caller's, or the pool's task handler)
+    rec = pool._cl_recs.get(key)
+    if rec is None or rec.pid != core.pid:
+        event = {'kind': 'task.submit', 'poolId': pool._cl_id, 'fn': fn}
+        if tid:
+            event['tid'] = tid
+        if loc:
+            event['loc'] = json.loads(loc[7:])  # (',"loc":{…}')
+        rec = pool._cl_recs[key] = core.Recorder(event, ['taskId', 'ts'])
+    b = rec.buf
+    b.append(task_id)
+    b.append(core.now())
     return _Task(func, pool._cl_id, task_id)
 
 
@@ -80,6 +124,7 @@ def patch(module):
         def __init__(self, *args, **kwargs):
             self._cl_id = _pool_id()
             self._cl_tasks = itertools.count(0)
+            self._cl_recs = {}
             ts = core.now()
             loc = user_loc()
             init(self, *args, **kwargs)
@@ -94,7 +139,7 @@ def patch(module):
         def apply_async_(self, func, args=(), kwds={}, *rest, **kw):
             if getattr(self, '_cl_id', None) is None or self._state != module.RUN:
                 return apply_async(self, func, args, kwds, *rest, **kw)
-            task = _submit(self, func, tuple(args), kwds, user_loc_json(), core.tid_field())
+            task = _submit(self, func, tuple(args), kwds, user_loc_json(), core.thread_id())
             result = apply_async(self, task, args, kwds, *rest, **kw)
             result._cl_id = '%s/%d' % (self._cl_id, task.task_id)
             return result
@@ -109,7 +154,7 @@ def patch(module):
             if getattr(self, '_cl_id', None) is None:
                 return tasks
             loc = user_loc_json()
-            tid = core.tid_field()
+            tid = core.thread_id()
             pool = self
             # The result (a MapResult, an IMapIterator: already in the pool's cache) is named in
             # waits after its first chunk's task, whose id is taken now, at the call (the chunks
@@ -123,7 +168,7 @@ def patch(module):
             def traced():
                 task_id = first
                 for job, i, f, args, kwds in tasks:
-                    yield (job, i, _submit(pool, f, args, kwds, loc, tid, task_id), args, kwds)
+                    yield (job, i, _submit(pool, f, args, kwds, loc, tid, task_id, 1), args, kwds)
                     task_id = None
 
             return traced()

@@ -105,6 +105,45 @@ describe('runner: Python pools, messages, threads', function () {
     });
   }
 
+  for (const method of ['fork', 'spawn']) {
+    it(`${method}: messages matched by their order in the channel — a pipe end passed to a child, both directions, an end two processes send on, an end two processes receive on, queues with 2 producers + 2 consumers`, async () => {
+      let out = '';
+      const r = await runPy('matching.py', { args: [method], onOutput: (_s, c) => (out += c.toString()) }).done;
+      assert.equal(r.summary.exitCode, 0, out);
+      assert.match(out, /done/);
+      const sends = new Map<string, number>();
+      const recvs = new Map<string, number>();
+      for (const e of r.events) {
+        if (e.kind !== 'message.send' && e.kind !== 'message.recv') continue;
+        const key = `${e.channelId} ${e.msgId}`;
+        const seen = e.kind === 'message.send' ? sends : recvs;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      // 10 duplex + 5 one-way + 20 from four senders + 12 to two readers + 3 queues x 16 + 600.
+      assert.equal(sends.size, 695);
+      for (const [key, n] of sends) assert.equal([n, recvs.get(key)].join(), '1,1', `${key}: sent ${n}, received ${recvs.get(key) ?? 0} times`);
+      assert.equal(recvs.size, sends.size, 'no receive without its send');
+      const arrows = model(r).messages;
+      assert.ok(arrows.every(complete));
+      // Each arrow joins the right send to the right receive: in each receiving process, the
+      // arrows in receive order carry the summaries of what that process printed it got.
+      const receivers = new Set(arrows.map((a) => a.toPid ?? 0));
+      let checked = 0;
+      for (const pid of receivers) {
+        const got = [...outputOf(r.events, pid).matchAll(/^got (.*)$/gm)].map((m) => m[1]);
+        const summaries = arrows
+          .filter((a) => a.toPid === pid && a.summary !== undefined && !a.summary.startsWith("'many"))
+          .sort((a, b) => (a.recvTs ?? 0) - (b.recvTs ?? 0))
+          .map((a) => a.summary);
+        assert.deepEqual(summaries, got, `receiver ${pid}`);
+        checked += got.length;
+      }
+      assert.equal(checked, 95);
+      // Most of the 600 'many' messages carry no summary (the first 16 of each sender do).
+      assert.ok(arrows.filter((a) => a.summary === undefined).length >= 500);
+    });
+  }
+
   it('map (chunks), map_async, imap, imap_unordered, starmap, apply, a failing task, and threads (a ThreadPool in a thread)', async () => {
     let out = '';
     const r = await runPy('pool-ops.py', { args: ['spawn'], onOutput: (_s, c) => (out += c.toString()) }).done;

@@ -18,6 +18,17 @@ describe('compact transport lines', () => {
     assert.equal(eventOf([3, 2, '(2)', 6]).fn, 'square');
   });
 
+  it("a number on the line after a template's string is appended to it (a Python message's msgId)", () => {
+    const d = new TransportDecoder();
+    d.decode({ kind: 'trace.template', id: 1, event: { kind: 'message.send', pid: 9, channel: 'pipe', channelId: 'p9:1', msgId: 's0.' }, fields: ['ts', 'msgId'] });
+    assert.deepEqual(d.decode([1, 1795838772913553, 41]), {
+      event: { kind: 'message.send', pid: 9, channel: 'pipe', channelId: 'p9:1', msgId: 's0.41', ts: 1795838772913553 },
+      compact: true,
+    });
+    // A string on the line replaces the template's, as any field's value does.
+    assert.equal((d.decode([1, 5, 'x.1']) as { event: { msgId: string } }).event.msgId, 'x.1');
+  });
+
   it('rejects unknown templates, wrong arity, invalid expansions and malformed definitions', () => {
     const d = new TransportDecoder();
     assert.equal(d.decode([3, 41, '(41)', 1]), undefined, 'used before it is defined');
