@@ -39,7 +39,7 @@ def run(src):
     out = subprocess.run([sys.executable] + command + tail, env=env, capture_output=True, text=True, check=True).stdout
     a = resource.getrusage(resource.RUSAGE_CHILDREN)
     lines = 0
-    for f in os.listdir(trace):
+    for f in [x for x in os.listdir(trace) if x.endswith(".jsonl")]:
         with open(os.path.join(trace, f)) as fh:
             lines += sum(1 for line in fh if '"message.' in line or line.startswith('['))
     shutil.rmtree(trace, ignore_errors=True)

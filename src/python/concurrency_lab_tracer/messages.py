@@ -340,7 +340,13 @@ def _put(put):
                 t = _now()
                 m = qs.sample(obj, t, 2) if t >= qs.sample_at else None
                 if m is not None:
-                    qs.stash[_get_ident()] = (t, core.tid_field()) + m
+                    # For its write (_writes), in this thread; dropped if the put fails before it.
+                    ident = _get_ident()
+                    qs.stash[ident] = (t, core.tid_field()) + m
+                    try:
+                        return put(self, obj, *args, **kwargs)
+                    finally:
+                        qs.stash.pop(ident, None)
             if qs.bounded:
                 block = args[0] if args else kwargs.get('block', True)
                 if block and _full(self):

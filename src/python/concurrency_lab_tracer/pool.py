@@ -19,21 +19,19 @@ WAKE_S = 0.1
 _loads = ForkingPickler.loads
 
 
-class _Task:
-    __slots__ = ('func', 'pool_id', 'task_id')
+class _Task(tuple):
+    """(func, pool_id, task_id). A tuple: pickled and rebuilt by C code alone (tuple's own
+    __getnewargs__), not through a Python __reduce__ in the pool's task thread for every task."""
 
-    def __init__(self, func, pool_id, task_id):
-        self.func = func
-        self.pool_id = pool_id
-        self.task_id = task_id
+    __slots__ = ()
 
-    def __reduce__(self):
-        return (_Task, (self.func, self.pool_id, self.task_id))
+    @property
+    def task_id(self):
+        return self[2]
 
     def __call__(self, *args, **kwargs):
-        fn, summary = describe(self.func, args, kwargs)
-        pool_id = self.pool_id
-        task_id = self.task_id
+        func, pool_id, task_id = self
+        fn, summary = describe(func, args, kwargs)
         tid = core.thread_id()
         key = (pool_id, fn, tid)
         tpl = _starts.get(key)
@@ -45,7 +43,7 @@ class _Task:
         # At once (with the previous task's end): a worker killed mid-task still shows its start.
         core.write_line(tpl[1] % (task_id, core.now(), core.json_str(summary).encode('utf-8', 'replace')))
         try:
-            result = self.func(*args, **kwargs)
+            result = func(*args, **kwargs)
         except BaseException as err:
             error = '%s: %s' % (type(err).__name__, err)
             core.write_line(('{"kind":"task.end","ts":%d,"pid":%d%s,"poolId":"%s","taskId":%d,"ok":false,"error":%s}\n' % (
@@ -114,7 +112,7 @@ def _submit(pool, func, args, kwargs, loc, tid, task_id=None, handler=0):
     b = rec.buf
     b.append(task_id)
     b.append(core.now())
-    return _Task(func, pool._cl_id, task_id)
+    return _Task((func, pool._cl_id, task_id))
 
 
 def patch(module):
