@@ -14,7 +14,7 @@ import type { RunHandle } from '../runner/types';
 import { makeNonce, viewerPageHtml } from './html';
 import { ViewerSession } from './session';
 import { checkSourceLocation, plainText } from './sourceAccess';
-import { decodeTraceFile, formatOf, readTraceBytes, readTraceFile, TraceFileError, writeTraceFile, type TraceFile } from './traceFiles';
+import { bytesForViewer, decodeViewerBytes, formatOf, readTraceBytes, readTraceFile, TraceFileError, writeTraceFile, type TraceFile } from './traceFiles';
 import type { RunActions, TraceViewer } from './viewer';
 
 export const VIEW_TYPE = 'concurrencyLab.trace';
@@ -88,21 +88,23 @@ class TracePanel implements TraceViewer {
   }
 
   async openFile(uri: vscode.Uri): Promise<void> {
-    const { format, bytes } = await readTraceBytes(uri.fsPath);
+    const read = await readTraceBytes(uri.fsPath);
     const title = path.basename(uri.fsPath);
     const source: TraceSource = { kind: 'file', path: uri.fsPath };
     // The file's bytes are decoded by the webview itself (in its own process, while this one
     // decodes them for Export and the warnings below) instead of waiting for this host to parse,
     // pack and stringify every event; big files go deflated (FileMessage.encoding: 100k events,
-    // 18 MB of .jsonl reached a remote window's webview in ~1 s as is, ~0.25 s deflated, and a
-    // Chrome .json's first frame went from ~1.9 s as packed events to ~1.3 s; bench/RESULTS.md).
+    // 18 MB of .jsonl reached a remote window's webview in ~1 s as is, ~0.25 s deflated). A
+    // Chrome .json goes as the native .jsonl cut out of it (bytesForViewer; bench/RESULTS.md).
     // Files past FILE_BYTES_MAX go as events in chunks.
+    const sent = bytesForViewer(read.format, read.bytes);
+    const { format, bytes } = sent;
     const delivery = bytes.byteLength <= FILE_BYTES_MAX && this.session.canTakeFile() ? this.session.sendFile({ title, source, format, ...(await fileForWebview(bytes)) }) : undefined;
     // Decoding blocks this thread: let the bytes leave first.
     if (delivery !== undefined) await Promise.resolve(delivery).catch(() => undefined);
     let trace: TraceFile;
     try {
-      trace = decodeTraceFile(uri.fsPath, format, bytes);
+      trace = decodeViewerBytes(uri.fsPath, sent, read.bytes);
     } catch (e) {
       if (delivery !== undefined) this.session.fileFailed();
       throw e;

@@ -4,6 +4,7 @@
 // stringify 100k events for the webview to unpack). Pure: no Node, no DOM.
 
 import { CHROME_MAX_DEPTH, fromChromeTrace } from './chrome';
+import { chromeNativeJsonl, scanChromeNative } from './chromeScan';
 import type { TraceEvent, TraceHeader } from './events';
 import { jsonDeeperThan, jsonErrorReason, nothingUsable, parseJsonl, sortEvents } from './jsonl';
 
@@ -47,4 +48,17 @@ export function decodeTraceText(format: TraceTextFormat, text: string): DecodedT
   if (t.events.length === 0) throw new TraceTextError(`no trace events found (${t.malformed} skipped as not valid events)`);
   // fromChromeTrace already orders them on the clock.
   return { header: t.header, events: t.events, malformed: t.malformed };
+}
+
+/**
+ * A Chrome trace's bytes -> the native trace inside it as .jsonl bytes (header line, then its
+ * events in the file's order), which decode to what decodeTraceText('chrome') gives for the file:
+ * cut out of the bytes by one scan (src/trace/chromeScan.ts) instead of parsing all of it. Undefined
+ * when the scan is not sure or finds no event: decode the file as a Chrome trace then (that also
+ * words its error).
+ */
+export function chromeAsJsonl(bytes: Uint8Array): Uint8Array | undefined {
+  const found = scanChromeNative(bytes);
+  if (!found || found.count === 0) return undefined;
+  return chromeNativeJsonl(bytes, found);
 }

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { decodeTraceFile, readTraceFile, writeTraceFile } from '../../../src/panel/traceFiles';
+import { bytesForViewer, decodeTraceFile, decodeViewerBytes, readTraceBytes, readTraceFile, writeTraceFile } from '../../../src/panel/traceFiles';
 import { parseJsonl } from '../../../src/trace/jsonl';
 
 const FIXTURE = path.resolve(__dirname, '../../fixtures/traces/queue.jsonl');
@@ -34,6 +34,35 @@ describe('panel: trace files', () => {
       back.events.map((e) => [e.kind, e.pid]),
       t.events.map((e) => [e.kind, e.pid]),
     );
+  });
+
+  it('sends the viewer a Chrome trace as the native .jsonl inside it, decoded as the file itself is', async () => {
+    const t = await readTraceFile(FIXTURE);
+    const chrome = path.join(dir, 'out.json');
+    await writeTraceFile(chrome, t.header, t.events);
+    const read = await readTraceBytes(chrome);
+    const sent = bytesForViewer(read.format, read.bytes);
+    assert.strictEqual(sent.format, 'jsonl');
+    assert.ok(sent.fromChrome && sent.bytes.byteLength < read.bytes.byteLength / 1.5, 'half the bytes or less');
+    const viewer = decodeTraceFile(chrome, sent.format, sent.bytes);
+    const host = decodeViewerBytes(chrome, sent, read.bytes);
+    const full = await readTraceFile(chrome);
+    assert.deepStrictEqual(viewer.events, full.events);
+    assert.deepStrictEqual(host, full);
+    // A .jsonl, and a .json the scan does not take, go as read; failures are worded for the file.
+    assert.deepStrictEqual(bytesForViewer('jsonl', read.bytes), { format: 'jsonl', bytes: read.bytes, fromChrome: false });
+    const other = Buffer.from('{"traceEvents": []}');
+    const otherSent = bytesForViewer('chrome', other);
+    assert.deepStrictEqual(otherSent, { format: 'chrome', bytes: other, fromChrome: false });
+    assert.throws(() => decodeViewerBytes(path.join(dir, 'other.json'), otherSent, other), /^Error: other\.json: .*concurrencyLab/);
+    // Values that are not events: counted as the file's decode counts them, with no line number of a file that was never read.
+    const bad = Buffer.from(read.bytes.toString('utf8').replace('"traceEvents":[', '"traceEvents":[{"args":{"event":{"kind":"nope"}}},'));
+    const badSent = bytesForViewer('chrome', bad);
+    assert.ok(badSent.fromChrome);
+    const badHost = decodeViewerBytes(chrome, badSent, bad);
+    assert.strictEqual(badHost.malformed, 1);
+    assert.strictEqual(badHost.firstMalformedLine, undefined);
+    assert.deepStrictEqual(badHost, decodeTraceFile(chrome, 'chrome', bad));
   });
 
   it('puts events in time order, equal times in file order', async () => {
