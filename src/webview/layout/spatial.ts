@@ -95,23 +95,39 @@ export const messageEnd = (m: MessageArrow): number => Math.max(m.sendTs ?? -Inf
 /** `now`: the end used for spans still open (the last event seen). */
 export function buildIndex(model: TraceModel, now: number): TraceIndex {
   const lanes = new Map<string, LaneItems>();
+  // Lanes found by their numbers: a key string per task and message end cost more than the rest
+  // of the loops (the index is built before a trace's first frame).
+  const byPid = new Map<number, LaneItems>();
+  const byThread = new Map<number, Map<number, LaneItems>>();
+  const laneOf = (pid: number, tid: number | undefined): LaneItems => {
+    if (!tid) {
+      let l = byPid.get(pid);
+      if (!l) byPid.set(pid, (l = lane(lanes, laneKey(pid))));
+      return l;
+    }
+    let threads = byThread.get(pid);
+    if (!threads) byThread.set(pid, (threads = new Map()));
+    let l = threads.get(tid);
+    if (!l) threads.set(tid, (l = lane(lanes, laneKey(pid, tid))));
+    return l;
+  };
   for (const t of model.tasks) {
     if (t.pid === undefined || t.start === undefined) continue;
-    const l = lane(lanes, laneKey(t.pid, t.tid));
+    const l = laneOf(t.pid, t.tid);
     l.tasks.push(t);
     const dur = (t.end ?? now) - t.start;
     if (dur > l.maxTaskDur) l.maxTaskDur = dur;
   }
   const outputs = new Map<LaneItems, OutputEvent[]>();
   for (const e of model.outputs) {
-    const l = lane(lanes, laneKey(e.pid, e.tid));
+    const l = laneOf(e.pid, e.tid);
     l.marks.push({ ts: e.ts, event: e });
     let list = outputs.get(l);
     if (!list) outputs.set(l, (list = []));
     list.push(e);
   }
   for (const e of model.errors) {
-    const l = lane(lanes, laneKey(e.pid, e.tid));
+    const l = laneOf(e.pid, e.tid);
     l.marks.push({ ts: e.ts, event: e });
     l.errors.push(e);
   }
@@ -119,7 +135,7 @@ export function buildIndex(model: TraceModel, now: number): TraceIndex {
   const ends = new Map<LaneItems, number[]>();
   const end = (pid: number | undefined, tid: number | undefined, ts: number | undefined, queue: boolean) => {
     if (pid === undefined || ts === undefined) return;
-    const l = lane(lanes, laneKey(pid, tid));
+    const l = laneOf(pid, tid);
     let list = ends.get(l);
     if (!list) ends.set(l, (list = []));
     list.push(ts, queue ? 1 : 0);
@@ -129,24 +145,38 @@ export function buildIndex(model: TraceModel, now: number): TraceIndex {
     end(m.toPid, m.toTid, m.recvTs, m.channel === 'queue');
   }
   for (const w of model.waits) {
-    const l = lane(lanes, laneKey(w.pid, w.tid));
+    const l = laneOf(w.pid, w.tid);
     l.waits.push(w);
     const dur = (w.end ?? now) - w.start;
     if (dur > l.maxWaitDur) l.maxWaitDur = dur;
   }
   for (const hd of model.holds) {
-    const l = lane(lanes, laneKey(hd.pid, hd.tid));
+    const l = laneOf(hd.pid, hd.tid);
     l.holds.push(hd);
     const dur = (hd.end ?? now) - hd.start;
     if (dur > l.maxHoldDur) l.maxHoldDur = dur;
   }
   for (const l of lanes.values()) {
-    sortIfNeeded(l.tasks, (t) => t.start!);
-    sortIfNeeded(l.marks, (m) => m.ts);
-    l.taskStarts = Float64Array.from(l.tasks, (t) => t.start!);
-    l.taskEnds = Float64Array.from(l.tasks, (t) => t.end ?? NaN);
-    l.taskTrack = { starts: l.taskStarts, ends: l.taskEnds, endMax: prefixMax(l.taskEnds) };
-    l.markTs = Float64Array.from(l.marks, (m) => m.ts);
+    // Each list's times read once, in a loop of its own (one object shape each: cheap even before
+    // the code is optimised, which a trace's first index is built before), and sorted only when
+    // they are not in order already (events mostly come in time order).
+    const tasks = l.tasks;
+    let starts = taskStartsOf(tasks);
+    if (!inOrder(starts)) {
+      tasks.sort((x, y) => x.start! - y.start!);
+      starts = taskStartsOf(tasks);
+    }
+    const taskEnds = new Float64Array(tasks.length);
+    for (let i = 0; i < tasks.length; i++) taskEnds[i] = tasks[i]!.end ?? NaN;
+    l.taskStarts = starts;
+    l.taskEnds = taskEnds;
+    l.taskTrack = { starts, ends: taskEnds, endMax: prefixMax(taskEnds) };
+    let markTs = markTsOf(l.marks);
+    if (!inOrder(markTs)) {
+      l.marks.sort((x, y) => x.ts - y.ts);
+      markTs = markTsOf(l.marks);
+    }
+    l.markTs = markTs;
     if (l.waits.length) {
       sortIfNeeded(l.waits, (w) => w.start);
       l.waitTrack = spanTrack(l.waits);
@@ -157,19 +187,47 @@ export function buildIndex(model: TraceModel, now: number): TraceIndex {
       l.holdTrack = spanTrack(l.holds);
     }
     const outs = outputs.get(l) ?? [];
-    sortIfNeeded(outs, (o) => o.ts);
-    l.outputTs = Float64Array.from(outs, (o) => o.ts);
-    l.stderrBefore = prefixCount(outs.length, (i) => outs[i]!.stream === 'stderr');
+    let outputTs = eventTsOf(outs);
+    if (!inOrder(outputTs)) {
+      outs.sort((x, y) => x.ts - y.ts);
+      outputTs = eventTsOf(outs);
+    }
+    l.outputTs = outputTs;
+    const stderrBefore = new Int32Array(outs.length + 1);
+    for (let i = 0; i < outs.length; i++) stderrBefore[i + 1] = stderrBefore[i]! + (outs[i]!.stream === 'stderr' ? 1 : 0);
+    l.stderrBefore = stderrBefore;
     sortIfNeeded(l.errors, (e) => e.ts);
     l.errorTs = Float64Array.from(l.errors, (e) => e.ts);
     const flat = ends.get(l) ?? [];
-    const order = Array.from({ length: flat.length / 2 }, (_, i) => i);
-    order.sort((a, b) => flat[2 * a]! - flat[2 * b]!);
-    l.messageTs = Float64Array.from(order, (i) => flat[2 * i]!);
-    l.queueBefore = prefixCount(order.length, (i) => flat[2 * order[i]! + 1] === 1);
+    const n = flat.length / 2;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = flat[2 * i - 2]! <= flat[2 * i]!;
+    if (sorted) {
+      // Mostly so (messages come in time order): no index array to sort.
+      const ts = new Float64Array(n);
+      const queued = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) {
+        ts[i] = flat[2 * i]!;
+        queued[i + 1] = queued[i]! + flat[2 * i + 1]!;
+      }
+      l.messageTs = ts;
+      l.queueBefore = queued;
+    } else {
+      const order = Array.from({ length: n }, (_, i) => i);
+      order.sort((a, b) => flat[2 * a]! - flat[2 * b]!);
+      l.messageTs = Float64Array.from(order, (i) => flat[2 * i]!);
+      l.queueBefore = prefixCount(order.length, (i) => flat[2 * order[i]! + 1] === 1);
+    }
   }
   const messages = model.messages.filter((m) => m.sendTs !== undefined || m.recvTs !== undefined);
-  sortIfNeeded(messages, messageStart);
+  let sortedMessages = true;
+  for (let i = 1, prev = messages.length ? messageStart(messages[0]!) : 0; i < messages.length && sortedMessages; i++) {
+    const m = messages[i]!;
+    const start = Math.min(m.sendTs ?? Infinity, m.recvTs ?? Infinity);
+    sortedMessages = prev <= start;
+    prev = start;
+  }
+  if (!sortedMessages) sortIfNeeded(messages, messageStart);
   let maxMessageDur = 0;
   for (const m of messages) {
     // Unreceived messages are drawn up to `now` (time spent waiting), so they count to `now`.
@@ -192,6 +250,26 @@ export function visibleSpans(track: SpanTrack, maxDur: number, t0: number, t1: n
   const to = lowerBoundIn(track.starts, from, n, t1 + 1e-9);
   return [from, to];
 }
+
+const taskStartsOf = (tasks: readonly TaskSpan[]): Float64Array => {
+  const out = new Float64Array(tasks.length);
+  for (let i = 0; i < tasks.length; i++) out[i] = tasks[i]!.start!;
+  return out;
+};
+const markTsOf = (marks: readonly Mark[]): Float64Array => {
+  const out = new Float64Array(marks.length);
+  for (let i = 0; i < marks.length; i++) out[i] = marks[i]!.ts;
+  return out;
+};
+const eventTsOf = (events: readonly OutputEvent[]): Float64Array => {
+  const out = new Float64Array(events.length);
+  for (let i = 0; i < events.length; i++) out[i] = events[i]!.ts;
+  return out;
+};
+const inOrder = (a: Float64Array): boolean => {
+  for (let i = 1; i < a.length; i++) if (a[i - 1]! > a[i]!) return false;
+  return true;
+};
 
 /** Events mostly arrive in time order; checking first avoids an O(n log n) sort per rebuild. */
 function sortIfNeeded<T>(a: T[], key: (x: T) => number): void {

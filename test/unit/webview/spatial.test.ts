@@ -56,6 +56,37 @@ describe('webview layout: spatial index', () => {
     assert.deepStrictEqual(Array.from(lane.markTs), lane.marks.map((k) => k.ts));
   });
 
+  it('builds the same index from events out of time order (every list sorted, counts kept)', () => {
+    const ev: TraceEvent[] = [{ kind: 'process.start', ts: 0, pid: 1, ppid: 0, name: 'main' }];
+    for (let i = 0; i < 60; i++) {
+      const tid = i % 3 === 0 ? 7 : undefined;
+      ev.push({ kind: 'task.start', ts: 10 * i, pid: 2, ...(tid ? { tid } : {}), poolId: 'p', taskId: i, fn: 'f' });
+      ev.push({ kind: 'task.end', ts: 10 * i + 4, pid: 2, ...(tid ? { tid } : {}), poolId: 'p', taskId: i, ok: true });
+      ev.push({ kind: 'output', ts: 10 * i + 1, pid: 2, ...(tid ? { tid } : {}), stream: i % 4 ? 'stdout' : 'stderr', text: `${i}\n` });
+      ev.push({ kind: 'message.send', ts: 10 * i + 2, pid: 1, channel: i % 2 ? 'queue' : 'pipe', channelId: 'q', msgId: String(i) });
+      ev.push({ kind: 'message.recv', ts: 10 * i + 3, pid: 2, ...(tid ? { tid } : {}), channel: i % 2 ? 'queue' : 'pipe', channelId: 'q', msgId: String(i) });
+    }
+    ev.push({ kind: 'error', ts: 5, pid: 2, message: 'x' });
+    // A fixed shuffle: every pair of neighbours swapped, then the halves exchanged.
+    const shuffled = ev.map((_, i) => ev[i ^ 1] ?? ev[i]!);
+    const mixed = [...shuffled.slice(shuffled.length >> 1), ...shuffled.slice(0, shuffled.length >> 1)];
+    const a = buildIndex(new TraceModel(ev), 1000);
+    const b = buildIndex(new TraceModel(mixed), 1000);
+    const flat = (i: typeof a) =>
+      [...i.lanes.entries()]
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([k, l]) => [k, l.tasks.map((t) => t.taskId), [...l.taskStarts], [...l.taskEnds], [...l.markTs], [...l.outputTs], [...l.stderrBefore], [...l.errorTs], [...l.messageTs], [...l.queueBefore]]);
+    assert.deepStrictEqual(flat(b), flat(a));
+    assert.deepStrictEqual(
+      b.messages.map((m) => m.msgId),
+      a.messages.map((m) => m.msgId),
+    );
+    for (const l of b.lanes.values()) for (const xs of [l.taskStarts, l.markTs, l.outputTs, l.messageTs]) assert.ok([...xs].every((x, i, all) => i === 0 || all[i - 1]! <= x), 'in time order');
+    const worker = b.lanes.get('2')!;
+    assert.strictEqual(worker.stderrBefore[worker.stderrBefore.length - 1], 10, 'stderr lines counted');
+    assert.strictEqual(worker.queueBefore[worker.queueBefore.length - 1], 20, 'queue ends of the lane counted');
+  });
+
   it('resolves each message to its sender and receiver rows once', () => {
     const idx = buildIndex(model(), 2000);
     // Row 0: pid 1, row 1: pid 2. A lane without a row (pid 2 hidden) resolves to -1.
