@@ -5,7 +5,7 @@
 // #root data-ready="true" with the new file's title), for a .jsonl and a Chrome .json of 100k
 // events; baseline: the same for a 1k-event trace in the same run. The panel is shown once first
 // (a user opening a second trace); the first open, which also creates the panel, is reported too.
-// Standalone: `node bench/webview-host.mjs [--quick]`; called by bench/webview.mjs (--only host).
+// Standalone: `node bench/webview-host.mjs [--quick] [--reps N]`; called by bench/webview.mjs (--only host).
 // CL_BENCH_BREAKDOWN=1 prints, per open, the viewer's User Timing marks (cl:file-received,
 // cl:file-inflated, cl:file-decoded, cl:model-built, cl:ready) as ms since Enter.
 /* global document -- webviewMarks evaluates inside the webview frame */
@@ -82,7 +82,7 @@ async function waitShown(view, file, t0) {
   return { first };
 }
 
-export async function measureOpenTrace({ reports, quick }) {
+export async function measureOpenTrace({ reports, quick, reps: wantedReps }) {
   if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: `npm run build`');
   stopSessionsOnSignals();
   const big = quick ? reports[20_000] : reports[100_000];
@@ -100,7 +100,7 @@ export async function measureOpenTrace({ reports, quick }) {
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     if (process.env.CL_BENCH_DEBUG) page.on('console', (m) => console.error(`[page:${m.type()}] ${m.text()}`));
     const cold = (await openTrace(page, files.small)).ready;
-    const reps = quick ? 2 : 3;
+    const reps = wantedReps ?? (quick ? 2 : 3);
     const times = { small: [], jsonl: [], json: [] };
     const firsts = { small: [], jsonl: [], json: [] };
     const failed = {};
@@ -150,6 +150,8 @@ export async function measureOpenTrace({ reports, quick }) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { writeTraceFile } = await import('./webview-trace.mjs');
   const quick = process.argv.includes('--quick');
+  const repsAt = process.argv.indexOf('--reps');
+  const reps = repsAt > 0 ? Number(process.argv[repsAt + 1]) : undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cl-bench-host-'));
   try {
     const reports = {};
@@ -157,7 +159,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       const jsonl = path.join(dir, `run-${events}.jsonl`);
       reports[key] = { jsonl, count: writeTraceFile(jsonl, { events, processes: 64, pairs: Math.round(events / 5) }) };
     }
-    const rows = await measureOpenTrace({ dir, reports, quick });
+    const rows = await measureOpenTrace({ dir, reports, quick, reps });
     console.log(`load: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     for (const r of rows) console.log(`${r.what}: ${r.ours} (baseline ${r.baseline}, ratio ${r.ratio}; goal ${r.goal}: ${r.met}) — ${r.note}`);
   } finally {
