@@ -10,6 +10,9 @@ import { ProcessError } from '../errors';
 import type { Backend, Block } from './segment';
 import { blockOf } from './segment';
 import type { Sleeper, WaitResult } from './words';
+import { tracing } from '../tracing/tracer';
+import { runClock } from '../tracing/clock';
+import { useHoldClock } from '../tracing/waits';
 
 export interface Store {
   readonly backend: Backend;
@@ -25,6 +28,8 @@ interface Native {
   unlink(name: string): boolean;
   wait(buf: ArrayBuffer, index: number, expected: number, ms: number): Promise<0 | 1 | 2>;
   wake(buf: ArrayBuffer, index: number, count: number): number;
+  /** CLOCK_MONOTONIC in whole µs. */
+  nowUs(): number;
 }
 
 declare const __non_webpack_require__: NodeJS.Require | undefined;
@@ -41,6 +46,8 @@ export function loadNative(): Native | null {
   } catch {
     native = null;
   }
+  // Hold stamps (two per traced critical section) in one native call instead of hrtime.bigint.
+  if (native && tracing && typeof native.nowUs === 'function') useHoldClock(native.nowUs, runClock.offsetMicros);
   return native;
 }
 
@@ -50,7 +57,7 @@ const INT_MAX = 0x7fffffff;
 function futexSleeper(n: Native): Sleeper {
   return {
     wait: (i32, index, expected, ms) => n.wait(i32.buffer as ArrayBuffer, index, expected, Math.ceil(ms)).then((r) => RESULTS[r]),
-    notify: (i32, index, count) => void n.wake(i32.buffer as ArrayBuffer, index, count === Infinity ? INT_MAX : Math.max(1, count)),
+    notify: (i32, index, count) => n.wake(i32.buffer as ArrayBuffer, index, count === Infinity ? INT_MAX : Math.max(1, count)),
   };
 }
 

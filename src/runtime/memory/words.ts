@@ -10,7 +10,8 @@ export type WaitResult = 'ok' | 'not-equal' | 'timed-out';
 /** How a backend sleeps on word `index` of `i32` while it still holds `expected`, for at most `ms`. */
 export interface Sleeper {
   wait(i32: Int32Array, index: number, expected: number, ms: number): Promise<WaitResult>;
-  notify(i32: Int32Array, index: number, count: number): void;
+  /** Wakes up to `count` sleepers; returns how many it woke. */
+  notify(i32: Int32Array, index: number, count: number): number;
 }
 
 /** The words of one object: index 0 is the first word of its segment. */
@@ -39,12 +40,17 @@ export class Words {
   add(i: number, d: number): number {
     return Atomics.add(this.i32, this.base + i, d);
   }
+  /** Clears the bits of `mask` in word i, returns the old value. */
+  clearBits(i: number, mask: number): number {
+    return Atomics.and(this.i32, this.base + i, ~mask);
+  }
   /** Sleeps while word i is `expected`, at most `ms` (never blocks the event loop). */
   wait(i: number, expected: number, ms: number): Promise<WaitResult> {
     return this.sleeper.wait(this.i32, this.base + i, expected, ms);
   }
-  notify(i: number, count = Infinity): void {
-    this.sleeper.notify(this.i32, this.base + i, count);
+  /** Wakes up to `count` sleepers on word i; returns how many it woke. */
+  notify(i: number, count = Infinity): number {
+    return this.sleeper.notify(this.i32, this.base + i, count);
   }
 }
 
@@ -70,6 +76,6 @@ export const atomicsSleeper: Sleeper = {
     });
   },
   notify(i32, index, count) {
-    Atomics.notify(i32, index, count);
+    return Atomics.notify(i32, index, count);
   },
 };

@@ -35,6 +35,17 @@ export function deadlineOf(opts: AcquireOptions | undefined): number | undefined
 }
 
 /**
+ * The waiters word counts the threads inside takeWord (low bits) and carries WAKING: a release
+ * has woken a sleeper that has not run yet. While one is set, a release wakes nobody else — the
+ * woken one will look at the lock (and go back to sleep if a barging holder took it), so a
+ * holder taking and releasing in a loop makes one futex wake per waiter's round trip, not one
+ * per release (every release woke one before: ~1 µs in the holder and a wasted round trip in
+ * the waiter each time; docs/shared-state.md).
+ */
+const WAKING = 1 << 30;
+const COUNT_MASK = WAKING - 1;
+
+/**
  * Takes the lock word `w[OWNER]` for `me`, sleeping while another holds it, until `deadline`.
  * A holder whose process is gone is evicted (the word is reset), so waiters never hang on it.
  */
@@ -50,6 +61,10 @@ export async function takeWord(w: Words, me: number, deadline: number): Promise<
       const left = deadline - now();
       if (left <= 0) return false;
       const r = await w.wait(OWNER, cur, Math.min(left, POLL_MS));
+      // Running again: a wake meant for a sleeper has been used up (by this one or another; at
+      // worst a later release wakes one more than needed). Cleared before the owner word is read
+      // again, so a release that saw WAKING set is seen free here.
+      w.clearBits(WAITERS, WAKING);
       if (r === 'timed-out' && w.load(OWNER) === cur && !ownerAlive(cur)) {
         // The holder was killed while holding it: free the lock for the waiters.
         if (w.cas(OWNER, cur, 0) === cur) {
@@ -63,10 +78,18 @@ export async function takeWord(w: Words, me: number, deadline: number): Promise<
   }
 }
 
-/** Frees the lock word and wakes one sleeper, if any sleeps. */
+/** Frees the lock word and wakes one sleeper, if any sleeps and no wake is on its way already. */
 export function freeWord(w: Words): void {
   w.store(OWNER, 0);
-  if (w.load(WAITERS) > 0) w.notify(OWNER, 1);
+  for (;;) {
+    const v = w.load(WAITERS);
+    if ((v & COUNT_MASK) === 0 || (v & WAKING) !== 0) return;
+    if (w.cas(WAITERS, v, v | WAKING) !== v) continue; // a waiter came or went: look again
+    // Nobody was asleep (they are between a look and a sleep, and will see the word changed):
+    // no wake is on its way, so the next release must wake.
+    if (w.notify(OWNER, 1) === 0) w.clearBits(WAITERS, WAKING);
+    return;
+  }
 }
 
 /** Python's multiprocessing.Lock: not recursive; any process or thread may release it. */
@@ -99,8 +122,10 @@ export class Lock extends SharedHandle {
   release(): void {
     if (this._w.load(OWNER) === 0) throw new ValueError(MESSAGES.releasedTooMany);
     // The hold ends before the word is freed: the next holder's begin can never precede it.
-    if (tracing) this._holds.end();
+    // A full batch of holds is written after (not inside the critical section).
+    const full = tracing && this._holds.end();
     freeWord(this._w);
+    if (full) this._holds.write();
   }
 
   /** Whether some process or thread holds it. */
@@ -114,8 +139,9 @@ export class Lock extends SharedHandle {
   }
   /** @internal for Condition.wait: release completely, return what to restore. */
   _releaseSave(): number {
-    if (tracing) this._holds.end();
+    const full = tracing && this._holds.end();
     freeWord(this._w);
+    if (full) this._holds.write();
     return 1;
   }
   /** @internal */
@@ -163,16 +189,18 @@ export class RLock extends Lock {
     const n = w.load(COUNT) - 1;
     w.store(COUNT, n);
     if (n !== 0) return;
-    if (tracing) this._holds.end();
+    const full = tracing && this._holds.end();
     freeWord(w);
+    if (full) this._holds.write();
   }
 
   /** @internal */
   override _releaseSave(): number {
     const n = this._w.load(COUNT);
     this._w.store(COUNT, 0);
-    if (tracing) this._holds.end();
+    const full = tracing && this._holds.end();
     freeWord(this._w);
+    if (full) this._holds.write();
     return n;
   }
   /** @internal */

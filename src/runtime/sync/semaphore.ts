@@ -70,9 +70,10 @@ export class Semaphore extends SharedHandle {
   /** Gives back `n` units (synchronous) and wakes as many sleepers. */
   release(n = 1): void {
     if (!Number.isInteger(n) || n < 1) throw new ValueError('n must be one or more');
-    if (tracing) this._holds.end();
+    const full = tracing && this._holds.end();
     this.add(n);
     if (this._w.load(WAITERS) > 0) this._w.notify(VALUE, n);
+    if (full) this._holds.write();
   }
 
   /** @internal */

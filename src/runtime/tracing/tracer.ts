@@ -318,6 +318,26 @@ export function writeStampLine(prefix: Buffer): void {
   committedEvent();
 }
 
+/** The digits above the last nine of the stamps putStamp() wrote last: they change every 1000 s. */
+let stampHigh = -1;
+let stampHead = Buffer.alloc(0);
+
+/** A whole-µs stamp (≥ 1e9): the cached high digits, then the last nine (half of writeInt's divisions). */
+function putStamp(t: number): void {
+  if (t < 1e9) {
+    writeInt(t);
+    return;
+  }
+  const high = Math.floor(t / 1e9);
+  if (high !== stampHigh) {
+    stampHigh = high;
+    stampHead = Buffer.from(String(high));
+  }
+  const head = stampHead;
+  for (let i = 0; i < head.length; i++) out[used++] = head[i];
+  putDigits((t - high * 1e9) | 0, 9);
+}
+
 /**
  * A `hold.spans` event — `spans` the n/2 [begin, end] pairs of `times`, whole µs — written digit by
  * digit. JSON.stringify of a batch (up to 4,096 pairs of 16-digit numbers, and the arrays made for
@@ -334,9 +354,9 @@ export function writeHoldSpans(objKind: string, objId: string, times: Float64Arr
   for (let i = 0; i < n; i += 2) {
     if (i !== 0) out[used++] = 0x2c; // ,
     out[used++] = 0x5b; // [
-    writeInt(times[i]);
+    putStamp(times[i]);
     out[used++] = 0x2c;
-    writeInt(times[i + 1]);
+    putStamp(times[i + 1]);
     out[used++] = 0x5d; // ]
   }
   out[used++] = 0x5d;

@@ -180,11 +180,24 @@ export class DeferredWait {
 }
 
 /**
+ * The clock of hold stamps: the run's clock in whole µs (stampMicros), or the same reading taken
+ * by the shared-memory module in one call (useHoldClock), which is cheaper: two stamps sit inside
+ * every traced critical section.
+ */
+let holdClock: () => number = stampMicros;
+
+/** Stamps holds with `monotonicMicros() + offset`: CLOCK_MONOTONIC in whole µs, as stampMicros. */
+export function useHoldClock(monotonicMicros: () => number, offsetMicros: number): void {
+  holdClock = () => monotonicMicros() + offsetMicros;
+}
+
+/**
  * Holds of one object by this thread, batched: each acquire/release stores a timestamp in a
  * typed array (no garbage, no line), and every trace flush writes one `hold.spans` record per
  * object with the pairs since the last. Per-hold lines made a locked 4 × 50k counter run at 0.28×
  * of its untraced speed; batching brought it to 0.6× (docs/shared-state.md). release() must stamp
- * the end BEFORE it frees the lock, or the next holder's begin can precede it in the trace.
+ * the end BEFORE it frees the lock, or the next holder's begin can precede it in the trace; a
+ * full batch is written AFTER it frees it (end() says so), not inside the critical section.
  */
 export class HoldSpans {
   private times = new Float64Array(64);
@@ -202,19 +215,20 @@ export class HoldSpans {
   private announced = false;
 
   begin(): void {
-    this.open = stampMicros();
+    this.open = holdClock();
     this.queue();
   }
 
-  end(): void {
+  /** Ends the open hold; true when the batch is full: call write() once the lock is free. */
+  end(): boolean {
     const b = this.open;
-    if (b !== b) return; // not held by this thread (a semaphore released elsewhere)
+    if (b !== b) return false; // not held by this thread (a semaphore released elsewhere)
     this.open = NaN;
     if (this.announced) {
       // Its begin is in the trace already: close it with a line (rare: only holds a thread blocked in).
       this.announced = false;
       emit({ kind: 'hold.end', objKind: this.objKind, objId: this.objId });
-      return;
+      return false;
     }
     if (this.n + 2 > this.times.length) {
       const bigger = new Float64Array(this.times.length * 2);
@@ -222,8 +236,8 @@ export class HoldSpans {
       this.times = bigger;
     }
     this.times[this.n++] = b;
-    this.times[this.n++] = stampMicros();
-    if (this.n >= 8192) this.write();
+    this.times[this.n++] = holdClock();
+    return this.n >= 8192;
   }
 
   private queue(): void {

@@ -9,6 +9,7 @@
 //   unlink(name)       -> boolean         removes the name (mappings stay valid)
 //   wait(buf, index, expected, ms) -> Promise<0 ok | 1 not-equal | 2 timed-out>
 //   wake(buf, index, count) -> number woken
+//   nowUs()            -> CLOCK_MONOTONIC in whole µs (the tracer's hold stamps)
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <errno.h>
@@ -225,6 +226,16 @@ static napi_value Wake(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/** CLOCK_MONOTONIC in whole µs (rounded): the tracer's hold stamps, one call and no BigInt. */
+static napi_value NowUs(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  napi_value out;
+  napi_create_double(env, (double)ts.tv_sec * 1e6 + (double)((ts.tv_nsec + 500) / 1000), &out);
+  return out;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"create", NULL, Create, NULL, NULL, NULL, napi_default, NULL},
@@ -232,6 +243,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"unlink", NULL, Unlink, NULL, NULL, NULL, napi_default, NULL},
       {"wait", NULL, WaitFn, NULL, NULL, NULL, napi_default, NULL},
       {"wake", NULL, Wake, NULL, NULL, NULL, napi_default, NULL},
+      {"nowUs", NULL, NowUs, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
