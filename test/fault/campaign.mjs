@@ -4,12 +4,12 @@
 // campaign looks for leftovers: processes carrying the round's marker in their environment and
 // shared-memory files of the round in /dev/shm.
 //
-//   node test/fault/campaign.mjs [--seed N] [--rounds N] [--only queue,pool,pipe,runner,locks]
+//   node test/fault/campaign.mjs [--seed N] [--rounds N] [--only queue,pool,pipe,runner,locks,creator]
 //                                [--items N] [--consumers N] [--victim consumer|producer]
 //                                [--context process|thread] [--logs DIR] [--round-ms N]
 //                                [--replay ROUND_SEED] [--fault RUNNER_FAULT] [--json]
 // (--fault makes every runner round inject that one, e.g. file-size;
-// --items, --consumers and --victim shape the queue rounds; --context is the runtime's default;
+// --items, --consumers and --victim shape the queue rounds (--items the creator rounds too); --context is the runtime's default;
 // --round-ms is how long a runtime round may take before it counts as a hang, default 240000;
 // --replay runs every round with that round seed, e.g. a failing one printed in the table.)
 //
@@ -33,7 +33,7 @@ const CLI = path.join(ROOT, 'dist/cli.js');
 const MARKER = 'CONCURRENCY_LAB_FAULT_ROUND';
 const SHM_DIR = '/dev/shm';
 const SHM_PREFIX = 'concurrency-lab-';
-export const CAMPAIGNS = ['queue', 'pool', 'pipe', 'runner', 'locks'];
+export const CAMPAIGNS = ['queue', 'pool', 'pipe', 'runner', 'locks', 'creator'];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,7 +1,9 @@
 // Pipe(duplex) → [Connection, Connection], as Python's multiprocessing.Pipe. Each direction is
-// a Mailbox owned by the creating thread: end k reads inbox k and writes the other end's inbox.
-// Closing an end (or the process holding it going away) gives the reader EOFError once drained.
-import { clientFor, hostAddress, localBox, newBoxId, registerBox, type Client } from '../transport/channels';
+// a Mailbox owned by the run's root (the creating thread when that is the main process's main
+// thread; else the root hosts it from the start, so the pipe outlives its creator): end k reads
+// inbox k and writes the other end's inbox. Closing an end, or every other process holding the
+// writing end going away, gives the reader EOFError once drained.
+import { clientFor, hostAddress, hostedBox, localBox, newBoxId, registerBox, remoteRoot, type Client } from '../transport/channels';
 import { checkTimeout, EOFError, MESSAGES, ProcessError } from '../errors';
 import { Mailbox, type Item } from '../transport/mailbox';
 import { newMsgId } from '../tracing/ids';
@@ -20,6 +22,8 @@ export class Connection<T = unknown> {
   private ownerAddr: string | undefined;
   private readonly ownerPid: number;
   private client: Client | undefined;
+  /** Made in a child and hosted by the root (see queue.ts). */
+  private readonly hosted: boolean;
   private closed = false;
 
   /** @internal use Pipe() */
@@ -32,14 +36,28 @@ export class Connection<T = unknown> {
     this.outbox = d.outbox as string;
     this.ownerAddr = d.addr as string | undefined;
     this.ownerPid = d.pid as number;
-    if (!localBox(this.inbox) && this.ownerAddr) this.client = clientFor(this.ownerAddr, this.ownerPid, 'pipe');
+    this.hosted = !!d.h;
+    // In the root, the boxes of a pipe made in a child are local (made now if need be).
+    if (this.readable) hostedBox(this.inbox, 0, true, this.hosted);
+    if (this.writable) hostedBox(this.outbox, 0, true, this.hosted);
+    if (!localBox(this.inbox) && !(this.writable && localBox(this.outbox)) && this.ownerAddr) {
+      const client = (this.client = clientFor(this.ownerAddr, this.ownerPid, 'pipe'));
+      if (this.hosted) {
+        if (this.readable) client.open(this.inbox, 0, true);
+        if (this.writable) client.open(this.outbox, 0, true);
+      }
+      // Held here from now on: the reader's EOF waits for this process (as an inherited fd would).
+      if (this.writable) client.holdWriter(this.outbox);
+    }
   }
 
   /** @internal */
   [TO_HANDLE](): HandleDescriptor {
     if (this.closed) throw new ProcessError(MESSAGES.connClosed);
     this.ownerAddr ??= hostAddress();
-    return { type: 'connection', pipe: this.pipeId, readable: this.readable, writable: this.writable, inbox: this.inbox, outbox: this.outbox, addr: this.ownerAddr, pid: this.ownerPid };
+    const d: HandleDescriptor = { type: 'connection', pipe: this.pipeId, readable: this.readable, writable: this.writable, inbox: this.inbox, outbox: this.outbox, addr: this.ownerAddr, pid: this.ownerPid };
+    if (this.hosted) d.h = 1;
+    return d;
   }
 
   private check(): void {
@@ -123,9 +141,13 @@ export function Pipe<T = unknown>(duplex = true): [Connection<T>, Connection<T>]
   const pipe = newBoxId('p');
   const box0 = `${pipe}/0`;
   const box1 = `${pipe}/1`;
-  registerBox(box0, new Mailbox(0, true));
-  if (duplex) registerBox(box1, new Mailbox(0, true));
-  const base = { type: 'connection', pipe, pid: process.pid };
+  const root = remoteRoot();
+  if (!root) {
+    registerBox(box0, new Mailbox(0, true));
+    if (duplex) registerBox(box1, new Mailbox(0, true));
+  }
+  // Made in a child: the root hosts both directions, and this process holds two client ends.
+  const base = root ? { type: 'connection', pipe, pid: root.pid, addr: root.addr, h: 1 } : { type: 'connection', pipe, pid: process.pid };
   return [
     new Connection<T>({ ...base, readable: true, writable: duplex, inbox: box0, outbox: box1 }),
     new Connection<T>({ ...base, readable: duplex, writable: true, inbox: box1, outbox: box0 }),

@@ -1,7 +1,9 @@
 // Queue and JoinableQueue: Python's multiprocessing.Queue. Items are cloned at put() (later
 // changes to the object do not travel), FIFO, exactly once, each producer's items in its order.
-// A handle sent to a child (or grandchild) talks to the owner directly (see channels.ts).
-import { clientFor, hostAddress, localBox, newBoxId, provideTakenCounters, registerBox, type Client } from '../transport/channels';
+// A handle sent to a child (or grandchild) talks to the owner directly (see channels.ts). The
+// owner is the run's root (its main process): a queue made in a child is hosted there from the
+// start, so it keeps working for every holder after its creator is gone.
+import { clientFor, hostAddress, hostedBox, newBoxId, provideTakenCounters, registerBox, remoteRoot, type Client } from '../transport/channels';
 import { allocate, openSegment, type SegmentRef } from '../memory/segment';
 import { checkTimeout, MESSAGES, ProcessError } from '../errors';
 import { Mailbox, type Item } from '../transport/mailbox';
@@ -44,6 +46,8 @@ export class Queue<T = unknown> {
   /** @internal */ protected client: Client | undefined;
   private ownerAddr: string | undefined;
   private ownerPid: number;
+  /** Made in a child and hosted by the root (every holder then announces it, see Client.open). */
+  private readonly hosted: boolean;
   private closed = false;
 
   constructor(options: QueueOptions = {}, handle?: HandleDescriptor) {
@@ -53,23 +57,40 @@ export class Queue<T = unknown> {
       this.maxsize = handle.maxsize as number;
       this.ownerAddr = handle.addr as string;
       this.ownerPid = handle.pid as number;
-      this.box = localBox(this.id);
-      if (!this.box) this.client = clientFor(this.ownerAddr, this.ownerPid, 'queue');
+      this.hosted = !!handle.h;
+      this.box = hostedBox(this.id, this.maxsize, false, this.hosted);
+      if (!this.box) this.connect();
       return;
     }
     const maxsize = options?.maxsize ?? 0;
     if (!Number.isInteger(maxsize) || maxsize < 0) throw new ProcessError(`maxsize must be a non-negative integer, got ${String(maxsize)}`);
     this.maxsize = maxsize;
     this.id = newBoxId('q');
+    const root = remoteRoot();
+    this.hosted = !!root;
+    if (root) {
+      // Made in a child: the root hosts it, and this process is one more client.
+      this.ownerAddr = root.addr;
+      this.ownerPid = root.pid;
+      this.connect();
+      return;
+    }
     this.ownerPid = process.pid;
     this.box = new Mailbox(maxsize);
     registerBox(this.id, this.box);
   }
 
+  private connect(): void {
+    this.client = clientFor(this.ownerAddr as string, this.ownerPid, 'queue');
+    if (this.hosted) this.client.open(this.id, this.maxsize, false);
+  }
+
   /** @internal how this queue travels to another process */
   [TO_HANDLE](): HandleDescriptor {
     this.ownerAddr ??= hostAddress();
-    return { type: this instanceof JoinableQueue ? 'joinableQueue' : 'queue', id: this.id, addr: this.ownerAddr, pid: this.ownerPid, maxsize: this.maxsize };
+    const d: HandleDescriptor = { type: this instanceof JoinableQueue ? 'joinableQueue' : 'queue', id: this.id, addr: this.ownerAddr, pid: this.ownerPid, maxsize: this.maxsize };
+    if (this.hosted) d.h = 1;
+    return d;
   }
 
   put(item: T, options: PutOptions = {}): Promise<void> {
@@ -84,13 +105,20 @@ export class Queue<T = unknown> {
     } else {
       const client = this.client as Client;
       // Serialized right here (a clone error throws now). Unbounded: never blocks, so it need
-      // not wait for the owner; the one connection per owner keeps each producer's order.
+      // not wait for the owner; the one connection per owner keeps each producer's order. For a
+      // queue made in a child (which must outlive its creator), it resolves once the item is in
+      // the kernel on its way to the root: a kill after that loses nothing (puts in one tick
+      // share one write). A queue of the main process keeps the faster contract: an item put
+      // in the very tick its producer is killed may be lost, as with Python's feeder thread.
       const op: Record<string, unknown> = { t: 'put', b: this.id, v: item };
       if (id !== undefined) op.id = id;
       if (!block) op.k = false;
       if (timeout !== undefined) op.o = timeout;
       try {
-        if (this.maxsize === 0) client.post(op);
+        if (this.maxsize === 0) {
+          client.post(op);
+          if (this.hosted) res = client.sent();
+        }
         else res = client.request(op, tracing && block ? this.deferredWait('Queue.put', this.put, timeout) : undefined).then(() => undefined);
       } catch (err) {
         if (err instanceof ProcessError) throw err;

@@ -8,6 +8,7 @@ import { isMainThread, type Worker } from 'worker_threads';
 import { PROCESS_NAME_ENV, RUN_ID_ENV } from '../../trace/channel';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
 import { sharedBuffersToInherit } from '../transport/sharedBuffers';
+import { rootInfo } from '../transport/channels';
 import { sweepOwnRunAtExit } from '../memory/stores';
 import type { ContextKind } from './identity';
 import { tracing } from '../tracing/tracer';
@@ -144,6 +145,9 @@ export function spawnChild(boot: BootMessage): ChildHandle {
     // Its files are then this process's to sweep at exit (the runner sweeps its own runs').
     sweepOwnRunAtExit();
   }
+  // Where the queues and pipes this child makes will live (channels.ts): the run's root.
+  const root = rootInfo();
+  if (root) boot = { ...boot, root };
   if (boot.context === 'thread') {
     const { Worker } = require('worker_threads') as typeof import('worker_threads');
     // Thread-context shared objects name their SharedArrayBuffers; the new thread inherits them all.

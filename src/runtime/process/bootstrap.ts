@@ -1,11 +1,14 @@
 // What a child (process or worker thread) does first: read its boot message, become who the
 // parent said it is, import the snippet module again and run its target or pool-worker loop.
-// A child whose parent disappears takes its own children down and exits: no orphans.
+// A child process whose parent disappears goes on as an orphan, as in Python, but watches the
+// run's root (the main process) instead: when that goes, it takes its own children down and
+// exits. Nothing outlives the run.
 import * as net from 'net';
 import { isMainThread, parentPort, threadId, workerData } from 'worker_threads';
 import { CONTROL_FD, type BootMessage } from './backend';
 import { exitChild, killAllChildren, installExitHook, registerFlushable } from './children';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
+import { setRoot, watchRoot, type RootInfo } from '../transport/channels';
 import { self } from './identity';
 import { decode, userStack } from '../transport/serialize';
 import { inheritSharedBuffers } from '../transport/sharedBuffers';
@@ -45,12 +48,24 @@ export async function bootChild(): Promise<void> {
     // Output of this thread carries its tid (the parent passes the bytes on uncaptured).
     if (boot.capture) captureOutput(boot.name);
   }
-  endpoint.onClose(() => {
-    // The parent is gone (killed, or exited without us). Take our subtree down with us.
-    if (!isMainThread) return;
+  setRoot(boot.root as RootInfo | undefined);
+  const stop = (why: string | undefined) => {
     killAllChildren('SIGTERM');
-    process.stderr.write(`${boot.name} (pid ${process.pid}): ${MESSAGES.parentGone}\n`);
+    if (why) process.stderr.write(`${boot.name} (pid ${process.pid}): ${why}\n`);
     process.exit(1);
+  };
+  endpoint.onClose(() => {
+    // The parent is gone (killed, or exited without us). (A thread's threads are stopped by Node.)
+    if (!isMainThread) return;
+    // A process goes on as an orphan, as in Python: what it holds (queues and pipes live in the
+    // root) still works. It ends when the root does. Pool workers and managers serve only their
+    // parent: they end with it.
+    // (The run is over then, as the runner would end it: nothing to say.)
+    if (boot.role === 'process' && watchRoot(() => stop(undefined))) {
+      self.orphaned = true;
+      return;
+    }
+    stop(MESSAGES.parentGone);
   });
   if (boot.role === 'worker') return runPoolWorker(boot, endpoint);
   if (boot.role === 'manager') return runManagerServer(boot, endpoint);

@@ -5,6 +5,7 @@ import type { ChildHandle } from './backend';
 import type { Endpoint } from '../transport/frames';
 import { ensureChildStart } from '../tracing/captureProcesses';
 import { emit, flush, tracing } from '../tracing/tracer';
+import { self } from './identity';
 
 export interface ChildRecord {
   name: string;
@@ -54,21 +55,27 @@ export async function finishChildren(): Promise<void> {
 
 let exitHookInstalled = false;
 /**
- * When this process exits, no child may survive it: daemon children are terminated as Python
- * does, and non-daemon ones are only still alive if the snippet forced an exit (process.exit).
+ * When this process exits, daemon children are terminated as Python does. Non-daemon ones are
+ * only still alive if the snippet forced an exit (process.exit, which cannot wait for them):
+ * in the main process they are terminated too (the run ends with it); below it, a non-daemon
+ * child process goes on as an orphan (bootstrap.ts), still using the queues and pipes it holds
+ * (the root hosts them), until it ends or the run does — as os._exit() leaves them in Python.
  */
 export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
+  process.on('exit', (code) => {
     // This process will not live to see these children's 'exit' events, so their ends are written
     // now, as they really happen: SIGTERM from their parent, as in Python (not "exitCode null,
     // signal null", which is all the runner could say about a process nobody saw end).
     for (const c of liveChildren) {
+      if (self.isChild && !c.daemon && c.handle.kind === 'process') continue;
       c.handle.kill('SIGTERM');
       ensureChildStart(c.pid, c.name);
       emit({ kind: 'process.exit', pid: c.pid, exitCode: null, signal: 'SIGTERM' });
     }
+    // An orphan's parent is not there to record its end: it does so itself.
+    if (self.orphaned) emit({ kind: 'process.exit', exitCode: code, signal: null });
     if (tracing) flush();
   });
 }

@@ -23,6 +23,8 @@ export interface SelfState {
   mainModule: string | undefined;
   /** Context used when the API is used without getContext(). */
   defaultContext: ContextKind;
+  /** Its parent died and left it running (it then ends with the run's main process). */
+  orphaned?: boolean;
 }
 
 /** Env var that names the snippet module, for runs where argv[1] is not the snippet itself. */

@@ -1,9 +1,12 @@
-// Where queues and pipes live. The thread that creates one owns its Mailbox and, once a handle
-// is sent to another thread or process, serves it on a unix socket (Linux abstract namespace: no
-// file to clean up). Other holders connect straight to the owner, so a Queue made in the main
-// process works the same in a grandchild, with no broker process. One connection per owner
-// carries every channel's traffic; puts to an unbounded queue are fire-and-forget (ordered by
-// the connection), everything else is request/reply.
+// Where queues and pipes live. Every queue and pipe of a run lives in its root — the main thread
+// of the main process — which, once a handle is sent to another thread or process, serves it on
+// a unix socket (Linux abstract namespace: no file to clean up). A queue or pipe made in a child
+// is hosted by the root too (the child is one more client, see Client.open): it outlives its
+// creator, as a Python queue (an OS pipe) outlives the process that made it, and keeps working
+// for every holder until the run ends. Other holders connect straight to the root, with no broker
+// process. One connection per process (or thread) carries every channel's traffic; puts to an
+// unbounded queue are fire-and-forget (ordered by the connection), everything else is
+// request/reply.
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -12,7 +15,8 @@ import { threadId } from 'worker_threads';
 import { beforeChildExit, registerFlushable } from '../process/children';
 import { EOFError, Empty, Full, MESSAGES, ProcessError } from '../errors';
 import { SocketEndpoint } from './frames';
-import type { Item, Mailbox } from './mailbox';
+import { Mailbox, type Item } from './mailbox';
+import { self } from '../process/identity';
 import { spinUntil } from './spin';
 import type { DeferredWait } from '../tracing/waits';
 
@@ -33,6 +37,66 @@ export function registerBox(id: string, box: Mailbox): void {
 
 export function localBox(id: string): Mailbox | undefined {
   return boxes.get(id);
+}
+
+/** Where the run's root serves its channels, and its pid. */
+export interface RootInfo {
+  addr: string;
+  pid: number;
+}
+let inheritedRoot: RootInfo | undefined;
+
+/** A child learns the root from its boot message (see bootstrap.ts). */
+export function setRoot(r: RootInfo | undefined): void {
+  inheritedRoot = r;
+}
+
+/** Whether this thread hosts the queues and pipes it makes (the root, or a child told of none). */
+export function hostsOwnChannels(): boolean {
+  return !self.isChild || !inheritedRoot;
+}
+
+/** The root for a child about to start: this thread if it is the root (listening from now on). */
+export function rootInfo(): RootInfo | undefined {
+  if (!self.isChild) return { addr: hostAddress(), pid: process.pid };
+  return inheritedRoot;
+}
+
+/** The root that hosts what this child makes, or undefined in the root itself. */
+export function remoteRoot(): RootInfo | undefined {
+  return self.isChild ? inheritedRoot : undefined;
+}
+
+/**
+ * In the root: the box a handle names, made now if the creator's `open` has not arrived yet
+ * (a handle can overtake it on another connection). Elsewhere: the local box, if any.
+ */
+export function hostedBox(id: string, maxsize: number, eofOnClose: boolean, hosted: boolean): Mailbox | undefined {
+  let box = boxes.get(id);
+  if (!box && hosted && !self.isChild) boxes.set(id, (box = new Mailbox(maxsize, eofOnClose)));
+  return box;
+}
+
+/**
+ * An orphan (its parent died and left it running, as Python leaves one) watches the root
+ * instead: when the root goes, the run is over, and `gone` ends this process and its subtree.
+ * Returns false when there is no root to watch.
+ */
+export function watchRoot(gone: () => void): boolean {
+  const root = inheritedRoot;
+  if (!root) return false;
+  const s = net.connect(root.addr);
+  s.unref();
+  let fired = false;
+  const fire = () => {
+    if (fired) return;
+    fired = true;
+    gone();
+  };
+  s.on('error', fire);
+  s.on('close', fire);
+  s.on('end', fire);
+  return true;
 }
 
 /** This thread's channel address, listening from now on (listen on a path binds synchronously). */
@@ -114,8 +178,13 @@ function serve(socket: net.Socket): void {
   socket.unref();
   const conn = new SocketEndpoint(socket);
   const token = {};
-  /** Pipe inboxes this connection wrote to: when it goes away, those writers are closed. */
+  /** Pipe inboxes this connection holds the writing end of: when the last holder goes away, the reader gets EOF. */
   const wrotePipes = new Set<Mailbox>();
+  const holdWriter = (box: Mailbox) => {
+    if (wrotePipes.has(box)) return;
+    wrotePipes.add(box);
+    box.writers++;
+  };
   const subscribed = new Set<Mailbox>();
   const loans = new Map<Mailbox, Loan>();
   const reply = (r: number | undefined, p: Promise<unknown> | unknown, map: (v: unknown) => object = (v) => ({ v })) => {
@@ -140,12 +209,14 @@ function serve(socket: net.Socket): void {
     const op = raw as Op;
     // Everything this connection sent before has been handled (one connection is FIFO).
     if (op.t === 'sync') return reply(op.r, undefined, () => ({}));
+    // A queue or pipe made in a child, hosted here: every holder says so before its first use.
+    if (op.t === 'open') return void hostedBox(op.b, (op.m as number | undefined) ?? 0, !!op.e, true);
     const box = boxes.get(op.b);
     if (!box) return reply(op.r, Promise.reject(new ProcessError(`unknown channel ${op.b}`)));
     switch (op.t) {
       case 'put': {
         if (op.p) {
-          wrotePipes.add(box);
+          holdWriter(box);
           box.feeder = conn;
         }
         const res = box.put({ v: op.v, id: op.id as string | undefined }, op.k !== false, op.o as number | undefined, token);
@@ -201,6 +272,10 @@ function serve(socket: net.Socket): void {
       case 'close':
         box.closeWriter();
         return;
+      case 'writer':
+        // This process holds the writing end of a pipe (it may not have written yet).
+        holdWriter(box);
+        return;
     }
   });
   conn.onClose(() => {
@@ -215,7 +290,9 @@ function serve(socket: net.Socket): void {
       if (loan.items.length) box.unget(loan.items.splice(0));
     }
     for (const box of subscribed) box.unsubscribe();
-    for (const box of wrotePipes) box.closeWriter();
+    // Python's EOF: the reader sees it once every process holding the writing end has gone (or
+    // one closed it explicitly). A writer in the root itself is not counted.
+    for (const box of wrotePipes) if (--box.writers <= 0) box.closeWriter();
   });
 }
 
@@ -258,6 +335,8 @@ class Client {
   /** Per queue: the shared word counting the items handed to callers (null: none available). */
   private readonly taken = new Map<string, TakenCounter | null>();
   private readonly inboxes = new Map<string, RemoteInbox>();
+  /** Channels hosted by the root that this process announced (see open()). */
+  private readonly opened = new Set<string>();
 
   constructor(
     addr: string,
@@ -288,6 +367,22 @@ class Client {
     });
   }
 
+  /**
+   * Before this process first uses a queue or pipe made in a child (hosted by the root): make
+   * sure the root has it. Sent once per channel, ahead of every other message about it on this
+   * connection; the root makes the box if the creator's own `open` has not arrived.
+   */
+  open(box: string, maxsize: number, eofOnClose: boolean): void {
+    if (this.gone || this.opened.has(box)) return;
+    this.opened.add(box);
+    this.endpoint.send(eofOnClose ? { t: 'open', b: box, m: maxsize, e: 1 } : { t: 'open', b: box, m: maxsize });
+  }
+
+  /** This process holds the writing end of a pipe: its reader's EOF waits for this process too. */
+  holdWriter(box: string): void {
+    if (!this.gone) this.endpoint.send({ t: 'writer', b: box });
+  }
+
   /** A caller waiting on another process keeps this one alive, as a blocked Python call would. */
   private hold(): void {
     if (this.holds++ === 0) this.endpoint.ref();
@@ -300,6 +395,11 @@ class Client {
     if (this.gone) throw new ProcessError(MESSAGES.ownerGone(this.what, this.ownerPid));
     this.endpoint.send(op);
     this.unsynced = true;
+  }
+
+  /** Resolves once everything posted so far is in the kernel (it reaches the owner even if this process is killed now). */
+  sent(): Promise<void> {
+    return this.endpoint.sent();
   }
 
   /**

@@ -34,6 +34,10 @@ export interface FrameLimits {
   onBadFrame(reason: string): void;
 }
 
+function resolveAll(list: Array<() => void>): void {
+  for (const r of list) r();
+}
+
 /** Endpoints with sends queued for the end of this tick (see flushAllEndpoints). */
 const scheduledEndpoints = new Set<SocketEndpoint>();
 
@@ -56,6 +60,8 @@ export class SocketEndpoint implements Endpoint {
   /** Writes handed to the socket and not yet flushed out of this process. */
   private inFlight = 0;
   private drainWaiters: Array<() => void> = [];
+  /** Callers of sent(): resolved once their messages are in the kernel. */
+  private sentWaiters: Array<() => void> = [];
   /** Pieces of an incomplete frame, their total size, and the size the frame needs. */
   private parts: Buffer[] = [];
   private partBytes = 0;
@@ -105,7 +111,20 @@ export class SocketEndpoint implements Endpoint {
     // another process can react to the message (even if we are killed right after).
     if (tracing) flushTrace();
     this.inFlight++;
-    this.socket.write(data, this.written);
+    const sent = this.sentWaiters.length ? this.sentWaiters.splice(0) : undefined;
+    this.socket.write(data, sent ? () => (this.written(), resolveAll(sent)) : this.written);
+    // Written at once (the usual case): the bytes are the kernel's, and outlive this process.
+    if (sent && this.socket.writableLength === 0 && !this.socket.connecting) resolveAll(sent.splice(0));
+  }
+
+  /**
+   * Resolves once everything sent so far is in the kernel: the peer will read it even if this
+   * process is killed right after. Messages sent in one tick share one write.
+   */
+  sent(): Promise<void> {
+    if (this.closed || (!this.scheduled && this.inFlight === 0)) return Promise.resolve();
+    if (!this.scheduled) return this.drain();
+    return new Promise((resolve) => this.sentWaiters.push(resolve));
   }
 
   drain(): Promise<void> {
@@ -216,6 +235,7 @@ export class SocketEndpoint implements Endpoint {
     if (this.closed) return;
     this.closed = true;
     for (const w of this.drainWaiters.splice(0)) w();
+    resolveAll(this.sentWaiters.splice(0));
     for (const cb of this.closeCbs) cb();
   }
 

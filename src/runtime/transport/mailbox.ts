@@ -39,6 +39,8 @@ export class Mailbox {
   writerClosed = false;
   /** For a pipe end read in another process: every item is pushed there as it arrives. */
   private subscriber: { push(item: Item): void; eof(): void } | undefined;
+  /** For a pipe inbox: how many connections hold its writing end (see channels.ts serve()). */
+  writers = 0;
   /** For a pipe inbox: the connection its remote writer last sent through (see spin.ts). */
   feeder: SocketEndpoint | undefined;
   /** Who has taken items (a token per remote connection, or 'local'): prefetch only for a sole consumer. */

@@ -1,6 +1,7 @@
 // The fault campaigns (test/fault/campaign.mjs, docs/reliability.md) in miniature: a few seeded
 // rounds of each, so every `npm test` kills producers, consumers, pool workers, pipe ends, lock
-// holders, the manager and the runner's tree at random moments and checks the invariants.
+// holders, the manager, the runner's tree and the creator of queues and a pipe at random moments
+// and checks the invariants.
 // The full runs (200+ rounds) are recorded in docs/reliability.md.
 import { strict as assert } from 'assert';
 import { spawn } from 'child_process';
@@ -65,6 +66,7 @@ describe('fault campaigns (seeded, a few rounds each)', function () {
     ['pipe', 2, []],
     ['locks', 3, []],
     ['runner', 2, []],
+    ['creator', 2, ['--items', '3000']],
   ] as Array<[string, number, string[]]>) {
     it(`${name}: ${rounds} rounds, no violation, hang or leftover`, async () => {
       const r = await campaign(['--seed', '13', '--rounds', String(rounds), '--only', name, ...extra]);
@@ -106,6 +108,6 @@ describe('fault campaigns (seeded, a few rounds each)', function () {
   it('bad arguments: one line, exit 2', async () => {
     const r = await campaign(['--only', 'bogus']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr.trim(), 'campaign: --only: unknown campaign bogus (known: queue, pool, pipe, runner, locks)');
+    assert.equal(r.stderr.trim(), 'campaign: --only: unknown campaign bogus (known: queue, pool, pipe, runner, locks, creator)');
   });
 });
