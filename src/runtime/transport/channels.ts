@@ -51,11 +51,6 @@ export function setRoot(r: RootInfo | undefined): void {
   inheritedRoot = r;
 }
 
-/** Whether this thread hosts the queues and pipes it makes (the root, or a child told of none). */
-export function hostsOwnChannels(): boolean {
-  return !self.isChild || !inheritedRoot;
-}
-
 /** The root for a child about to start: this thread if it is the root (listening from now on). */
 export function rootInfo(): RootInfo | undefined {
   if (!self.isChild) return { addr: hostAddress(), pid: process.pid };
