@@ -190,8 +190,74 @@ def _write_pending():
         while data:
             n = os.write(fd, data)
             data = data[n:]
+        if _last_words is not None and _last_words[0]:
+            _last_words[:8] = _ZERO8  # (written: nothing for the parent to add)
     except OSError:
         pass  # the run's folder is gone (the runner ended): never break the script
+
+
+#: A pool worker's task.start waits in the batch like the other hot events (a write() per task
+#: cost more than the task); its bytes are also kept in a small shared file, `cl-start-<pid>` in
+#: the trace folder, until the batch is written. If the worker dies by a signal before that, the
+#: parent, which writes its process.exit, writes that line for it (docs/python.md): a worker
+#: killed mid-task still shows its start.
+_last_words = None
+_ZERO8 = bytes(8)
+LAST_WORDS_MAX = 4096
+
+
+def last_words_path(of_pid):
+    return os.path.join(_dir, 'cl-start-%d' % of_pid)
+
+
+def keep_last_words(data):
+    """Keeps `data` (one line, already in the batch) for the parent if this process dies by a
+    signal before the batch is written. False when it cannot (the caller writes it at once)."""
+    global _last_words
+    n = len(data)
+    if n > LAST_WORDS_MAX - 8:
+        return False
+    lw = _last_words
+    if lw is None or _last_words_pid != pid:
+        if not _open_last_words():
+            return False
+        lw = _last_words
+    lw[8:8 + n] = data
+    lw[:8] = n.to_bytes(8, 'little')
+    return True
+
+
+_last_words_pid = -1
+
+
+def _open_last_words():
+    global _last_words, _last_words_pid
+    import mmap
+
+    try:
+        fd = os.open(last_words_path(pid), os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            os.ftruncate(fd, LAST_WORDS_MAX)
+            _last_words = mmap.mmap(fd, LAST_WORDS_MAX)
+        finally:
+            os.close(fd)
+    except (OSError, ValueError):
+        return False
+    _last_words_pid = pid
+    return True
+
+
+def take_last_words(of_pid):
+    """The line a child died before writing (keep_last_words), or b''; removes its file."""
+    path = last_words_path(of_pid)
+    try:
+        with open(path, 'rb') as f:
+            data = f.read(LAST_WORDS_MAX)
+        os.unlink(path)
+    except OSError:
+        return b''
+    n = int.from_bytes(data[:8], 'little') if len(data) >= 8 else 0
+    return data[8:8 + n] if 0 < n <= len(data) - 8 else b''
 
 
 def _flusher():
@@ -385,7 +451,7 @@ def _after_fork_parent():
 
 
 def _after_fork_child():
-    global _lock, _main_ident, started, name, _pending_bytes, pid, _term_pending, sending, main_msg_prefix
+    global _lock, _main_ident, started, name, _pending_bytes, pid, _term_pending, sending, main_msg_prefix, _last_words
     pid = os.getpid()
     main_msg_prefix = '%d.0.' % pid
     _lock = _thread.allocate_lock()
@@ -393,6 +459,7 @@ def _after_fork_child():
     sending = False
     del _pending[:]  # (flushed before the fork: nothing of the parent's is left to write twice)
     _pending_bytes = 0
+    _last_words = None  # (the parent's; a child keeps its own)
     del _recorders[:]  # (the parent's: their templates are in the parent's file)
     _reset_templates()
     _main_ident = _thread.get_ident()

@@ -33,15 +33,16 @@ class _Task(tuple):
         func, pool_id, task_id = self
         fn, summary = describe(func, args, kwargs)
         tid = core.thread_id()
-        key = (pool_id, fn, tid)
-        tpl = _starts.get(key)
-        if tpl is None or tpl[0] != core.pid:
-            event = {'kind': 'task.start', 'poolId': pool_id, 'fn': fn}
-            if tid:
-                event['tid'] = tid
-            tpl = _starts[key] = (core.pid, b'[%d,%%d,%%d,%%s]\n' % core.template(event, ['taskId', 'ts', 'args']))
-        # At once (with the previous task's end): a worker killed mid-task still shows its start.
-        core.write_line(tpl[1] % (task_id, core.now(), core.json_str(summary).encode('utf-8', 'replace')))
+        line = ('{"kind":"task.start","ts":%d,"pid":%d%s,"poolId":"%s","taskId":%d,"fn":%s,"args":%s}\n' % (
+            core.now(), core.pid, ',"tid":%d' % tid if tid else '', pool_id, task_id, core.json_str(fn), core.json_str(summary))).encode('utf-8', 'replace')
+        # A worker killed mid-task still shows its start: in a pool worker the line waits in the
+        # batch and its parent writes it if the worker dies first (core.keep_last_words);
+        # elsewhere (a ThreadPool's thread) it goes out at once.
+        # (Kept after it is batched: if the batch is written in between, the parent may write it
+        # twice — the same event — never not at all.)
+        core.write_line(line, _in_worker != core.pid)
+        if _in_worker == core.pid and not core.keep_last_words(line):
+            core.flush()
         try:
             result = func(*args, **kwargs)
         except BaseException as err:
@@ -63,11 +64,11 @@ class _Task(tuple):
         return result
 
 
-#: A worker's compact-line templates: task.start per (pool, function, thread) → (pid, line
-#: format), task.end (ok) per (pool, thread) → Recorder; a pool's submits per (function, call
-#: site, thread) → Recorder, on the pool.
-_starts = {}
+#: A worker's task.end (ok) recorders per (pool, thread); a pool's task.submit recorders are
+#: on the pool, per (function, call site, thread).
 _ends = {}
+#: The pid of this process if it is a pool worker.
+_in_worker = -1
 
 
 def describe(func, args, kwargs=None):
@@ -222,6 +223,8 @@ def patch(module):
                     core.flush()
                 return put(obj)
 
+            global _in_worker
+            _in_worker = core.pid
             core.flush_on_sigterm()
             if reader is not None and rlock is not None:
                 try:

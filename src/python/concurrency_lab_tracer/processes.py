@@ -64,6 +64,11 @@ def report_exit(pid, returncode, ts=None):
     event = {'kind': 'process.exit', 'pid': pid, 'exitCode': returncode if returncode >= 0 else None, 'signal': _signal_name(-returncode) if returncode < 0 else None}
     if ts is not None:
         event['ts'] = ts
+    if returncode < 0:
+        # A pool worker killed before it wrote its batch: its last task.start (core.keep_last_words).
+        line = core.take_last_words(pid)
+        if line.endswith(b'\n') and line.startswith(b'{'):
+            core.write_line(line, False)
     core.emit(event, own_thread=False)
 
 
