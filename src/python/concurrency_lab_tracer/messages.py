@@ -409,6 +409,7 @@ def _blocking_get(q, timeout, chan):
     — a starved worker the deadlock watch could not see). It blocks when another reader holds the
     lock, or when the queue is empty once this one holds it."""
     rlock = q._rlock
+    qs = q._cl_qs
     kind = _kind(q)
     deadline = None if timeout is None else time.monotonic() + timeout
     wait_id = None
@@ -424,7 +425,8 @@ def _blocking_get(q, timeout, chan):
             raise queue.Empty
     try:
         try:
-            if not core.readable(q._reader):
+            # (Counted writes not yet read: a whole message waits, no poll(2) needed.)
+            if not (qs is not None and qs.seq and qs.ctr[0] > qs.ctr[1]) and not core.readable(q._reader):
                 if wait_id is None:
                     wait_id = waits.begin('Queue.get', kind, chan, timeout)
                 if deadline is not None and not q._poll(max(0.0, deadline - time.monotonic())):
