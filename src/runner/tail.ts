@@ -49,8 +49,10 @@ const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const MINUS = 0x2d;
 const ZERO = 0x30;
-/** Digits a compact value may have to be read as an exact integer here (else JSON.parse). */
-const MAX_DIGITS = 15;
+/** Digits a compact value may have to be read here (else JSON.parse): a time stamp in µs has
+ *  16; one above Number.MAX_SAFE_INTEGER goes to JSON.parse too (a double's sum of digits
+ *  rounds, never below 2^53, so such a value is always caught). */
+const MAX_DIGITS = 16;
 
 export class TraceTailer {
   malformed = 0;
@@ -208,7 +210,7 @@ export class TraceTailer {
 
   /**
    * A compact line `[3,41,1795838772913553]` of plain integers (no spaces, fractions or
-   * exponents, at most MAX_DIGITS digits each: exact as doubles) into this.values; false for
+   * exponents, at most MAX_DIGITS digits and MAX_SAFE_INTEGER each: exact as doubles) into this.values; false for
    * anything else, which then goes through JSON.parse.
    */
   private readIntegers(buf: Buffer, s: number, e: number): boolean {
@@ -231,7 +233,7 @@ export class TraceTailer {
       }
       const digits = i - first;
       // JSON: at least one digit, no leading zero.
-      if (digits === 0 || digits > MAX_DIGITS || (digits > 1 && buf[first] === ZERO)) return false;
+      if (digits === 0 || digits > MAX_DIGITS || (digits > 1 && buf[first] === ZERO) || n > Number.MAX_SAFE_INTEGER) return false;
       values.push(neg ? -n : n);
       if (i === e - 1) return true;
       if (c !== COMMA) return false;
