@@ -30,6 +30,8 @@ interface Native {
   wake(buf: ArrayBuffer, index: number, count: number): number;
   /** CLOCK_MONOTONIC in whole µs. */
   nowUs(): number;
+  /** ppoll + read of a non-blocking fd (transport/spin.ts); missing in a module built before it. */
+  readWait?(fd: number, buf: Buffer, us: number): number;
 }
 
 declare const __non_webpack_require__: NodeJS.Require | undefined;

@@ -10,7 +10,8 @@ import { newMsgId } from '../tracing/ids';
 import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from '../transport/serialize';
 import { callerLoc } from '../tracing/callsite';
 import { emit, tracing } from '../tracing/tracer';
-import { spinUntil } from '../transport/spin';
+import { blockBudget, blockUntil, provideReadWait, spinUntil, waitBegins, waitEnds } from '../transport/spin';
+import { loadNative } from '../memory/stores';
 import { traceWait } from '../tracing/waits';
 
 export class Connection<T = unknown> {
@@ -97,6 +98,12 @@ export class Connection<T = unknown> {
     if (box) {
       if (!box.answersNow()) spinUntil(box.feeder, () => box.answersNow());
       const r = box.get(true, undefined);
+      if (r instanceof Promise) {
+        waitBegins();
+        r.then(waitEnds, waitEnds);
+        // Once this tick's code and microtasks have run: sleep in the feeder's read if nothing else is pending.
+        if (blockBudget() > 0) process.nextTick(() => blockUntil(box.feeder, () => box.waitingGetters === 0));
+      }
       item = await (tracing && r instanceof Promise ? this.traced(r) : r);
     } else {
       const r = (this.client as Client).recv(this.inbox);
@@ -135,6 +142,9 @@ export class Connection<T = unknown> {
 }
 
 registerHandleType('connection', (d) => new Connection(d));
+
+// recv()'s blocking wait reads its socket with the native module's ppoll + read (transport/spin.ts).
+provideReadWait(() => loadNative()?.readWait);
 
 /** Two connected ends. With duplex = false the first only receives and the second only sends. */
 export function Pipe<T = unknown>(duplex = true): [Connection<T>, Connection<T>] {

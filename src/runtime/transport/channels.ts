@@ -17,7 +17,7 @@ import { EOFError, Empty, Full, MESSAGES, ProcessError } from '../errors';
 import { SocketEndpoint } from './frames';
 import { Mailbox, type Item } from './mailbox';
 import { self } from '../process/identity';
-import { spinUntil } from './spin';
+import { blockBudget, blockUntil, spinUntil, waitBegins, waitEnds } from './spin';
 import type { DeferredWait } from '../tracing/waits';
 
 // ---- owner side ----
@@ -380,9 +380,11 @@ class Client {
 
   /** A caller waiting on another process keeps this one alive, as a blocked Python call would. */
   private hold(): void {
+    waitBegins();
     if (this.holds++ === 0) this.endpoint.ref();
   }
   private release(): void {
+    waitEnds();
     if (--this.holds === 0) this.endpoint.unref();
   }
 
@@ -466,14 +468,19 @@ class Client {
     if (inbox.items.length) return inbox.items.shift() as Item;
     if (inbox.eof) return undefined;
     this.hold();
-    return new Promise<Item | undefined>((resolve) =>
+    let done = false;
+    const p = new Promise<Item | undefined>((resolve) =>
       inbox.waiters.push({
         resolve: (i) => {
+          done = true;
           this.release();
           resolve(i);
         },
       }),
     );
+    // Once this tick's code and microtasks have run: sleep in the socket's read if nothing else is pending.
+    if (blockBudget() > 0) process.nextTick(() => blockUntil(this.endpoint, () => done));
+    return p;
   }
 
   /** Whether a pipe end has a message (or EOF) within `timeoutMs`. */

@@ -169,6 +169,22 @@ export class SocketEndpoint implements Endpoint {
     return true;
   }
 
+  /**
+   * Like readSync(), but when nothing is there, sleeps in the read (native ppoll) up to `us`
+   * microseconds first (see blockUntil in spin.ts). 'closed': EOF or an error, which the stream
+   * will see too.
+   */
+  readWait(read: (fd: number, buf: Buffer, us: number) => number, us: number): 'data' | 'timeout' | 'closed' {
+    const fd = (this.socket as net.Socket & { _handle?: { fd?: number } })._handle?.fd;
+    if (typeof fd !== 'number' || fd < 0 || this.closed) return 'closed';
+    readBuf ??= Buffer.allocUnsafe(READ_BUF_BYTES);
+    const n = read(fd, readBuf, us);
+    if (n === -1) return 'timeout';
+    if (n <= 0) return 'closed';
+    this.receive(Buffer.from(readBuf.subarray(0, n)));
+    return 'data';
+  }
+
   private receive(chunk: Buffer): void {
     // A frame larger than one read arrives in pieces: collect them and join once it is whole
     // (joining on every piece would copy a large frame over and over).

@@ -56,6 +56,11 @@ export class Mailbox {
     return this.size() > 0 || (this.eofOnClose && this.writerClosed);
   }
 
+  /** Callers waiting in get() (a pipe inbox: its reader's recv()). */
+  get waitingGetters(): number {
+    return this.getters.length;
+  }
+
   size(): number {
     return this.items.length - this.head;
   }

@@ -6,6 +6,7 @@
 // most SPIN_BUDGET_US per wait, so the event loop is never held longer than that.
 import * as os from 'os';
 import { flushAllEndpoints, type SocketEndpoint } from './frames';
+import { flush as flushTrace, tracing } from '../tracing/tracer';
 
 const DEFAULT_BUDGET_US = 50;
 
@@ -53,6 +54,105 @@ export function spinUntil(source: SocketEndpoint | undefined, ready: () => boole
     }
     if (process.hrtime.bigint() >= deadline) {
       skip = Math.min(MAX_SKIP, 1 << Math.min(++misses, 8));
+      return false;
+    }
+  }
+}
+
+// ---- the blocking wait (issue #15, docs/transport.md) ----
+// A bare process asleep in a read is far below Python's round trip; one woken through the event
+// loop pays epoll, libuv and the stream's 'data' path first. So when a Pipe recv() found nothing
+// and the thread has nothing else to do — all synchronous code and microtasks have run (this runs
+// in a nextTick queued by recv()), no other wait of ours is outstanding, and no ref'd timer,
+// immediate, pending write, file request or server is active — it sleeps in ppoll() on the one
+// socket its reply comes from for at most the budget (CONCURRENCY_LAB_BLOCK_US; off by default),
+// reads it and delivers the frames at once. Anything else the thread would have done meanwhile (a
+// unix socket or child output of the user's, which the resource check cannot tell from ours, an
+// unref'd timer) waits at most that long; a wait that times out makes the next waits skip
+// blocking, as a missed spin does, so a peer that is slow to answer costs nothing after that.
+
+/** ppoll + read of a non-blocking fd: bytes (> 0), 0 at EOF, -1 nothing within `us`, -2 error. */
+export type ReadWait = (fd: number, buf: Buffer, us: number) => number;
+let readWaitSource: (() => ReadWait | undefined) | undefined;
+let readWaitFn: ReadWait | null | undefined;
+
+/** The messaging room hands over the native read (transport does not load modules of memory/). */
+export function provideReadWait(get: () => ReadWait | undefined): void {
+  readWaitSource = get;
+  readWaitFn = undefined;
+}
+function readWait(): ReadWait | null {
+  if (readWaitFn === undefined) readWaitFn = readWaitSource?.() ?? null;
+  return readWaitFn;
+}
+
+// Off by default: measured no faster than the event loop while our per-message work costs more
+// than the wake-up it saves (docs/transport.md, 2026-12-07 18:55). CONCURRENCY_LAB_BLOCK_US=2000
+// turns it on (e.g. to measure it again once that work is cut).
+const DEFAULT_BLOCK_US = 0;
+function blockBudgetFromEnv(): number {
+  const raw = process.env.CONCURRENCY_LAB_BLOCK_US;
+  if (raw === undefined || raw === '') return DEFAULT_BLOCK_US;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? Math.min(n, 100_000) : DEFAULT_BLOCK_US;
+}
+let blockBudgetUs = blockBudgetFromEnv();
+/** Microseconds a recv() may sleep in the read before it leaves the wait to the event loop (0: never). */
+export function blockBudget(): number {
+  return blockBudgetUs;
+}
+/** For tests: the budget as if CONCURRENCY_LAB_BLOCK_US said so. */
+export function setBlockBudget(us: number): void {
+  blockBudgetUs = us;
+}
+
+/** Waits of ours outstanding in this thread (a recv(), a queue get, a lock...): one blocks only when alone. */
+let outstanding = 0;
+export function waitBegins(): void {
+  outstanding++;
+}
+export function waitEnds(): void {
+  outstanding--;
+}
+
+/** Resource types that may be active while a recv() blocks: our own sockets and children. */
+const QUIET = new Set(['PipeWrap', 'ProcessWrap', 'SignalWrap']);
+let blockMisses = 0;
+let blockSkip = 0;
+
+/** Whether nothing but our own sockets and child processes keeps this thread's event loop busy. */
+function nothingElsePending(): boolean {
+  for (const r of process.getActiveResourcesInfo()) if (!QUIET.has(r)) return false;
+  return true;
+}
+
+/**
+ * After recv() returned its Promise: sleep in the read of `source` until `ready()` (the frames are
+ * delivered as they come, which resolves the Promise) or the budget is spent. Call it from a
+ * nextTick: by then every microtask has run, and `ready()` may already hold.
+ */
+export function blockUntil(source: SocketEndpoint | undefined, ready: () => boolean): boolean {
+  if (ready()) return true;
+  if (blockBudgetUs === 0 || !source || outstanding !== 1) return false;
+  if (blockSkip > 0) {
+    blockSkip--;
+    return false;
+  }
+  const read = readWait();
+  if (!read || !source.canReadSync() || !nothingElsePending()) return false;
+  flushAllEndpoints();
+  if (tracing) flushTrace();
+  const deadline = process.hrtime.bigint() + BigInt(Math.round(blockBudgetUs * 1000));
+  for (;;) {
+    const left = Number(deadline - process.hrtime.bigint()) / 1000;
+    const r = left > 0 ? source.readWait(read, Math.ceil(left)) : 'timeout';
+    if (r === 'closed') return ready();
+    if (ready()) {
+      blockMisses = 0;
+      return true;
+    }
+    if (r === 'timeout') {
+      blockSkip = Math.min(MAX_SKIP, 1 << Math.min(++blockMisses, 8));
       return false;
     }
   }

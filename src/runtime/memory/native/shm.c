@@ -10,10 +10,17 @@
 //   wait(buf, index, expected, ms) -> Promise<0 ok | 1 not-equal | 2 timed-out>
 //   wake(buf, index, count) -> number woken
 //   nowUs()            -> CLOCK_MONOTONIC in whole µs (the tracer's hold stamps)
+//   readWait(fd, buf, us) -> bytes read (> 0), 0 at EOF, -1 nothing within `us` µs (or a signal
+//                            came), -2 a read error: a read of a non-blocking socket that, when
+//                            nothing is there, sleeps in ppoll() until it is readable (a Pipe's
+//                            recv() waiting for its reply without the event loop: docs/transport.md)
+#define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <linux/futex.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -236,6 +243,40 @@ static napi_value NowUs(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static napi_value ReadWait(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t fd = -1;
+  int64_t us = 0;
+  void* data = NULL;
+  size_t len = 0;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  CHECK(napi_get_buffer_info(env, argv[1], &data, &len));
+  CHECK(napi_get_value_int64(env, argv[2], &us));
+  int64_t r = -2;
+  if (fd >= 0 && len > 0) {
+    ssize_t n = read(fd, data, len);
+    if (n >= 0) {
+      r = n;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+      r = -1;
+      if (us > 0) {
+        struct pollfd p = {.fd = fd, .events = POLLIN, .revents = 0};
+        struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000};
+        if (ppoll(&p, 1, &ts, NULL) > 0) {
+          n = read(fd, data, len);
+          if (n >= 0) r = n;
+          else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) r = -2;
+        }
+      }
+    }
+  }
+  napi_value out;
+  CHECK(napi_create_int64(env, r, &out));
+  return out;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"create", NULL, Create, NULL, NULL, NULL, napi_default, NULL},
@@ -244,6 +285,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"wait", NULL, WaitFn, NULL, NULL, NULL, napi_default, NULL},
       {"wake", NULL, Wake, NULL, NULL, NULL, napi_default, NULL},
       {"nowUs", NULL, NowUs, NULL, NULL, NULL, napi_default, NULL},
+      {"readWait", NULL, ReadWait, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
