@@ -230,20 +230,32 @@ def keep_last_words(data):
 _last_words_pid = -1
 
 
+_last_words_lock = _thread.allocate_lock()
+
+
 def _open_last_words():
+    # Under a lock and never with O_TRUNC: the threads of a ThreadPool start tasks at once, and a
+    # second open truncating the file under the first one's mapping made its next write a SIGBUS
+    # (the whole process died with 135 in CI).
     global _last_words, _last_words_pid
     import mmap
 
-    try:
-        fd = os.open(last_words_path(pid), os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    with _last_words_lock:
+        if _last_words is not None and _last_words_pid == pid:
+            return True
         try:
-            os.ftruncate(fd, LAST_WORDS_MAX)
-            _last_words = mmap.mmap(fd, LAST_WORDS_MAX)
-        finally:
-            os.close(fd)
-    except (OSError, ValueError):
-        return False
-    _last_words_pid = pid
+            fd = os.open(last_words_path(pid), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                if os.fstat(fd).st_size < LAST_WORDS_MAX:
+                    os.ftruncate(fd, LAST_WORDS_MAX)
+                lw = mmap.mmap(fd, LAST_WORDS_MAX)
+            finally:
+                os.close(fd)
+        except (OSError, ValueError):
+            return False
+        lw[:8] = _ZERO8  # a file left by an earlier process with this pid says nothing of this one
+        _last_words = lw
+        _last_words_pid = pid
     return True
 
 
