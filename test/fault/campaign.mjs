@@ -5,11 +5,15 @@
 // shared-memory files of the round in /dev/shm.
 //
 //   node test/fault/campaign.mjs [--seed N] [--rounds N] [--only queue,pool,pipe,runner,locks,creator]
-//                                [--items N] [--consumers N] [--victim consumer|producer]
+//                                [--items N] [--consumers N] [--victim consumer|producer] [--how kill|exit|early] [--moment M]
 //                                [--context process|thread] [--logs DIR] [--round-ms N]
 //                                [--replay ROUND_SEED] [--fault RUNNER_FAULT] [--json]
 // (--fault makes every runner round inject that one, e.g. file-size;
-// --items, --consumers and --victim shape the queue rounds (--items the creator rounds too); --context is the runtime's default;
+// --items, --consumers and --victim shape the queue rounds (--items the creator rounds too); --how
+// chooses how every creator round's creator dies (kill, exit, or early: microseconds to ms after
+// start() of a child holding the pipe's writing end; default one of the three at random), and
+// --moment when an early creator dies: sync (the same tick as start()), tick (the next tick),
+// immediate (the next turn of the event loop) or <N>ms; --context is the runtime's default;
 // --round-ms is how long a runtime round may take before it counts as a hang, default 240000;
 // --replay runs every round with that round seed, e.g. a failing one printed in the table.)
 //
@@ -357,7 +361,13 @@ function parseArgs(argv) {
       o.opts.victim = next();
       if (!['consumer', 'producer'].includes(o.opts.victim)) throw new Error(`--victim: expected consumer or producer, got ${o.opts.victim}`);
     }
-    else if (a === '--context') {
+    else if (a === '--how') {
+      o.opts.how = next();
+      if (!['kill', 'exit', 'early'].includes(o.opts.how)) throw new Error(`--how: expected kill, exit or early, got ${o.opts.how}`);
+    } else if (a === '--moment') {
+      o.opts.moment = next();
+      if (!/^(sync|tick|immediate|\d+ms)$/.test(o.opts.moment)) throw new Error(`--moment: expected sync, tick, immediate or <N>ms, got ${o.opts.moment}`);
+    } else if (a === '--context') {
       o.opts.context = next();
       if (!['process', 'thread'].includes(o.opts.context)) throw new Error(`--context: expected process or thread, got ${o.opts.context}`);
     }
@@ -365,7 +375,7 @@ function parseArgs(argv) {
       o.only = next().split(',');
       for (const c of o.only) if (!CAMPAIGNS.includes(c)) throw new Error(`--only: unknown campaign ${c} (known: ${CAMPAIGNS.join(', ')})`);
     } else if (a === '--json') o.json = true;
-    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--context process|thread] [--fault RUNNER_FAULT] [--logs DIR] [--round-ms N] [--replay ROUND_SEED] [--json])`);
+    else throw new Error(`unknown option ${a} (usage: campaign.mjs [--seed N] [--rounds N] [--only ${CAMPAIGNS.join(',')}] [--items N] [--consumers N] [--victim consumer|producer] [--how kill|exit|early] [--moment M] [--context process|thread] [--fault RUNNER_FAULT] [--logs DIR] [--round-ms N] [--replay ROUND_SEED] [--json])`);
   }
   return o;
 }

@@ -185,6 +185,15 @@ class _QState:
         self.count = 0
         self.sample_at = 0
 
+    def recorder(self, side):
+        """This process's recorder of the queue's sends (side 'tx') or receives ('rx'): made on first
+        use, and anew in a forked child (its buffer is the child's own). The hot paths inline the
+        check and call this only when it fails."""
+        kind = 'message.send' if side == 'tx' else 'message.recv'
+        rec = core.Recorder({'kind': kind, 'channel': 'queue', 'channelId': self.chan, 'msgId': 's'}, ['ts', 'msgId'])
+        setattr(self, side, rec)
+        return rec
+
     def sample(self, obj, t, depth):
         """The summary and call site of a put, when one is due (else None)."""
         if t < self.sample_at:
@@ -276,9 +285,7 @@ def _writes(qs, send_bytes):
             m = qs.buffer.cur
         if type(m) is int:
             tx = qs.tx
-            if tx is None or tx.pid != core.pid:
-                tx = qs.tx = core.Recorder({'kind': 'message.send', 'channel': 'queue', 'channelId': chan, 'msgId': 's'}, ['ts', 'msgId'])
-            b = tx.buf
+            b = (tx if tx is not None and tx.pid == core.pid else qs.recorder('tx')).buf
             b.append(m)
             b.append(n)
         else:
@@ -300,9 +307,7 @@ def _reads(qs, recv_bytes):
         t = _now()
         if _get_ident() == core._main_ident:
             rx = qs.rx
-            if rx is None or rx.pid != core.pid:
-                rx = qs.rx = core.Recorder({'kind': 'message.recv', 'channel': 'queue', 'channelId': chan, 'msgId': 's'}, ['ts', 'msgId'])
-            b = rx.buf
+            b = (rx if rx is not None and rx.pid == core.pid else qs.recorder('rx')).buf
             b.append(t)
             b.append(n)
         else:

@@ -3,11 +3,11 @@
 // thread; else the root hosts it from the start, so the pipe outlives its creator): end k reads
 // inbox k and writes the other end's inbox. Closing an end, or every other process holding the
 // writing end going away, gives the reader EOFError once drained.
-import { clientFor, hostAddress, hostedBox, localBox, newBoxId, registerBox, remoteRoot, type Client } from '../transport/channels';
+import { clientFor, hostAddress, hostedBox, localBox, newBoxId, registerBox, remoteRoot, type Client, type InheritedWriter } from '../transport/channels';
 import { checkTimeout, EOFError, MESSAGES, ProcessError } from '../errors';
 import { Mailbox, type Item } from '../transport/mailbox';
 import { newMsgId } from '../tracing/ids';
-import { cloneValue, findUncloneable, noteHandleCreated, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from '../transport/serialize';
+import { cloneValue, findUncloneable, noteHandleCreated, noteInherited, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from '../transport/serialize';
 import { callerLoc } from '../tracing/callsite';
 import { emit, tracing } from '../tracing/tracer';
 import { blockBudget, blockUntil, provideReadWait, spinUntil, waitBegins, waitEnds } from '../transport/spin';
@@ -55,6 +55,8 @@ export class Connection<T = unknown> {
   /** @internal */
   [TO_HANDLE](): HandleDescriptor {
     if (this.closed) throw new ProcessError(MESSAGES.connClosed);
+    // Inherited by a new child process: our parent-side hold covers it until it registers.
+    if (this.writable && this.client) noteInherited({ client: this.client, box: this.outbox } satisfies InheritedWriter);
     this.ownerAddr ??= hostAddress();
     const d: HandleDescriptor = { type: 'connection', pipe: this.pipeId, readable: this.readable, writable: this.writable, inbox: this.inbox, outbox: this.outbox, addr: this.ownerAddr, pid: this.ownerPid };
     if (this.hosted) d.h = 1;

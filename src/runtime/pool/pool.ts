@@ -181,7 +181,7 @@ export class Pool {
       initializer: this.initializer,
       initargs: this.initargs,
       maxTasksPerChild: this.maxTasksPerChild || undefined,
-    });
+    }, this.initargs);
     let resolveExit!: () => void;
     const exited = new Promise<void>((r) => (resolveExit = r));
     const slot: Slot = {

@@ -8,7 +8,8 @@ import { isMainThread, type Worker } from 'worker_threads';
 import { PROCESS_NAME_ENV, RUN_ID_ENV } from '../../trace/channel';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
 import { sharedBuffersToInherit } from '../transport/sharedBuffers';
-import { rootInfo } from '../transport/channels';
+import { placeSpawnHolds, rootInfo, type InheritedWriter } from '../transport/channels';
+import { inheritedNotes } from '../transport/serialize';
 import { sweepOwnRunAtExit } from '../memory/stores';
 import type { ContextKind } from './identity';
 import { tracing } from '../tracing/tracer';
@@ -135,8 +136,12 @@ function noPortRef(stream: object): void {
   if (sym) (stream as Record<symbol, unknown>)[sym] = false;
 }
 
-/** Starts a child running CHILD_SCRIPT and hands it `boot`. Throws (e.g. the run's process cap) as fork does. */
-export function spawnChild(boot: BootMessage): ChildHandle {
+/**
+ * Starts a child running CHILD_SCRIPT and hands it `boot`. Throws (e.g. the run's process cap) as
+ * fork does. `inherited`: the child's encoded arguments (encodeInherited), whose pipe writing ends
+ * this process holds for a child process until it registers them itself.
+ */
+export function spawnChild(boot: BootMessage, inherited?: Uint8Array): ChildHandle {
   // Every process of a run names its shared-memory files after the run. Started without the
   // runner, the run is named after its main process, here, before the first child: a child may
   // make a block its parent maps (a queue consumer's counter, channels.ts), so both must agree.
@@ -177,7 +182,14 @@ export function spawnChild(boot: BootMessage): ChildHandle {
     env: { ...process.env, [PROCESS_NAME_ENV]: boot.name },
   });
   const child = new ProcessChild(cp);
-  child.endpoint.send(boot);
+  // The reader of a pipe this child will write must not see EOF if we die before the child has
+  // registered (channels.ts, SpawnHold): the hold leaves first, then the boot message.
+  const holds = cp.pid ? placeSpawnHolds(cp.pid, inheritedNotes(inherited) as InheritedWriter[]) : undefined;
+  if (holds) {
+    const held = { ...boot, held: holds.held };
+    child.onExit(() => holds.release());
+    void holds.sent.then(() => child.endpoint.send(held));
+  } else child.endpoint.send(boot);
   return announced(child, boot);
 }
 

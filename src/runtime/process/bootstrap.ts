@@ -8,7 +8,7 @@ import { isMainThread, parentPort, threadId, workerData } from 'worker_threads';
 import { CONTROL_FD, type BootMessage } from './backend';
 import { exitChild, killAllChildren, installExitHook, registerFlushable } from './children';
 import { PortEndpoint, SocketEndpoint, type Endpoint } from '../transport/frames';
-import { setRoot, watchRoot, type RootInfo } from '../transport/channels';
+import { setHeldForThisChild, setRoot, watchRoot, type RootInfo } from '../transport/channels';
 import { self } from './identity';
 import { decode, userStack } from '../transport/serialize';
 import { inheritSharedBuffers } from '../transport/sharedBuffers';
@@ -49,6 +49,8 @@ export async function bootChild(): Promise<void> {
     if (boot.capture) captureOutput(boot.name);
   }
   setRoot(boot.root as RootInfo | undefined);
+  // Pipe writing ends our parent holds for us until we register them (decoding our arguments).
+  setHeldForThisChild(boot.held as string[] | undefined);
   const stop = (why: string | undefined) => {
     killAllChildren('SIGTERM');
     if (why) process.stderr.write(`${boot.name} (pid ${process.pid}): ${why}\n`);

@@ -68,7 +68,7 @@ export class Process {
       fn,
       args,
       daemon: this.daemon,
-    });
+    }, args);
     this.handle = handle;
     this.pid = handle.pid;
     this.threadId = handle.tid ?? null;

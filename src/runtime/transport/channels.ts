@@ -119,6 +119,74 @@ export function hostAddress(): string {
 
 type Op = Record<string, unknown> & { t: string; b: string; r?: number };
 
+// ---- holds placed at spawn (the root's side) ----
+// A child process registers as a holder of a pipe's writing end once it has decoded its
+// arguments, tens of milliseconds after its parent's start() (longer under load). A parent that
+// died in between would leave the reader EOF while the child still means to write. So the parent
+// places a hold on the child's behalf before the child's boot message leaves (backend.ts), and the
+// hold ends when the child registers itself (its first `writer`, flagged with its pid), when the
+// parent reports the child's exit, or — the parent gone too — when the root sees the child's pid
+// dead.
+
+/** A writing end held for a child process until it registers: key `${pid} ${box id}`. */
+interface SpawnHold {
+  box: Mailbox;
+  pid: number;
+  /** The connection (parent) that placed it. */
+  placer: object;
+}
+const spawnHolds = new Map<string, SpawnHold>();
+/** Registrations that overtook their hold (another connection, read first): the hold is void. */
+const registeredFirst = new Set<string>();
+/** Holds whose parent is gone: ended when their child's pid is. */
+const orphanHolds = new Set<string>();
+let orphanWatch: NodeJS.Timeout | undefined;
+/** How often the root looks whether the child of an orphaned hold still exists. */
+const ORPHAN_HOLD_POLL_MS = 20;
+
+function endHold(key: string): boolean {
+  const h = spawnHolds.get(key);
+  if (!h) return false;
+  spawnHolds.delete(key);
+  orphanHolds.delete(key);
+  if (--h.box.writers <= 0) h.box.closeWriter();
+  return true;
+}
+
+/** Whether a process exists and is not a zombie (a dead orphan may wait to be reaped). */
+function pidAlive(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+      const state = stat.charAt(stat.lastIndexOf(')') + 2);
+      return state !== 'Z' && state !== 'X';
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function watchOrphanHolds(): void {
+  if (orphanWatch || !orphanHolds.size) return;
+  orphanWatch = setInterval(() => {
+    for (const key of orphanHolds) {
+      const h = spawnHolds.get(key);
+      if (!h || !pidAlive(h.pid)) endHold(key);
+    }
+    if (!orphanHolds.size) {
+      clearInterval(orphanWatch);
+      orphanWatch = undefined;
+    }
+  }, ORPHAN_HOLD_POLL_MS);
+  orphanWatch.unref();
+}
+
 /**
  * A word of shared memory a remote consumer bumps for every queue item it hands to its caller,
  * before the caller sees it. The owner maps it too, so when the consumer dies (even by SIGKILL)
@@ -267,9 +335,23 @@ function serve(socket: net.Socket): void {
       case 'close':
         box.closeWriter();
         return;
-      case 'writer':
+      case 'writer': {
         // This process holds the writing end of a pipe (it may not have written yet).
         holdWriter(box);
+        // A child registering: the hold its parent placed for it ends (or, not read yet, is void).
+        if (op.s !== undefined && !endHold(`${op.s as number} ${op.b}`)) registeredFirst.add(`${op.s as number} ${op.b}`);
+        return;
+      }
+      case 'spawnhold': {
+        const key = `${op.s as number} ${op.b}`;
+        if (registeredFirst.delete(key) || spawnHolds.has(key)) return;
+        spawnHolds.set(key, { box, pid: op.s as number, placer: token });
+        box.writers++;
+        return;
+      }
+      case 'unhold':
+        // The parent saw the child exit (it had not registered, or this is a no-op).
+        endHold(`${op.s as number} ${op.b}`);
         return;
     }
   });
@@ -285,6 +367,9 @@ function serve(socket: net.Socket): void {
       if (loan.items.length) box.unget(loan.items.splice(0));
     }
     for (const box of subscribed) box.unsubscribe();
+    // A parent gone before its children registered: their holds now end with them.
+    for (const [key, h] of spawnHolds) if (h.placer === token) orphanHolds.add(key);
+    watchOrphanHolds();
     // Python's EOF: the reader sees it once every process holding the writing end has gone (or
     // one closed it explicitly). A writer in the root itself is not counted.
     for (const box of wrotePipes) if (--box.writers <= 0) box.closeWriter();
@@ -375,7 +460,22 @@ class Client {
 
   /** This process holds the writing end of a pipe: its reader's EOF waits for this process too. */
   holdWriter(box: string): void {
-    if (!this.gone) this.endpoint.send({ t: 'writer', b: box });
+    if (this.gone) return;
+    // The first registration of an end our parent holds for us (see placeSpawnHolds) ends that hold.
+    if (heldForThisChild.delete(box)) this.endpoint.send({ t: 'writer', b: box, s: process.pid });
+    else this.endpoint.send({ t: 'writer', b: box });
+  }
+
+  /** Holds the writing end `box` for child `pid` until it registers or exits (see placeSpawnHolds). */
+  holdFor(pid: number, box: string): boolean {
+    if (this.gone) return false;
+    this.endpoint.send({ t: 'spawnhold', b: box, s: pid });
+    return true;
+  }
+
+  /** Child `pid` has exited: the holds placed for it end (if it never registered). */
+  unholdFor(pid: number, box: string): void {
+    if (!this.gone) this.endpoint.send({ t: 'unhold', b: box, s: pid });
   }
 
   /** A caller waiting on another process keeps this one alive, as a blocked Python call would. */
@@ -545,6 +645,38 @@ function rebuild(code: string, message: string): Error {
 }
 
 const clients = new Map<string, Client>();
+
+/** A pipe's writing end inherited by a child process about to start (Connection's handle notes it). */
+export interface InheritedWriter {
+  client: Client;
+  box: string;
+}
+
+/** Writing ends this child's parent holds for it until it registers (its boot message's `held`). */
+const heldForThisChild = new Set<string>();
+export function setHeldForThisChild(list: readonly string[] | undefined): void {
+  for (const b of list ?? []) heldForThisChild.add(b);
+}
+
+/**
+ * Before the boot message of child process `pid` leaves: the root holds every pipe writing end
+ * the child inherits on its behalf (the root's side: SpawnHold). `sent` resolves once the holds
+ * are in the kernel, on their way to the root; the boot message must wait for it, so no child
+ * can run — and register, and write — without its hold having left first. `release()` is for
+ * the child's exit. Undefined when there is nothing to hold.
+ */
+export function placeSpawnHolds(pid: number, writers: readonly InheritedWriter[]): { held: string[]; sent: Promise<void>; release(): void } | undefined {
+  const placed = writers.filter((w, i) => writers.findIndex((x) => x.client === w.client && x.box === w.box) === i && w.client.holdFor(pid, w.box));
+  if (!placed.length) return undefined;
+  const clients = [...new Set(placed.map((w) => w.client))];
+  return {
+    held: placed.map((w) => w.box),
+    sent: Promise.all(clients.map((c) => c.sent())).then(() => undefined),
+    release: () => {
+      for (const w of placed) w.client.unholdFor(pid, w.box);
+    },
+  };
+}
 
 export function clientFor(addr: string, ownerPid: number, what: string): Client {
   let c = clients.get(addr);

@@ -132,14 +132,38 @@ export function inheritanceTarget(): 'process' | 'thread' | undefined {
   return inheritingTo;
 }
 
+/** What handles said while being encoded for a new child process (see noteInherited). */
+let notes: unknown[] | undefined;
+const notesOf = new WeakMap<Uint8Array, readonly unknown[]>();
+
+/**
+ * A handle being encoded for a new child process leaves a note that goes with the encoded bytes
+ * (a pipe's writing end: the parent holds it for the child until the child registers, see
+ * backend.ts). Ignored when encoding anything else.
+ */
+export function noteInherited(note: unknown): void {
+  notes?.push(note);
+}
+
+/** The notes handles left while `encoded` was made by encodeInherited. */
+export function inheritedNotes(encoded: Uint8Array | undefined): readonly unknown[] {
+  return (encoded && notesOf.get(encoded)) || [];
+}
+
 /** encode() for what a new child inherits: lets shared objects (Value, Lock…) travel. */
 export function encodeInherited(v: unknown, where: string, context: 'process' | 'thread'): Buffer {
   const before = inheritingTo;
+  const notesBefore = notes;
   inheritingTo = context;
+  // A thread dies with the thread that starts it: nothing to hold for it.
+  const mine: unknown[] | undefined = (notes = context === 'process' ? [] : undefined);
   try {
-    return encode(v, where);
+    const buf = encode(v, where);
+    if (mine?.length) notesOf.set(buf, mine);
+    return buf;
   } finally {
     inheritingTo = before;
+    notes = notesBefore;
   }
 }
 

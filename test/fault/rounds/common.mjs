@@ -1,5 +1,6 @@
 // Shared by the fault rounds (each round is one fresh main process, see ../campaign.mjs): the
-// seeded generator, the round's parameters, and how a round reports.
+// seeded generator, the round's parameters, and how a round reports. (Fixtures of the runtime's
+// unit tests, test/fixtures/runtime/, use it too.)
 import * as fs from 'fs';
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
@@ -25,6 +26,16 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function within(p, ms) {
   let timer;
   return Promise.race([p, new Promise((r) => (timer = setTimeout(() => r('timeout'), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/** Whether process `pid` exists and is not a zombie (a dead orphan may wait a while to be reaped). */
+export function alive(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^[ZX]$/.test(stat.charAt(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
 }
 
 /** A line per record, written at once (a SIGKILL right after loses nothing already written). */

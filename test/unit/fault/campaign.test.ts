@@ -85,6 +85,23 @@ describe('fault campaigns (seeded, a few rounds each)', function () {
     });
   }
 
+  // The early-EOF window (#13): a child holding a pipe's writing end registers with the main
+  // process only once it has decoded its arguments. Its creator — the pipe's last registered
+  // writer — SIGKILLs itself at each moment after start(): before the child's boot message left
+  // (sync, tick: the child never runs, and the reader's EOF must still come) or after it (the
+  // child runs, and every message it sends must reach the reader before EOF). Without the hold
+  // the parent places for the child at spawn, the reader got EOF at once and none of the late
+  // writer's messages (the moments after the boot message all failed: "0 of 361").
+  for (const moment of ['sync', 'tick', 'immediate', '1ms', '3ms']) {
+    it(`creator SIGKILLed ${moment} after start() of a pipe's late writer: its messages all arrive before EOF, or it never ran`, async () => {
+      const r = await campaign(['--seed', '5', '--rounds', '1', '--only', 'creator', '--how', 'early', '--moment', moment, '--items', '2000']);
+      clean(r.sums[0], 1);
+      assert.equal(r.code, 0, r.stderr);
+      const ran = moment === 'sync' || moment === 'tick' ? 'it never ran' : 'it ran';
+      assert.ok(Object.keys(r.sums[0].outcomes).every((o) => o.includes(`(${ran})`)), JSON.stringify(r.sums[0].outcomes));
+    });
+  }
+
   // A violation must be diagnosable afterwards: the round's whole stdout and stderr are kept in
   // a file named by the campaign's seed and the round. A round given 100 ms cannot finish: a hang.
   it('a failing round keeps its whole output in a file named by seed and round', async () => {
