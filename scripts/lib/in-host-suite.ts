@@ -8,6 +8,7 @@ import { format } from 'util';
 import { launchChromium } from './chromium';
 import { startCodeServer } from './code-server';
 import { REPO_ROOT } from './paths';
+import { watchdog } from './watchdog';
 
 // Printed by test/integration/index.js.
 export const START_MARKER = 'CONCURRENCY_LAB_SUITE_START';
@@ -57,12 +58,15 @@ export async function runInHostSuite(opts: SuiteOptions): Promise<SuiteOutcome> 
   });
   try {
     const page = await browser.newPage();
+    // Armed before the page can report; every report line restarts its quiet time.
+    const dog = watchdog(opts.timeoutMs);
     let reportExit: (code: number) => void = () => undefined;
     const finished = new Promise<number>((resolve) => (reportExit = resolve));
     await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       // The host's console calls arrive as (type, args): mocha's reporter uses printf-style formats.
       const text = format(...(Array.isArray(args) ? args : [args]));
+      dog.touch();
       if (text.includes(START_MARKER)) {
         started = true;
         return;
@@ -90,14 +94,12 @@ export async function runInHostSuite(opts: SuiteOptions): Promise<SuiteOutcome> 
       ['extensionDevelopmentPath', server.remoteUri(REPO_ROOT)],
       ['extensionTestsPath', server.remoteUri(SUITE_ENTRY)],
     ]);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), opts.timeoutMs)));
     const serverDied = server.exited.then((code) => ({ serverExit: code }));
     const browserDied = new Promise<'browser'>((resolve) => browser.on('disconnected', () => resolve('browser')));
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    const result = await Promise.race([finished, timedOut, serverDied, browserDied]);
-    clearTimeout(timer);
-    if (result === 'timeout') outcome = { ok: false, summary: `no result within ${Math.round(opts.timeoutMs / 1000)} s (hang); set CONCURRENCY_LAB_IT_TIMEOUT_MS to allow longer` };
+    const result = await Promise.race([finished, dog.fired, serverDied, browserDied]);
+    dog.clear();
+    if (result === 'timeout') outcome = { ok: false, summary: `no report for ${Math.round(opts.timeoutMs / 1000)} s (hang); set CONCURRENCY_LAB_IT_TIMEOUT_MS to allow longer` };
     else if (result === 'browser') outcome = { ok: false, summary: 'Chromium exited before the suite finished' };
     else if (typeof result === 'object') outcome = { ok: false, summary: `code-server exited (code ${result.serverExit}) before the suite finished` };
     else if (!counts) outcome = { ok: false, summary: `the workbench reported exit ${result} but the suite never finished (extension host crashed, or a test file failed to load)` };

@@ -11,13 +11,14 @@ import { stopSessionsOnSignals } from './code-server';
 import { runInHostSuite } from './in-host-suite';
 import { REPO_ROOT } from './paths';
 import { endMarked, processesWithEnv } from './proc';
+import { watchdog } from './watchdog';
 
 /** Every process this run starts inherits it: the final check finds any that outlived us. */
 const OWNER_ENV = 'CONCURRENCY_LAB_IT_OWNER';
 
 const USAGE = `usage: npm run test:integration [-- --only in-host|restricted|e2e] [--verbose]
   env CONCURRENCY_LAB_IT_GREP=<regex>        run only matching in-host tests
-  env CONCURRENCY_LAB_IT_TIMEOUT_MS=<ms>     per-phase timeout (default 600000: a hang, not a slow machine)
+  env CONCURRENCY_LAB_IT_TIMEOUT_MS=<ms>     a phase that reports nothing for this long is hung (default 600000)
   env CONCURRENCY_LAB_IT_RESTRICTED=1        run the Restricted Mode session even without @restricted tests`;
 
 type Phase = 'in-host' | 'restricted' | 'e2e';
@@ -115,18 +116,20 @@ function runE2e(timeoutMs: number): Promise<{ ok: boolean; summary: string }> {
     let tail = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
+      dog.touch();
       tail = (tail + chunk.toString()).slice(-4000);
     });
-    const timer = setTimeout(() => {
+    const dog = watchdog(timeoutMs);
+    void dog.fired.then(() => {
       try {
         process.kill(-child.pid!, 'SIGTERM');
       } catch {
         // gone
       }
-      resolve({ ok: false, summary: `no result within ${Math.round(timeoutMs / 1000)} s (hang)` });
-    }, timeoutMs);
+      resolve({ ok: false, summary: `no output for ${Math.round(timeoutMs / 1000)} s (hang)` });
+    });
     child.on('exit', (code, sig) => {
-      clearTimeout(timer);
+      dog.clear();
       const counts = ['passing', 'failing', 'pending'].map((k) => new RegExp(`(\\d+) ${k}`).exec(tail)?.[0]).filter(Boolean).join(', ');
       resolve({ ok: code === 0, summary: `${counts || 'no mocha summary'}${code === 0 ? '' : ` (mocha exit ${code ?? sig})`}` });
     });
