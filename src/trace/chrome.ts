@@ -246,12 +246,16 @@ export function toChromeTrace(header: TraceHeader, events: readonly TraceEvent[]
         break;
       }
       case 'hold.spans': {
-        // One X slice per hold; the native record rides on the first (fromChromeTrace reads it back once).
+        // One X slice per entry (a run of n holds: one slice named "× n", args.holds = n); the
+        // native record rides on the first (fromChromeTrace reads it back once).
         const tid = chromeTid(e.pid, e.tid);
         useThread(e.pid, tid);
         const name = `holds ${model.objectLabel(e.objKind, e.objId)}`;
-        e.spans.forEach(([start, end], i) => {
-          out.push({ name, cat: 'hold', ph: 'X', ts: start, dur: end - start, pid: e.pid, tid: sideTid(e.pid, tid, 'holds'), args: i === 0 ? { event: e } : {} });
+        e.spans.forEach((p, i) => {
+          const n = p.length === 3 ? p[2] : 1;
+          const args: Record<string, unknown> = i === 0 ? { event: e } : {};
+          if (n > 1) args.holds = n;
+          out.push({ name: n > 1 ? `${name} × ${n}` : name, cat: 'hold', ph: 'X', ts: p[0], dur: p[1] - p[0], pid: e.pid, tid: sideTid(e.pid, tid, 'holds'), args });
         });
         break;
       }

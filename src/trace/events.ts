@@ -225,16 +225,28 @@ export interface HoldEvent extends EventBase {
 }
 
 /**
+ * One entry of a hold.spans record: `[acquired, released]` (one hold), or `[first acquired, last
+ * released, n]` — a run of n holds by this thread in that time, with nobody else holding the
+ * object in between (it may have been free between two of them; others may have waited).
+ */
+export type HoldEntry = [number, number] | [number, number, number];
+
+/**
  * Holds of one object by this pid + tid, batched: what a lock taken and released 50,000 times in
  * a loop writes (one record per object and trace flush, instead of two lines per hold). `spans`
- * are [acquired, released] pairs in µs, in order; `ts` is the first acquisition. Same meaning as
+ * are HoldEntry items in µs, in order; `ts` is the first acquisition. Same meaning as
  * hold.begin/hold.end pairs; a hold still open when the process ends is written as a hold.begin.
  */
 export interface HoldSpansEvent extends EventBase {
   kind: 'hold.spans';
   objKind: ObjectKind;
   objId: string;
-  spans: Array<[number, number]>;
+  spans: HoldEntry[];
+}
+
+/** How many holds an entry of hold.spans stands for (1, or a run's count). */
+export function holdCount(entry: HoldEntry): number {
+  return entry.length === 3 ? entry[2] : 1;
 }
 
 /** One stuck wait of a deadlock: who waits, in what call, and for whom. */
@@ -383,8 +395,9 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNumOrNull = (v: unknown) => v === null || isNum(v);
 const isStrOrNull = (v: unknown) => v === null || isStr(v);
 const isObjKind = (v: unknown): v is ObjectKind => isStr(v) && OBJECT_KIND_SET.has(v);
-/** [begin, end] pairs of trace times, each end at or after its begin. */
-const isSpans = (v: unknown): v is Array<[number, number]> => Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && isTime(p[0]) && isTime(p[1]) && p[1] >= p[0]);
+/** [begin, end] pairs of trace times, each end at or after its begin, or [begin, end, n] runs of n holds (n a whole number ≥ 1). */
+const isSpans = (v: unknown): v is HoldEntry[] =>
+  Array.isArray(v) && v.every((p) => Array.isArray(p) && (p.length === 2 || (p.length === 3 && isCount(p[2]))) && isTime(p[0]) && isTime(p[1]) && p[1] >= p[0]);
 
 const isPidRef = (v: unknown): boolean => isObject(v) && isNum(v.pid) && (v.tid === undefined || isNum(v.tid)) && isStr(v.name);
 

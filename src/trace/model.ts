@@ -96,6 +96,12 @@ export interface HoldSpan {
   objId: string;
   start: number;
   end?: number;
+  /**
+   * A run of this many holds (≥ 2) from `start` (the first acquire) to `end` (the last release),
+   * nobody else holding the object in between (a hold.spans `[a, b, n]` entry); absent for one
+   * hold. The object may have been free between two holds of a run, and others may have waited.
+   */
+  count?: number;
   /** True when the holder ended without releasing. */
   interrupted?: boolean;
   loc?: SourceLocation;
@@ -282,7 +288,11 @@ export class TraceModel {
         break;
       }
       case 'hold.spans':
-        for (const [start, end] of e.spans) this.holds.push({ pid: e.pid, tid: e.tid, objKind: e.objKind, objId: e.objId, start, end, loc: e.loc });
+        for (const p of e.spans) {
+          const h: HoldSpan = { pid: e.pid, tid: e.tid, objKind: e.objKind, objId: e.objId, start: p[0], end: p[1], loc: e.loc };
+          if (p.length === 3 && p[2] > 1) h.count = p[2];
+          this.holds.push(h);
+        }
         break;
       case 'pool.create':
       case 'pool.close':

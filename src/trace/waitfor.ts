@@ -5,7 +5,7 @@
 // runner's deadlock watch feeds it live and asks whether every live thread is stuck
 // (src/runner/deadlock.ts); the viewer feeds it the events up to the moment it shows (now, or the
 // replay time) and lists who waits for whom (src/webview/layout/waitfor.ts). Pure.
-import type { DeadlockWait, ObjectKind, TraceEvent, WaitBeginEvent } from './events';
+import type { DeadlockWait, HoldEntry, ObjectKind, TraceEvent, WaitBeginEvent } from './events';
 import { OBJECT_LABELS } from './model';
 
 interface ThreadState {
@@ -55,7 +55,7 @@ const processKey = (objId: string) => {
 const isQueue = (k: ObjectKind) => k === 'queue' || k === 'joinableQueue';
 
 /** True when one of the ordered [acquired, released] pairs covers `t` (binary search). */
-function coveringPair(pairs: ReadonlyArray<readonly [number, number]>, t: number): boolean {
+function coveringPair(pairs: ReadonlyArray<Readonly<HoldEntry>>, t: number): boolean {
   let lo = 0;
   let hi = pairs.length;
   while (lo < hi) {
@@ -85,7 +85,7 @@ export class WaitForGraph {
   /** Open holds: objId → holder thread keys (one per open hold). */
   private readonly holders = new Map<string, string[]>();
   /** Holds known only as closed spans (hold.spans records, their pairs in order): objId → [holder, pairs]. */
-  private readonly spanHolds = new Map<string, Array<[string, ReadonlyArray<readonly [number, number]>]>>();
+  private readonly spanHolds = new Map<string, Array<[string, ReadonlyArray<Readonly<HoldEntry>>]>>();
   /** Queues and pipes: who sent on them, who received, who waited to put / to get / in recv. */
   private readonly senders = new Map<string, Set<string>>();
   /** Threads that sent or received on a queue or pipe, which way not known (usedChannel). */

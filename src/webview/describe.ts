@@ -1,5 +1,5 @@
 // Words for events and the events behind a selection: the replay label, "Go to source".
-import type { TraceEvent } from '../trace/events';
+import { holdCount, type TraceEvent } from '../trace/events';
 import { OBJECT_LABELS } from '../trace/model';
 import { assertNever } from '../protocol/messages';
 import type { Selection } from './selection';
@@ -27,7 +27,7 @@ export function selectionEvents(s: Selection, events: readonly TraceEvent[]): Tr
         if (e.pid !== h.pid || (e.tid ?? 0) !== (h.tid ?? 0) || !('objId' in e) || e.objId !== h.objId) return false;
         if (e.kind === 'hold.begin') return e.ts === h.start;
         if (e.kind === 'hold.end') return e.ts === h.end;
-        if (e.kind === 'hold.spans') return e.ts <= h.start && e.spans.some(([a, b]) => a === h.start && b === h.end);
+        if (e.kind === 'hold.spans') return e.ts <= h.start && e.spans.some((p) => p[0] === h.start && p[1] === h.end);
         return false;
       });
     }
@@ -82,7 +82,7 @@ export function describeEvent(e: TraceEvent): string {
     case 'hold.end':
       return t('evHoldEnd', e.pid, OBJECT_LABELS[e.objKind]);
     case 'hold.spans':
-      return t('evHoldSpans', e.pid, OBJECT_LABELS[e.objKind], e.spans.length);
+      return t('evHoldSpans', e.pid, OBJECT_LABELS[e.objKind], e.spans.reduce((n, p) => n + holdCount(p), 0));
     default:
       return assertNever(e);
   }

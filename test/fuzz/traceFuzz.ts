@@ -54,6 +54,7 @@ function syntheticTrace(): string[] {
     { kind: 'message.recv', ts: t0 + 60, pid: 501, channel: 'queue', channelId: 'q500:1', msgId: '500.0.1', summary: "'x'" },
     { kind: 'hold.end', ts: t0 + 70, pid: 500, objKind: 'lock', objId: '500.0.1' },
     { kind: 'wait.end', ts: t0 + 71, pid: 501, tid: 1, waitId: 1, outcome: 'ok' },
+    { kind: 'hold.spans', ts: t0 + 72, pid: 501, tid: 1, objKind: 'lock', objId: '500.0.1', spans: [[t0 + 72, t0 + 74], [t0 + 75, t0 + 78, 30]] },
     { kind: 'error', ts: t0 + 80, pid: 501, message: 'Error: boom', code: 'CHILD', stack: 'Error: boom\n    at f (/home/me/sync.mjs:20:9)' },
     { kind: 'thread.exit', ts: t0 + 85, pid: 501, tid: 1, exitCode: 0 },
     { kind: 'process.exit', ts: t0 + 90, pid: 501, exitCode: 1, signal: null },

@@ -17,6 +17,7 @@ interface Stats {
   waitRuns: number;
   holds: number;
   holdRuns: number;
+  holdRunsOfMany: number;
   waitLabels: string[];
   holdLabels: string[];
 }
@@ -326,6 +327,47 @@ describe('webview: waits and holds', function () {
       await v.close();
       v = undefined;
     }
+  });
+
+  it('draws a run of holds (hold.spans [first, last, n]) dashed and named "Lock#1 ×n"; its details say how many holds, not a held time', async () => {
+    v = await openViewer();
+    const { page } = v;
+    await hookStats(page);
+    const events: TraceEvent[] = [
+      { kind: 'process.start', ts: T, pid: 7, ppid: 1, name: 'MainProcess' },
+      { kind: 'object.create', ts: T + 1, pid: 7, objKind: 'lock', objId: '7.0.s1' },
+      // One hold (100–400 ms), then 1,200 holds in a row (800–1600 ms) as one entry.
+      { kind: 'hold.spans', ts: ms(100), pid: 7, objKind: 'lock', objId: '7.0.s1', spans: [[ms(100), ms(400)], [ms(800), ms(1600), 1200]] },
+      { kind: 'process.exit', ts: ms(1800), pid: 7, exitCode: 0, signal: null },
+    ];
+    await send(page, { type: 'reset', title: 'runs', source: { kind: 'file', path: '/runs.jsonl' }, run: { live: false, canRerun: false }, total: events.length, events });
+    await page.waitForSelector('#root[data-ready="true"]');
+    const s = await stats(page);
+    assert.strictEqual(s.holds, 2, JSON.stringify(s));
+    assert.strictEqual(s.holdRunsOfMany, 1, JSON.stringify(s));
+    assert.deepStrictEqual([...s.holdLabels].sort(), ['Lock#1', 'Lock#1 ×1200']);
+    // The single hold's bar is solid; the run's is dashed (two colours within a dash period).
+    const barY = 0 * ROW + TASK_TOP + TASK_HEIGHT + 1;
+    const solid = await pixelLine(page, await xAt(page, 250, 1800), barY, 16);
+    const dashed = await pixelLine(page, await xAt(page, 1200, 1800), barY, 16);
+    assert.strictEqual(new Set(solid).size, 1, solid.join(' | '));
+    assert.ok(new Set(dashed).size >= 2, dashed.join(' | '));
+    // Its details: how many holds, first acquired and last released, and what a run means.
+    const box = (await page.locator('canvas.lanes').boundingBox())!;
+    await page.mouse.click(box.x + (await xAt(page, 1200, 1800)), box.y + barY);
+    const details = page.locator('.details');
+    await details.locator('h2', { hasText: 'Holding Lock#1, 1,200 times' }).waitFor();
+    const text = (await details.textContent()) ?? '';
+    assert.match(text, /holds\s*1,200/);
+    assert.match(text, /last released\s*\+1\.6/);
+    assert.match(text, /One trace entry for 1,200 holds by this thread in a row, nobody else holding Lock#1 in between/);
+    assert.doesNotMatch(text, /held\s*800/, 'a run is not one hold of 800 ms');
+    // The single hold keeps its held time.
+    await page.mouse.click(box.x + (await xAt(page, 250, 1800)), box.y + barY);
+    await details.locator('h2', { hasText: /^Holding Lock#1$/ }).waitFor();
+    assert.match((await details.textContent()) ?? '', /300(\.\d)? ms/);
+    assert.deepStrictEqual(pageErrors(page), []);
+    await page.screenshot({ path: screenshotPath('hold-runs.png') });
   });
 
   it('merges 20,000 short waits into hatched runs when zoomed out, and draws them one by one zoomed in', async function () {

@@ -339,24 +339,30 @@ function putStamp(t: number): void {
 }
 
 /**
- * A `hold.spans` event — `spans` the n/2 [begin, end] pairs of `times`, whole µs — written digit by
- * digit. JSON.stringify of a batch (up to 4,096 pairs of 16-digit numbers, and the arrays made for
- * it) was 29% of a traced uncontended acquire+release loop (bench `shared`): ~0.25 µs per hold.
+ * A `hold.spans` event — `spans` the n/3 entries of `times` (begin, end, number of holds: a run
+ * of more than one is written `[begin, end, count]`), whole µs — written digit by digit.
+ * JSON.stringify of a batch (up to 4,096 pairs of 16-digit numbers, and the arrays made for it)
+ * was 29% of a traced uncontended acquire+release loop (bench `shared`): ~0.25 µs per hold.
  * Check `tracing` first: this writes unconditionally.
  */
 export function writeHoldSpans(objKind: string, objId: string, times: Float64Array, n: number): void {
   used = committed;
   putText(`{"kind":"hold.spans","objKind":${JSON.stringify(objKind)},"objId":${JSON.stringify(objId)},"pid":${process.pid}${threadId !== 0 ? `,"tid":${threadId}` : ''},"ts":`);
-  // A pair is at most 36 bytes: `[`, two ≤ 16-digit numbers, `,`, `]` and the comma before it.
-  room(n * 18 + 64);
+  // An entry is at most 48 bytes: `[`, two ≤ 16-digit numbers, a count, commas, `]`.
+  room(n * 16 + 64);
   writeInt(times[0]);
   for (const c of ',"spans":[') out[used++] = c.charCodeAt(0);
-  for (let i = 0; i < n; i += 2) {
+  for (let i = 0; i < n; i += 3) {
     if (i !== 0) out[used++] = 0x2c; // ,
     out[used++] = 0x5b; // [
     putStamp(times[i]);
     out[used++] = 0x2c;
     putStamp(times[i + 1]);
+    const count = times[i + 2];
+    if (count > 1) {
+      out[used++] = 0x2c;
+      writeInt(count);
+    }
     out[used++] = 0x5d; // ]
   }
   out[used++] = 0x5d;

@@ -194,17 +194,30 @@ export function useHoldClock(monotonicMicros: () => number, offsetMicros: number
 /**
  * Holds of one object by this thread, batched: each acquire/release stores a timestamp in a
  * typed array (no garbage, no line), and every trace flush writes one `hold.spans` record per
- * object with the pairs since the last. Per-hold lines made a locked 4 × 50k counter run at 0.28×
+ * object with the holds since the last. Per-hold lines made a locked 4 × 50k counter run at 0.28×
  * of its untraced speed; batching brought it to 0.6× (docs/shared-state.md). release() must stamp
  * the end BEFORE it frees the lock, or the next holder's begin can precede it in the trace; a
  * full batch is written AFTER it frees it (end() says so), not inside the critical section.
+ *
+ * A lock taken again by the same thread on its fast path with nobody else having held it since
+ * its release (the lock's memory says so: lock.ts) extends the last hold into a run —
+ * `[first acquired, last released, n]` — with no clock read at that acquire: a thread taking a
+ * lock in a loop writes one entry, not one per hold (docs/trace-format.md). A run ends at the
+ * first trace flush while the lock is not held (a turn of the event loop), when another thread
+ * takes the lock, or when this one has to wait for it.
  */
 export class HoldSpans {
-  private times = new Float64Array(64);
+  /** Entries of three: begin, end, number of holds (1, or a run's count). */
+  private times: Float64Array = new Float64Array(96);
+  private spare: Float64Array | undefined;
   private n = 0;
-  /** Open hold's begin, NaN when none. */
+  /** Open hold's begin, NaN when none (a run's open hold: the end of the run's previous hold). */
   private open = NaN;
   private queued = false;
+  /** The last entry ends with this thread's latest release and may be extended (no flush since). */
+  private runOpen = false;
+  /** The open hold continues the last entry (taken by extend(), not stamped). */
+  private openRun = false;
 
   constructor(
     private readonly objKind: ObjectKind,
@@ -215,8 +228,24 @@ export class HoldSpans {
   private announced = false;
 
   begin(): void {
+    this.runOpen = this.openRun = false;
     this.open = holdClock();
     this.queue();
+  }
+
+  /** Whether the next hold may continue the last one's run (then ask the lock whether anyone else came: extend()). */
+  get mergeable(): boolean {
+    return this.runOpen;
+  }
+
+  /**
+   * The hold just taken continues the run of the last (check `mergeable` first, and that nobody
+   * else has held the lock since this thread's release or is waiting for it). No clock read.
+   */
+  extend(): void {
+    this.openRun = true;
+    this.open = this.times[this.n - 2]!;
+    scheduleFlush();
   }
 
   /** Ends the open hold; true when the batch is full: call write() once the lock is free. */
@@ -226,18 +255,29 @@ export class HoldSpans {
     this.open = NaN;
     if (this.announced) {
       // Its begin is in the trace already: close it with a line (rare: only holds a thread blocked in).
-      this.announced = false;
+      this.announced = this.runOpen = this.openRun = false;
       emit({ kind: 'hold.end', objKind: this.objKind, objId: this.objId });
       return false;
     }
-    if (this.n + 2 > this.times.length) {
+    if (this.openRun) {
+      this.openRun = false;
+      const t = this.times;
+      t[this.n - 2] = holdClock();
+      t[this.n - 1]!++;
+      return false;
+    }
+    if (this.n + 3 > this.times.length) {
       const bigger = new Float64Array(this.times.length * 2);
       bigger.set(this.times);
       this.times = bigger;
     }
-    this.times[this.n++] = b;
-    this.times[this.n++] = holdClock();
-    return this.n >= 8192;
+    const t = this.times;
+    t[this.n] = b;
+    t[this.n + 1] = holdClock();
+    t[this.n + 2] = 1;
+    this.n += 3;
+    this.runOpen = true;
+    return this.n >= 12288;
   }
 
   private queue(): void {
@@ -248,20 +288,36 @@ export class HoldSpans {
     scheduleFlush();
   }
 
-  /** Writes the pairs batched so far (and, at exit, an open hold as hold.begin). */
+  /**
+   * Writes the holds batched so far (and, at exit, an open hold as hold.begin). A run whose hold
+   * is open stays in the batch (it has no end yet); otherwise the run ends here.
+   */
   write(atExit = false): void {
-    if (this.n > 0) {
+    const keep = this.openRun && !atExit ? 3 : 0;
+    const n = this.n - keep;
+    if (n > 0) {
       // Emptied first: a write that fills the buffer flushes, and the flush hook drains (writes) again.
-      const n = this.n;
-      this.n = 0;
-      writeHoldSpans(this.objKind, this.objId, this.times, n);
+      const times = this.times;
+      const next = this.spare !== undefined && this.spare.length === times.length ? this.spare : new Float64Array(times.length);
+      this.spare = undefined;
+      for (let i = 0; i < keep; i++) next[i] = times[n + i]!;
+      this.times = next;
+      this.n = keep;
+      writeHoldSpans(this.objKind, this.objId, times, n);
+      this.spare = times;
     }
+    if (!this.openRun || atExit) this.runOpen = false;
     if (atExit && this.open === this.open && !this.announced) emit({ kind: 'hold.begin', ts: this.open, objKind: this.objKind, objId: this.objId });
   }
 
-  /** @internal Writes the open hold (if any, and not yet written) as hold.begin, after the pairs before it. */
+  /**
+   * @internal Writes the open hold (if any, and not yet written) as hold.begin, after the holds
+   * before it. An open hold that continues a run begins, for the trace, where the run's previous
+   * hold ended (its own acquire was not stamped).
+   */
   announce(): void {
     if (this.open !== this.open || this.announced) return;
+    this.openRun = false;
     this.write();
     this.announced = true;
     emit({ kind: 'hold.begin', ts: this.open, objKind: this.objKind, objId: this.objId });

@@ -59,6 +59,10 @@ const MAX_PAIR_TABLE_ROWS = 256;
  */
 export const ARROW_BUDGET = 1500;
 
+/** A run of holds' bar: dashes and gaps, CSS px. */
+const RUN_DASH = 4;
+const RUN_GAP = 2;
+
 /** What the last frame drew; tests read it through `globalThis.__concurrencyLabDrawStats`. */
 export interface DrawStats {
   /** Task spans drawn one by one. */
@@ -79,6 +83,8 @@ export interface DrawStats {
   /** Lock holds drawn one by one, and merged runs of them. */
   holds: number;
   holdRuns: number;
+  /** Of `holds`, trace entries that stand for several holds of one thread (hold.spans `[a, b, n]`: dashed). */
+  holdRunsOfMany: number;
   /** The op names written on waits ("Queue#1.get") and object names on holds ("Lock#1"). */
   waitLabels: string[];
   holdLabels: string[];
@@ -210,7 +216,7 @@ export class TimelineRenderer {
     const a1 = f.origin + v.t1;
     const limit = f.at ?? Infinity;
     const openEnd = f.at ?? f.now;
-    const stats: DrawStats = { spans: 0, runs: 0, ticks: 0, arrows: 0, messagesInView: 0, arrowsAggregated: false, waits: 0, waitRuns: 0, holds: 0, holdRuns: 0, waitLabels: [], holdLabels: [] };
+    const stats: DrawStats = { spans: 0, runs: 0, ticks: 0, arrows: 0, messagesInView: 0, arrowsAggregated: false, waits: 0, waitRuns: 0, holds: 0, holdRuns: 0, holdRunsOfMany: 0, waitLabels: [], holdLabels: [] };
 
     const px = this.pixels;
     px.begin(ctx, w, h, window.devicePixelRatio || 1, th.background);
@@ -401,7 +407,12 @@ export class TimelineRenderer {
     );
   }
 
-  /** Lock holds: a tint over the task band and a bar under it, named when wide enough. */
+  /**
+   * Lock holds: a tint over the task band and a bar under it, named when wide enough. A run of
+   * holds (one trace entry for n holds with no other holder between them) gets a
+   * lighter tint and a dashed bar — the lock may have been free between two of its holds — and
+   * its name says how many ("Lock#1 ×120").
+   */
   private laneHolds(f: FrameInput, items: LaneItems, y: number, band: Band, s: XScale, a0: number, a1: number, openEnd: number, w: number, stats: DrawStats, out: SpanLabel[]): void {
     const px = this.pixels;
     const th = f.theme;
@@ -409,11 +420,25 @@ export class TimelineRenderer {
     const [from, to] = visibleSpans(items.holdTrack, items.maxHoldDur, a0, a1);
     const sel = f.selection?.kind === 'hold' ? f.selection.hold : undefined;
     const keep = sel && sel.pid === items.holds[0]!.pid && sel.tid === items.holds[0]!.tid ? items.holds.indexOf(sel, from) : -1;
-    const box = (x0: number, x1: number) => {
+    const box = (x0: number, x1: number, run = false) => {
       const cx0 = Math.max(x0, -1);
       const cw = Math.max(1, Math.min(x1, w + 1) - cx0);
-      px.rect(th.hold, 0.22, cx0, y + TASK_TOP, cw, TASK_HEIGHT);
-      px.fill(bar, cx0, y + HOLD_TOP, cw, HOLD_HEIGHT);
+      if (!run) {
+        px.rect(th.hold, 0.22, cx0, y + TASK_TOP, cw, TASK_HEIGHT);
+        px.fill(bar, cx0, y + HOLD_TOP, cw, HOLD_HEIGHT);
+      } else {
+        px.rect(th.hold, 0.1, cx0, y + TASK_TOP, cw, TASK_HEIGHT);
+        if (cw < RUN_DASH + RUN_GAP) px.fill(bar, cx0, y + HOLD_TOP, cw, HOLD_HEIGHT);
+        // Dashes fixed to the canvas (not to the run's start), so panning does not make them crawl.
+        else {
+          const period = RUN_DASH + RUN_GAP;
+          for (let x = Math.floor(cx0 / period) * period; x < cx0 + cw; x += period) {
+            const a = Math.max(x, cx0);
+            const b = Math.min(x + RUN_DASH, cx0 + cw);
+            if (b > a) px.fill(bar, a, y + HOLD_TOP, b - a, HOLD_HEIGHT);
+          }
+        }
+      }
       return [cx0, cx0 + cw] as const;
     };
     walkSpans(
@@ -426,10 +451,15 @@ export class TimelineRenderer {
       {
         span: (j, x0, x1) => {
           stats.holds++;
-          const [cx0, cx1] = box(x0, x1);
           const hd = items.holds[j]!;
+          const run = hd.count !== undefined && hd.count > 1;
+          if (run) stats.holdRunsOfMany++;
+          const [cx0, cx1] = box(x0, x1, run);
           // Named where nothing else in the lane is written over it: a task or a wait there has its own label.
-          if ((cx1 - cx0 > 30 && !busyAt(items, hd.start, Math.min(hd.end ?? openEnd, openEnd))) || hd === sel) out.push({ text: f.index.names.label(hd.objKind, hd.objId), x0: cx0, x1: cx1, y, kind: 'hold', selected: hd === sel });
+          if ((cx1 - cx0 > 30 && !busyAt(items, hd.start, Math.min(hd.end ?? openEnd, openEnd))) || hd === sel) {
+            const name = f.index.names.label(hd.objKind, hd.objId);
+            out.push({ text: run ? `${name} ×${hd.count}` : name, x0: cx0, x1: cx1, y, kind: 'hold', selected: hd === sel });
+          }
         },
         run: (x0, x1) => {
           stats.holdRuns++;

@@ -170,7 +170,8 @@ function renderWait(root: HTMLElement, w: WaitSpan, ctx: DetailsContext): void {
 
 function renderHold(root: HTMLElement, hd: HoldSpan, ctx: DetailsContext): void {
   const objLabel = ctx.names.label(hd.objKind, hd.objId);
-  root.appendChild(h('h2', undefined, t('holdTitle', objLabel)));
+  const run = hd.count !== undefined && hd.count > 1;
+  root.appendChild(h('h2', undefined, run ? t('holdRunTitle', objLabel, hd.count!.toLocaleString('en')) : t('holdTitle', objLabel)));
   const limit = ctx.at ?? Infinity;
   const done = hd.end !== undefined && hd.end <= limit;
   const end = done ? hd.end! : (ctx.at ?? ctx.now);
@@ -178,10 +179,15 @@ function renderHold(root: HTMLElement, hd: HoldSpan, ctx: DetailsContext): void 
     [t('kObject'), `${objLabel} (${hd.objKind} ${hd.objId})`],
     [t('kWho'), who(ctx.model, hd.pid, hd.tid)],
     [t('kAcquired'), formatOffset(hd.start - ctx.origin)],
-    [t('kHeld'), done ? formatDuration(hd.end! - hd.start) : t('stillHeld', formatDuration(Math.max(0, end - hd.start)))],
   ];
+  if (run) {
+    // A run: n holds in a row, written as one entry (hold.spans [a, b, n]); not one long hold.
+    pairs.push([t('kHolds'), hd.count!.toLocaleString('en')]);
+    if (done) pairs.push([t('kLastReleased'), formatOffset(hd.end! - ctx.origin)], [t('kRunSpan'), formatDuration(hd.end! - hd.start)]);
+  } else pairs.push([t('kHeld'), done ? formatDuration(hd.end! - hd.start) : t('stillHeld', formatDuration(Math.max(0, end - hd.start)))]);
   if (hd.interrupted) pairs.push([t('kEnded'), t('holdInterrupted')]);
   kv(root, pairs);
+  if (run) root.appendChild(h('p', 'hint', t('holdRunHint', hd.count!.toLocaleString('en'), objLabel)));
   sourceButton(root, hd.loc, ctx);
   // Everyone who waited for it while this thread held it, and other holders (a semaphore's units).
   const waiters = ctx.model.waits.filter((x) => x.objId === hd.objId && x.start < end && (x.end ?? Infinity) > hd.start && x.start <= limit);

@@ -61,7 +61,7 @@ export async function runFixture(file: string, args: string[], context: 'process
 }
 
 /** Most spans open at once, from [start, end] pairs. */
-export function maxOverlap(spans: Array<[number, number]>): number {
+export function maxOverlap(spans: ReadonlyArray<readonly number[]>): number {
   const points = spans.flatMap(([s, e]) => [
     [s, 1],
     [e, -1],

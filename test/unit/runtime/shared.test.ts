@@ -5,7 +5,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { SHM_DIR, SHM_ENV, shmRunPrefix } from '../../../src/trace/channel';
-import type { HoldSpansEvent, ObjectCreateEvent, WaitBeginEvent, WaitEndEvent } from '../../../src/trace/events';
+import { holdCount, type HoldEntry, type HoldSpansEvent, type ObjectCreateEvent, type WaitBeginEvent, type WaitEndEvent } from '../../../src/trace/events';
 import { maxOverlap, runFixture, type FixtureRun } from './run';
 
 function ok(run: FixtureRun): void {
@@ -120,7 +120,11 @@ export function sharedSuite(context: 'process' | 'thread'): void {
       assert.ok(creates.some((e) => e.objId === eventId && e.objKind === 'event'));
       const spans = run.events.filter((e): e is HoldSpansEvent => e.kind === 'hold.spans' && e.objId === lockId);
       const pairs = spans.flatMap((e) => e.spans);
-      assert.equal(pairs.length, 20, 'every hold of both children is recorded');
+      assert.equal(
+        pairs.reduce((n, p) => n + holdCount(p), 0),
+        20,
+        'every hold of both children is recorded (a run of holds in a row counts as its n)',
+      );
       assert.equal(new Set(spans.map((e) => `${e.pid}:${e.tid ?? 0}`)).size, 2, 'both children (processes or threads) held it');
       assert.equal(maxOverlap(pairs), 1, 'two holders of one lock never overlap in the trace');
       const begins = run.events.filter((e): e is WaitBeginEvent => e.kind === 'wait.begin');
@@ -130,6 +134,33 @@ export function sharedSuite(context: 'process' | 'thread'): void {
       const evWait = begins.find((e) => e.op === 'Event.wait' && e.objId === eventId);
       assert.ok(evWait, 'the Event wait is traced');
       assert.equal(ends.find((e) => e.pid === evWait.pid && (e.tid ?? 0) === (evWait.tid ?? 0) && e.waitId === evWait.waitId)?.outcome, 'ok');
+    });
+
+    it('the trace: holds in a row by one thread are one run entry [first, last, n]; a turn of the event loop or another holder ends a run; holders never overlap', async () => {
+      const run = await runFixture('shared.mjs', ['holdRuns'], context, 90000);
+      ok(run);
+      const { lockId, rlockId, valueLockId, n, m, total, exits } = run.json as { lockId: string; rlockId: string; valueLockId: string; n: number; m: number; total: number; exits: number[] };
+      assert.deepEqual(exits, [0, 0, 0]);
+      assert.equal(total, 2 * m);
+      const entries = (objId: string) => run.events.filter((e): e is HoldSpansEvent => e.kind === 'hold.spans' && e.objId === objId).flatMap((e) => e.spans);
+      const sum = (xs: HoldEntry[]) => xs.reduce((k, p) => k + holdCount(p), 0);
+      // The Lock: n holds in one turn (and the first hold after them, still in that turn), then
+      // three holds each followed by a sleep: a flush in between ends the run, so each is its own.
+      const lock = entries(lockId);
+      assert.equal(sum(lock), n + 3, JSON.stringify(lock.map((p) => p[2] ?? 1)));
+      assert.ok(lock.some((p) => p.length === 3 && p[2] >= n), `one run of at least ${n}: ${JSON.stringify(lock.map((p) => p[2] ?? 1))}`);
+      assert.deepEqual(lock.slice(-2).map((p) => p.length), [2, 2], 'holds with a sleep between them are not merged');
+      for (let i = 1; i < lock.length; i++) assert.ok(lock[i]![0] >= lock[i - 1]![1], 'entries in order, each after the last');
+      // The RLock taken twice per hold: one hold each, n in a row, one run.
+      const rlock = entries(rlockId);
+      assert.equal(sum(rlock), n);
+      assert.ok(rlock.length < n / 2, `merged: ${rlock.length} entries`);
+      // Two children on one Value's lock: every hold counted, never two holders at once.
+      const contended = entries(valueLockId);
+      assert.equal(sum(contended), 2 * m);
+      assert.equal(maxOverlap(contended), 1, 'two holders of one lock never overlap in the trace');
+      // A holder that takes it again before a sleeping waiter runs makes a run (waiters do not stop one).
+      assert.ok(contended.length < 2 * m, `some holds merged: ${contended.length} entries for ${2 * m} holds`);
     });
 
     it('values wrap and round like the C type (as Python’s ctypes); a float for an int type is a TypeError; SharedArray indexes', async () => {

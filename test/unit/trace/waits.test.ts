@@ -1,7 +1,7 @@
 // Waits, holds and sync objects in the trace: validation, the model's spans (an interrupted wait
 // when its process dies, nested holds), and their Chrome export and round trip.
 import { strict as assert } from 'assert';
-import { parseEvent, type TraceEvent } from '../../../src/trace/events';
+import { holdCount, parseEvent, type HoldSpansEvent, type TraceEvent } from '../../../src/trace/events';
 import { TraceModel } from '../../../src/trace/model';
 import { fromChromeTrace, toChromeTrace } from '../../../src/trace/chrome';
 import { makeHeader } from '../../../src/trace/jsonl';
@@ -109,6 +109,38 @@ describe('trace: waits, holds and sync objects', () => {
     assert.deepEqual(chromeTraceProblems(chrome), []);
     const holds = chrome.traceEvents.filter((e) => e.cat === 'hold' && e.ph === 'X');
     assert.deepEqual(holds.map((h) => [(h.ts as number) - T, h.dur]), [[5, 2], [9, 3], [20, 1]]);
+    const back = fromChromeTrace(JSON.parse(JSON.stringify(chrome)));
+    assert.equal(back.malformed, 0);
+    assert.deepEqual(back.events, spans);
+  });
+
+  it('hold.spans runs [first, last, n]: validated, one run hold with its count in the model, one "× n" slice in Chrome, and round-trips', () => {
+    const spans: TraceEvent[] = [
+      { kind: 'process.start', ts: T, pid: 20, ppid: 1, name: 'MainProcess' },
+      { kind: 'object.create', ts: T + 1, pid: 20, objKind: 'lock', objId: '20.0.s1' },
+      // 500 holds in a row (5–900 µs), then one hold alone, then a run of 2.
+      { kind: 'hold.spans', ts: T + 5, pid: 20, objKind: 'lock', objId: '20.0.s1', spans: [[T + 5, T + 900, 500], [T + 950, T + 960], [T + 970, T + 990, 2]] },
+      { kind: 'process.exit', ts: T + 1000, pid: 20, exitCode: 0, signal: null },
+    ];
+    for (const e of spans) assert.ok(parseEvent(e), JSON.stringify(e));
+    // A run's count is a whole number ≥ 1 (1 means one hold, as a pair); no fourth element.
+    assert.ok(parseEvent({ kind: 'hold.spans', ts: T, pid: 1, objKind: 'lock', objId: 'a', spans: [[T, T + 1, 1]] }));
+    for (const bad of [[[T, T + 1, 0]], [[T, T + 1, 2.5]], [[T, T + 1, -3]], [[T, T + 1, '2']], [[T, T + 1, 2, 3]], [[T, T + 1, 2 ** 40]], [[T + 2, T + 1, 3]]]) {
+      assert.equal(parseEvent({ kind: 'hold.spans', ts: T, pid: 1, objKind: 'lock', objId: 'a', spans: bad }), undefined, JSON.stringify(bad));
+    }
+    assert.deepEqual((spans[2] as HoldSpansEvent).spans.map(holdCount), [500, 1, 2]);
+    const m = new TraceModel(spans);
+    assert.deepEqual(
+      m.holds.map((h) => [h.start - T, h.end! - T, h.count]),
+      [[5, 900, 500], [950, 960, undefined], [970, 990, 2]],
+    );
+    const chrome = toChromeTrace(makeHeader({ ts: T, file: '/w/c.mjs', context: 'process' }), spans);
+    assert.deepEqual(chromeTraceProblems(chrome), []);
+    const holds = chrome.traceEvents.filter((e) => e.cat === 'hold' && e.ph === 'X');
+    assert.deepEqual(
+      holds.map((h) => [h.name, (h.ts as number) - T, h.dur, h.args?.holds]),
+      [['holds Lock#1 × 500', 5, 895, 500], ['holds Lock#1', 950, 10, undefined], ['holds Lock#1 × 2', 970, 20, 2]],
+    );
     const back = fromChromeTrace(JSON.parse(JSON.stringify(chrome)));
     assert.equal(back.malformed, 0);
     assert.deepEqual(back.events, spans);

@@ -111,6 +111,18 @@ describe('webview layout: who waits for whom', () => {
     assert.deepStrictEqual(brief(compute(ev, T + 25)), [['MainProcess', 'Lock#1.acquire', ['Process-1:holder:running']]]);
   });
 
+  it('a holder known from a run of holds ([first, last, n] in hold.spans), at a moment inside the run', () => {
+    const ev: TraceEvent[] = [
+      start(1, 0, 'MainProcess'),
+      { kind: 'object.create', ts: T + 1, pid: 1, objKind: 'lock', objId: '1.0.s1' },
+      start(2, 1, 'Process-1', T + 2),
+      { kind: 'hold.spans', ts: T + 10, pid: 2, objKind: 'lock', objId: '1.0.s1', spans: [[T + 10, T + 30, 400], [T + 40, T + 41]] },
+      { kind: 'wait.begin', ts: T + 29, pid: 1, waitId: 1, op: 'Lock.acquire', objKind: 'lock', objId: '1.0.s1' },
+      { kind: 'wait.end', ts: T + 31, pid: 1, waitId: 1, outcome: 'ok' },
+    ];
+    assert.deepStrictEqual(brief(compute(ev, T + 29.5)), [['MainProcess', 'Lock#1.acquire', ['Process-1:holder:running']]]);
+  });
+
   it('a Barrier: its parties that arrived (waiting at it at that moment) of its party count; none said without the count', () => {
     const ev: TraceEvent[] = [
       start(1, 0, 'MainProcess'),
