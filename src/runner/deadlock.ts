@@ -37,6 +37,11 @@ export class DeadlockWatch {
     if (!this.reported) this.graph.touch(n);
   }
 
+  /** n more task.ends of `e`'s worker thread, kept as bytes (src/runner/tail.ts). */
+  taskEnds(e: TraceEvent, n: number): void {
+    if (!this.reported) this.graph.taskEnds(e.pid, e.tid, n);
+  }
+
   /** A thread sent or received on a queue or pipe (one of those byte-kept message lines). */
   usedChannel(channelId: string, pid: number, tid: number): void {
     if (!this.reported) this.graph.usedChannel(channelId, pid, tid);

@@ -10,6 +10,7 @@
 // for the run's megabytes of lines, whose first-touch page faults cost the run more than reading
 // them again (bench `trace-capture`, issue #15).
 import * as fs from 'fs';
+import type { CompactShape } from '../trace/compact';
 import type { TraceEvent } from '../trace/events';
 import { parseEvent } from '../trace/events';
 
@@ -20,6 +21,8 @@ const INITIAL = 1 << 18;
 /** Bytes read at once from a file when its lines are copied or made again. */
 const WINDOW = 512 << 10;
 const NL = 0x0a;
+const COMMA = 0x2c;
+const CLOSE_BRACKET = 0x5d;
 
 /** A trace-channel file whose lines are kept: its descriptor, and what was last read of it. */
 interface Source {
@@ -56,6 +59,14 @@ export class RawLines {
   /** Where the line starts in its file, and its bytes (without the \n that ends it there). */
   private off = new Float64Array(INITIAL);
   private len = new Int32Array(INITIAL);
+  /** 0, or 1 + the slot in `shapes` of a compact line's template (written expanded, see CompactShape). */
+  private tpl = new Int32Array(INITIAL);
+  private readonly shapes: CompactShape[] = [];
+  /** Per slot: its shape's pieces as UTF-8 bytes, and their total length. */
+  private readonly pieces: Buffer[][] = [];
+  private readonly fixed: number[] = [];
+  /** Scratch: where each value of the compact line being expanded starts and ends. */
+  private valAt = new Int32Array(16);
   /** Per pid, its first line (in trace order) of those the runner made no event of. */
   private readonly firstOfPid = new Map<number, number>();
   private lastPid = -1;
@@ -88,6 +99,7 @@ export class RawLines {
     this.src = more(this.src, (c) => new Int32Array(c));
     this.off = more(this.off, (c) => new Float64Array(c));
     this.len = more(this.len, (c) => new Int32Array(c));
+    this.tpl = more(this.tpl, (c) => new Int32Array(c));
   }
 
   /** A trace-channel file (open for reading) whose lines will be added: owned from now on (close()). */
@@ -145,6 +157,23 @@ export class RawLines {
     } else if (ts < this.ts[this.lastFirst]) this.firstOfPid.set(pid, (this.lastFirst = i));
     this.n = i + 1;
     this.order = undefined;
+  }
+
+  /** A compact line of `shape`'s template, `len` bytes at `offset` of source `source`'s file,
+   *  kept as its bytes and written as its event's JSON (its values are checked by the caller). */
+  addCompact(ts: number, shape: CompactShape, source: number, offset: number, len: number): void {
+    let slot = shape.slot;
+    if (slot < 0 || this.shapes[slot] !== shape) {
+      slot = shape.slot = this.shapes.length;
+      this.shapes.push(shape);
+      const pieces = shape.pieces.map((p) => Buffer.from(p));
+      this.pieces.push(pieces);
+      this.fixed.push(pieces.reduce((sum, b) => sum + b.length, 0));
+      if (shape.n * 2 > this.valAt.length) this.valAt = new Int32Array(shape.n * 2);
+    }
+    const i = this.n;
+    this.addLine(ts, shape.pid, source, offset, len, undefined);
+    this.tpl[i] = slot + 1;
   }
 
   /** An event without a line of its own (the runner's; an expanded compact line). */
@@ -246,8 +275,54 @@ export class RawLines {
 
   private make(i: number): TraceEvent {
     // Only lines that lineScan judged valid events lack one (made each time: not kept).
+    return parseEvent(JSON.parse(this.text(i))) as TraceEvent;
+  }
+
+  /** Entry i's line as the trace file has it (a compact one expanded). */
+  private text(i: number): string {
+    const t = this.tpl[i];
+    if (t) {
+      const out = Buffer.allocUnsafe(this.expandedLength(i));
+      return out.toString('utf8', 0, this.expand(i, out, 0));
+    }
     const b = this.view(i);
-    return parseEvent(JSON.parse(b.toString('utf8', this.at0, this.at0 + this.len[i]))) as TraceEvent;
+    return b.toString('utf8', this.at0, this.at0 + this.len[i]);
+  }
+
+  /** Bytes of compact entry i's expanded line (no \n). */
+  private expandedLength(i: number): number {
+    const slot = this.tpl[i] - 1;
+    const sh = this.shapes[slot];
+    // The line is `[id,v0,…,vn-1]`: its values' digits, and the shape's pieces around them.
+    return this.fixed[slot] + this.len[i] - 2 - sh.idLen - sh.n;
+  }
+
+  /** Writes compact entry i's line expanded into out at `at` (room: expandedLength); returns where it ends. */
+  private expand(i: number, out: Uint8Array, at: number): number {
+    const slot = this.tpl[i] - 1;
+    const sh = this.shapes[slot];
+    const win = this.view(i);
+    const s = this.at0;
+    const e = s + this.len[i];
+    const valAt = this.valAt;
+    // Values: after `[`, the id and its comma; each ends at a comma or the closing bracket.
+    let p = s + 2 + sh.idLen;
+    for (let v = 0; v < sh.n; v++) {
+      valAt[2 * v] = p;
+      while (p < e && win[p] !== COMMA && win[p] !== CLOSE_BRACKET) p++;
+      valAt[2 * v + 1] = p;
+      p++;
+    }
+    const pieces = this.pieces[slot];
+    const order = sh.order;
+    for (let j = 0; ; j++) {
+      const piece = pieces[j];
+      for (let q = 0; q < piece.length; q++) out[at++] = piece[q];
+      if (j === sh.n) break;
+      const v = order[j];
+      for (let q = valAt[2 * v], end = valAt[2 * v + 1]; q < end; q++) out[at++] = win[q];
+    }
+    return at;
   }
 
   /** Where view()'s line starts in the buffer it returned. */
@@ -294,19 +369,19 @@ export class RawLines {
   line(k: number): string | undefined {
     const i = this.at(k);
     if (this.src[i] < 0) return undefined;
-    const b = this.view(i);
-    return b.toString('utf8', this.at0, this.at0 + this.len[i]);
+    return this.text(i);
   }
 
   /** Bytes of the k-th event's line (no \n), or -1 when it has none. */
   length(k: number): number {
     const i = this.at(k);
-    return this.src[i] < 0 ? -1 : this.len[i];
+    return this.src[i] < 0 ? -1 : this.tpl[i] ? this.expandedLength(i) : this.len[i];
   }
 
   /** Copies the k-th event's line into out at `at` (room: see length()); returns the bytes copied. */
   copyTo(k: number, out: Buffer, at: number): number {
     const i = this.at(k);
+    if (this.tpl[i]) return this.expand(i, out, at) - at;
     const b = this.view(i);
     return b.copy(out, at, this.at0, this.at0 + this.len[i]);
   }
@@ -321,7 +396,7 @@ export class RawLines {
   fill(k: number, out: Buffer, at: number): number {
     if (!this.order) this.sort();
     const order = this.order as Uint32Array;
-    const { src, off, len, sources } = this;
+    const { src, off, len, sources, tpl } = this;
     const n = this.n;
     const cap = out.length;
     if (out !== this.outOf) {
@@ -334,6 +409,14 @@ export class RawLines {
       const b = src[i];
       if (b < 0) break;
       let l = len[i];
+      if (tpl[i]) {
+        // A compact line: written expanded, alone.
+        if (at + this.expandedLength(i) + 1 > cap) break;
+        at = this.expand(i, out, at);
+        out[at++] = NL;
+        k++;
+        continue;
+      }
       if (at + l + 1 > cap) break;
       const so = sources[b];
       let o = off[i];
@@ -350,7 +433,7 @@ export class RawLines {
         const i2 = order[j];
         l = len[i2];
         const e2 = e + l + 1;
-        if (src[i2] !== b || off[i2] !== o || e2 > winLen || at + e2 - s > cap) break;
+        if (src[i2] !== b || off[i2] !== o || tpl[i2] || e2 > winLen || at + e2 - s > cap) break;
         if (win[e2 - 1] !== NL) throw changed(o);
         e = e2;
         o += l + 1;

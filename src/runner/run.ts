@@ -241,6 +241,8 @@ export class Run implements RunHandle {
     const bytesOnly = this.tailer.takeBytesOnly();
     if (bytesOnly) this.deadlocks.touch(bytesOnly);
     if (batch.length) this.publish(batch, false);
+    // (After the batch: it holds the task.starts these task.ends end.)
+    for (const [e, n] of this.tailer.takeTaskEnds()) this.deadlocks.taskEnds(e, n);
   }
 
   /** Every live process is stuck: say so in the trace, and stop the run if asked to. */

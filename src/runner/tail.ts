@@ -13,7 +13,7 @@ import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseTraceFileName } from '../trace/channel';
-import { TransportDecoder } from '../trace/compact';
+import { TransportDecoder, type CompactShape } from '../trace/compact';
 import type { TraceEvent } from '../trace/events';
 import { CHANNEL_MANAGER, LineScanner, LineTemplate } from './lineScan';
 import { RawLines } from './rawLines';
@@ -66,6 +66,8 @@ export class TraceTailer {
   private readonly scanner = new LineScanner();
   /** Message lines kept as bytes only, since takeBytesOnly() was last called. */
   private bytesOnly = 0;
+  /** Compact task.end lines kept as bytes only, per template, since takeTaskEnds(). */
+  private readonly taskEnds = new Map<CompactShape, number>();
 
   constructor(
     private readonly dir: string,
@@ -80,6 +82,18 @@ export class TraceTailer {
     const n = this.bytesOnly;
     this.bytesOnly = 0;
     return n;
+  }
+
+  /**
+   * The compact task.end lines kept as bytes only since the last call, per template: its event
+   * (the first line of it, which read() returned) and how many more (the deadlock watch counts a
+   * worker's running tasks).
+   */
+  takeTaskEnds(): Array<[TraceEvent, number]> {
+    if (!this.taskEnds.size) return [];
+    const out = [...this.taskEnds].map(([shape, n]): [TraceEvent, number] => [shape.event, n]);
+    this.taskEnds.clear();
+    return out;
   }
 
   /** Everything new since the last call, in file order per file. */
@@ -155,10 +169,25 @@ export class TraceTailer {
         }
       }
       const e = buf.indexOf(NL, s);
-      const line = this.parseLine(f.decoder, buf, s, e);
+      const ints = buf[s] === OPEN_BRACKET && this.readIntegers(buf, s, e);
+      if (lines && ints) {
+        // A compact line of a template whose lines are kept as bytes (CompactShape): no object.
+        const values = this.values;
+        const shape = f.decoder.shape(values[0]);
+        if (shape !== undefined && values.length === shape.n + 1 && nonNegative(values)) {
+          lines.addCompact(values[shape.tsAt + 1], shape, source, base + s, e - s);
+          this.bytesOnly++;
+          if (shape.event.kind === 'task.end') this.taskEnds.set(shape, (this.taskEnds.get(shape) ?? 0) + 1);
+          s = e + 1;
+          continue;
+        }
+      }
+      const line = this.parseLine(f.decoder, buf, s, e, ints);
       if (line !== undefined) {
         out.push(line.event);
         if (lines) {
+          // The first valid line of a template: whether its next ones can be kept as bytes.
+          if (ints) f.decoder.learn(this.values[0], line.event);
           // Saved traces never need the templates: a compact line is written as its event's JSON,
           // and so is a line that is not valid UTF-8 (JSON.parse read it with replacement characters).
           if (line.compact || !isUtf8(buf.subarray(s, e))) lines.addEvent(line.event);
@@ -189,10 +218,11 @@ export class TraceTailer {
     this.onMessage(f.usedChannel, pid, tid);
   }
 
-  private parseLine(decoder: TransportDecoder, buf: Buffer, s: number, e: number): { event: TraceEvent; compact: boolean } | undefined {
+  /** `ints`: readIntegers() read the line into this.values. */
+  private parseLine(decoder: TransportDecoder, buf: Buffer, s: number, e: number, ints: boolean): { event: TraceEvent; compact: boolean } | undefined {
     if (s === e) return undefined; // a blank line is nothing, not a malformed one
     let v: unknown;
-    if (buf[s] === OPEN_BRACKET && this.readIntegers(buf, s, e)) v = this.values;
+    if (ints) v = this.values;
     else {
       const text = buf.toString('utf8', s, e);
       try {
@@ -255,4 +285,13 @@ export class TraceTailer {
     }
     this.files.clear();
   }
+}
+
+/** Whether every value is >= 0 (and none is -0, whose JSON is 0: its digits would not be). */
+function nonNegative(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0 || (v === 0 && 1 / v < 0)) return false;
+  }
+  return true;
 }

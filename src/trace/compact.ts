@@ -22,6 +22,90 @@ interface Template {
   fields: string[];
 }
 
+/**
+ * A template whose lines the runner keeps as their bytes (src/runner/tail.ts, keepLines): a hot
+ * kind nothing in the runner needs one event per line of (a message's send or receive, a task's
+ * submit or end), whose values are all non-negative integers. A line of it is written to a trace
+ * file as its event's JSON — `pieces[0]`, the digits of value `order[0]`, `pieces[1]`, … — byte
+ * for byte what JSON.stringify of the decoded event gives (an integer's JSON is its digits), with
+ * no object made. Made from a line of the template that decoded to a valid event: every other
+ * line differs only in values that parseEvent checks no further than `checks` does.
+ */
+export interface CompactShape {
+  /** The template's id, and its digits on a line. */
+  readonly id: number;
+  readonly idLen: number;
+  /** How many values follow the id. */
+  readonly n: number;
+  /** Which value is `ts`. */
+  readonly tsAt: number;
+  readonly pid: number;
+  readonly tid: number;
+  /** The event's JSON around its values; pieces.length === n + 1. */
+  readonly pieces: readonly string[];
+  /** pieces[j] is followed by value order[j]. */
+  readonly order: Int32Array;
+  /** The event the shape was made from (its kind, pid, tid and the template's fields). */
+  readonly event: TraceEvent;
+  /** For the runner: its slot among its RawLines' shapes (-1: none yet). */
+  slot: number;
+}
+
+/** Kinds whose lines may be kept as bytes: the runner acts on none of their values (the deadlock
+ *  watch counts a worker's task ends, and learns who uses a channel from one event of the template). */
+const BYTES_KINDS = new Set(['message.send', 'message.recv', 'task.submit', 'task.end']);
+/** Fields a kept line may vary: numbers whose only check is a range every non-negative safe
+ *  integer is in, and (STRING_FIELDS) strings any text is valid for, a number appended to the
+ *  template's (a Python message's msgId `s0.` + its sequence number). */
+const BYTES_FIELDS = new Set(['ts', 'taskId']);
+const STRING_FIELDS = new Set(['msgId']);
+
+function shapeOf(id: number, t: Template, sample: TraceEvent): CompactShape | undefined {
+  if (!BYTES_KINDS.has(sample.kind) || typeof t.event.pid !== 'number') return undefined;
+  const tsAt = t.fields.indexOf('ts');
+  if (tsAt < 0) return undefined;
+  const e: Record<string, unknown> = { ...t.event };
+  // Each value's place, marked by a string JSON.stringify escapes (so the template's own text,
+  // escaped the same way, can hold it only literally: checked below).
+  const marks = t.fields.map((f, i) => {
+    const mark = `\\u0000cl${i}\\u0000`;
+    const base = t.event[f];
+    if (typeof base === 'string') {
+      if (!STRING_FIELDS.has(f)) return undefined;
+      e[f] = `${base}\u0000cl${i}\u0000`;
+      return mark;
+    }
+    if (!BYTES_FIELDS.has(f)) return undefined;
+    e[f] = `\u0000cl${i}\u0000`;
+    return `"${mark}"`;
+  });
+  if (marks.some((m) => m === undefined) || new Set(t.fields).size !== t.fields.length) return undefined;
+  const json = JSON.stringify(e);
+  const at = (marks as string[]).map((m, i) => ({ i, m, p: json.indexOf(m) }));
+  if (at.some(({ m, p }) => p < 0 || json.indexOf(m, p + 1) >= 0)) return undefined;
+  at.sort((a, b) => a.p - b.p);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const { m, p } of at) {
+    pieces.push(json.slice(from, p));
+    from = p + m.length;
+  }
+  pieces.push(json.slice(from));
+  const tid = sample.tid;
+  return {
+    id,
+    idLen: String(id).length,
+    n: t.fields.length,
+    tsAt,
+    pid: sample.pid,
+    tid: tid ?? 0,
+    pieces,
+    order: Int32Array.from(at, ({ i }) => i),
+    event: sample,
+    slot: -1,
+  };
+}
+
 /** What a decoded line was. */
 export type Decoded = { event: TraceEvent; compact: boolean } | 'template' | undefined;
 
@@ -40,6 +124,20 @@ function isTemplate(v: Record<string, unknown>): boolean {
 
 export class TransportDecoder {
   private readonly templates = new Map<number, Template>();
+  /** Per template id, its CompactShape once learnt (null: its lines are not kept as bytes). */
+  private readonly shapes = new Map<number, CompactShape | null>();
+
+  /** The shape of template `id`'s lines, once learn() was told of a valid one (else undefined). */
+  shape(id: number): CompactShape | undefined {
+    return this.shapes.get(id) ?? undefined;
+  }
+
+  /** `event` was decoded from a compact line of template `id`: learns the template's shape. */
+  learn(id: number, event: TraceEvent): void {
+    if (this.shapes.has(id)) return;
+    const t = this.templates.get(id);
+    if (t) this.shapes.set(id, shapeOf(id, t, event) ?? null);
+  }
 
   /**
    * One parsed line of a transport file: its event (compact: whether it was an array line), or
@@ -65,6 +163,7 @@ export class TransportDecoder {
       const d = v as Record<string, unknown>;
       if (!isTemplate(d)) return undefined;
       this.templates.set(d.id as number, { event: d.event as Record<string, unknown>, fields: d.fields as string[] });
+      this.shapes.delete(d.id as number);
       return 'template';
     }
     const event = parseEvent(v);

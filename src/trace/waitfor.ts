@@ -204,6 +204,12 @@ export class WaitForGraph {
     this.version += n;
   }
 
+  /** n task.ends of this thread not fed one by one (the runner keeps their lines as bytes). */
+  taskEnds(pid: number, tid: number | undefined, n: number): void {
+    const t = this.threads.get(key(pid, tid));
+    if (t) t.tasks = Math.max(0, t.tasks - n);
+  }
+
   /**
    * A message.send/recv on a queue or pipe (not a manager's) by this thread, without its event
    * (the runner keeps such lines as bytes): a use whose direction is not known, so the thread
@@ -218,7 +224,8 @@ export class WaitForGraph {
     this.starting.delete(k);
     this.names.set(k, name);
     this.started.set(k, ts);
-    const role = /^Pool(Worker|Thread)-/.test(name) ? 'worker' : /Manager-\d+$/.test(name) ? 'server' : 'other';
+    // (Python names a pool's processes after their start method: ForkPoolWorker-1, SpawnPoolWorker-1, ForkServerPoolWorker-1.)
+    const role = /^(?:Fork|Spawn|ForkServer)?Pool(?:Worker|Thread)-/.test(name) ? 'worker' : /Manager-\d+$/.test(name) ? 'server' : 'other';
     this.threads.set(k, { pid, tid, name, waits: new Map(), role, tasks: 0 });
   }
 

@@ -24,7 +24,7 @@ const DIRS = ['test/fixtures/runner', 'test/fixtures/python', 'test/fixtures/run
 const SNIPPET = /\.(mjs|cjs|js|mts|ts|py)$/;
 
 /** Deadlocks by design (test/unit/runner/deadlock.test.ts, pythonWaits.test.ts): only their `fixed` variant runs, when they have one. */
-const DEADLOCK_FIXTURES = new Set(['deadlock-join.mjs', 'deadlock-pipes.mjs', 'deadlock-barrier.mjs', 'deadlock-barrier.py', 'deadlock-pipes.py', 'pool-deadlock.py']);
+const DEADLOCK_FIXTURES = new Set(['deadlock-join.mjs', 'deadlock-pipes.mjs', 'deadlock-barrier.mjs', 'deadlock-barrier.py', 'deadlock-pipes.py', 'pool-deadlock.py', 'pool-busy-then-stuck.py']);
 
 /** Fixtures that are not snippets a user could run on their own, and why. */
 const EXCLUDED: Record<string, string> = {

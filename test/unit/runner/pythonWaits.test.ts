@@ -131,6 +131,21 @@ describe('runner: Python waits and holds', function () {
     assert.deepEqual(survivors([...new Set(r.events.map((e) => e.pid))]), [], 'no process of the run is left');
   });
 
+  it('a deadlock after a busy pool is seen with the lines kept as bytes (keepLines: the CLI with --trace): every task ended, every event kept', async () => {
+    const r = await runPy('pool-busy-then-stuck.py', { onDeadlock: 'stop', keepLines: true, timeoutMs: 30000 }).done;
+    assert.equal(r.summary.reason, 'deadlock');
+    const count = (kind: string) => r.events.filter((e) => e.kind === kind).length;
+    assert.deepEqual([count('task.submit'), count('task.start'), count('task.end')], [300, 300, 300]);
+    const found = r.events.filter((e): e is DeadlockEvent => e.kind === 'deadlock');
+    assert.equal(found.length, 1);
+    const lines = fs.readFileSync(pyFixture('pool-busy-then-stuck.py'), 'utf8').split('\n');
+    assert.deepEqual(
+      found[0]!.waits.map((w) => [w.name, w.op, w.loc?.line]),
+      [['MainProcess', 'Queue.get', lines.findIndex((l) => l.includes('# @stuck')) + 1]],
+    );
+    assert.deepEqual(survivors([...new Set(r.events.map((e) => e.pid))]), [], 'no process of the run is left');
+  });
+
   it('a Python Barrier short of a party: its waits carry parties, the deadlock says "2 of 3 arrived"; fixed, no deadlock', async () => {
     const file = pyFixture('deadlock-barrier.py');
     const r = await runPy('deadlock-barrier.py', { onDeadlock: 'stop', timeoutMs: 30000 }).done;

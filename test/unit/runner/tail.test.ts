@@ -83,14 +83,16 @@ describe('TraceTailer', () => {
     const lines = [template, '[4,0,100]', '[4,-0,101]', '[4, 2, 102]', '[4,3,1795838772913553]', '[4,4,9007199254740991]', '[4,9,9007199254740992]', '[4,5,103.5]', '[4,06,104]', '[4,7]', '[4,,105]', '[4,8,106', '[]'];
     fs.writeFileSync(path.join(dir, '7-0.jsonl'), lines.join('\n') + '\n');
     const events = t.read();
+    // (task.end lines of plain non-negative integers after the first are kept as bytes: not returned.)
     assert.deepEqual(
       events.map((e) => [(e as { taskId: number }).taskId, e.ts]),
-      [[0, 100], [-0, 101], [2, 102], [3, 1795838772913553], [4, 9007199254740991], [5, 103.5]],
+      [[0, 100], [-0, 101], [2, 102], [5, 103.5]],
     );
     assert.ok(Object.is((events[1] as { taskId: number }).taskId, -0));
     // (2^53 is beyond MAX_SAFE_INTEGER: left to JSON.parse, and no valid ts.)
     assert.equal(t.malformed, 6, 'a ts of 2^53, a leading zero, a missing field, an empty value, a cut line and an empty array');
-    assert.deepEqual(t.lines?.events(), [...events].sort((a, b) => a.ts - b.ts), 'kept in trace order');
+    const all = [...events, { kind: 'task.end', poolId: '1:1', ok: true, pid: 7, taskId: 3, ts: 1795838772913553 }, { kind: 'task.end', poolId: '1:1', ok: true, pid: 7, taskId: 4, ts: 9007199254740991 }];
+    assert.deepEqual(t.lines?.events(), all.sort((a, b) => a.ts - b.ts), 'kept in trace order');
     t.close();
   });
 
@@ -265,6 +267,133 @@ describe('TraceTailer', () => {
         assert.equal(back.malformed, 0);
         assert.equal(back.events.length, want.events.length);
         fs.rmSync(out);
+      }
+    });
+  });
+
+  describe('with keepLines: compact lines of hot kinds kept as bytes (CompactShape, src/trace/compact.ts)', () => {
+    const header = { kind: 'trace.header' as const, version: 1, tool: 'concurrency-lab' as const, ts: 0 };
+    const tpl = (id: number, event: Record<string, unknown>, fields: string[]) => JSON.stringify({ kind: 'trace.template', id, event, fields });
+    /** What the slow path (a tailer without keepLines) returns, in trace order. */
+    const plain = () => {
+      const p = new TraceTailer(dir);
+      const events = p.read().sort((a, b) => a.ts - b.ts);
+      p.close();
+      return { events, malformed: p.malformed };
+    };
+    /** Writes what t kept to a trace file; returns its text. */
+    const written = (t: TraceTailer) => {
+      const out = path.join(dir, 'out.jsonl');
+      writeTrace(out, header, t.lines as RawLines);
+      const text = fs.readFileSync(out, 'utf8');
+      fs.rmSync(out);
+      return text;
+    };
+
+    it("returns a template's first line only, and writes every line as JSON.stringify of its event, byte for byte", () => {
+      // A Python sender (msgId `s0.` + n), receiver, a pool's submits (with a loc) and a ThreadPool worker's ends.
+      const send = tpl(1, { kind: 'message.send', channel: 'pipe', channelId: 'p7:1', msgId: 's0.', pid: 7 }, ['ts', 'msgId']);
+      const submit = tpl(2, { kind: 'task.submit', poolId: '7:1', fn: 'sq\u00e9"x', loc: { file: '/a b/é.py', line: 21 }, pid: 7 }, ['taskId', 'ts']);
+      const recv = tpl(1, { kind: 'message.recv', channel: 'pipe', channelId: 'p7:1', msgId: 's0.', pid: 8 }, ['ts', 'msgId']);
+      const end = tpl(2, { kind: 'task.end', poolId: '7:1', ok: true, pid: 8, tid: 81 }, ['taskId', 'ts']);
+      // > 1 MB written: lines meet the end of the writer's buffer (expanded through length() and copyTo()).
+      const n = 6000;
+      const a = [send, submit];
+      const b = [recv, end];
+      for (let i = 0; i < n; i++) {
+        a.push(`[1,${1000 + 2 * i},${i + 1}]`, `[2,${i},${1000 + 2 * i}]`);
+        b.push(`[1,${1001 + 2 * i},${i + 1}]`, `[2,${i},${1001 + 2 * i}]`);
+      }
+      fs.writeFileSync(path.join(dir, '7-0.jsonl'), a.join('\n') + '\n');
+      fs.writeFileSync(path.join(dir, '8-81.jsonl'), b.join('\n') + '\n');
+      const t = new TraceTailer(dir, true);
+      const read = t.read();
+      assert.deepEqual(read.map((e) => e.kind).sort(), ['message.recv', 'message.send', 'task.end', 'task.submit']);
+      assert.equal(t.takeBytesOnly(), 4 * (n - 1));
+      assert.deepEqual(t.takeTaskEnds(), [[read.find((e) => e.kind === 'task.end'), n - 1]]);
+      assert.deepEqual(t.takeTaskEnds(), []);
+      t.close();
+      const want = plain();
+      assert.equal(t.malformed, 0);
+      const kept = t.lines as RawLines;
+      assert.equal(kept.size, 4 * n);
+      assert.deepEqual(kept.events(), want.events);
+      assert.equal(kept.line(1), undefined, "the first line of a template: an event, written as its JSON");
+      assert.equal(kept.line(4 * n - 1), JSON.stringify(want.events[4 * n - 1]));
+      assert.equal(written(t), [JSON.stringify(header), ...want.events.map((e) => JSON.stringify(e))].join('\n') + '\n');
+    });
+
+    it('makes events of the lines of other kinds and of lines it cannot judge from their bytes', () => {
+      fs.writeFileSync(
+        path.join(dir, '7-0.jsonl'),
+        [
+          tpl(1, { kind: 'task.start', poolId: '7:1', fn: 'f', pid: 7 }, ['taskId', 'ts']), // a worker's start: the deadlock watch needs each
+          '[1,0,10]',
+          '[1,1,11]',
+          tpl(2, { kind: 'message.send', channel: 'queue', channelId: 'q7:', msgId: 's', pid: 7 }, ['ts', 'channelId']), // a varying channelId
+          '[2,12,1]',
+          '[2,13,2]',
+          tpl(3, { kind: 'wait.end', waitId: 0, outcome: 'ok', pid: 7 }, ['waitId', 'ts']),
+          '[3,1,14]',
+          '[3,2,15]',
+          tpl(4, { kind: 'task.end', poolId: '7:1', ok: true, pid: 7 }, ['taskId', 'ts']),
+          '[4,0,16]',
+          '[4,1,17]', // kept
+          '[4,2,-18]', // negative: JSON.parse and parseEvent refuse it
+          '[4,3,19.5]', // a fraction
+          '[4,4]', // too few
+          tpl(4, { kind: 'task.end', poolId: '7:1', ok: true, pid: 7, tid: 2 }, ['taskId', 'ts']), // id 4 again: a new template
+          '[4,5,20]',
+          '[4,6,21]', // kept, with the new template's tid
+          '',
+        ].join('\n'),
+      );
+      const t = new TraceTailer(dir, true);
+      const read = t.read();
+      assert.deepEqual(read.map((e) => e.ts), [10, 11, 12, 13, 14, 15, 16, 19.5, 20]);
+      assert.equal(t.takeBytesOnly(), 2);
+      t.close();
+      const want = plain();
+      assert.equal(t.malformed, want.malformed);
+      assert.equal(t.malformed, 2);
+      assert.deepEqual((t.lines as RawLines).events(), want.events);
+      assert.equal((want.events.find((e) => e.ts === 21) as { tid?: number }).tid, 2);
+      assert.equal(written(t), [JSON.stringify(header), ...want.events.map((e) => JSON.stringify(e))].join('\n') + '\n');
+    });
+
+    it('keeps exactly the events the slow path finds, and writes them as it would, on 150 mutated files', () => {
+      let x = 0x2545f49;
+      const r = () => {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        return (x >>> 0) / 2 ** 32;
+      };
+      const alphabet = '[],-0123456789 .e"';
+      for (let round = 0; round < 150; round++) {
+        for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
+        for (const pid of [7, 8]) {
+          const lines = [tpl(1, { kind: 'message.send', channel: 'pipe', channelId: `p${pid}:1`, msgId: 's1.', pid }, ['ts', 'msgId']), tpl(12, { kind: 'task.end', poolId: '7:1', ok: true, pid }, ['taskId', 'ts'])];
+          for (let i = 0; i < 40; i++) {
+            let l = r() < 0.5 ? `[1,${Math.floor(r() * 1e6)},${i}]` : `[12,${i},${Math.floor(r() * 1e6)}]`;
+            if (r() < 0.3) {
+              const at = Math.floor(r() * l.length);
+              l = r() < 0.5 ? l.slice(0, at) + l.slice(at + 1) : l.slice(0, at) + alphabet[Math.floor(r() * alphabet.length)] + l.slice(at);
+            }
+            lines.push(l);
+          }
+          fs.writeFileSync(path.join(dir, `${pid}-0.jsonl`), lines.join('\n') + '\n');
+        }
+        const t = new TraceTailer(dir, true);
+        t.read();
+        t.close();
+        const want = plain();
+        assert.equal(t.malformed, want.malformed, `round ${round}`);
+        const kept = (t.lines as RawLines).events();
+        const key = (e: TraceEvent) => `${e.ts} ${JSON.stringify(e)}`;
+        assert.deepEqual(kept.map(key).sort(), want.events.map(key).sort(), `round ${round}`);
+        const back = written(t).split('\n').slice(1, -1);
+        assert.deepEqual(back.sort(), want.events.map((e) => JSON.stringify(e)).sort(), `round ${round}`);
       }
     });
   });

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { startRun, type RunContext } from '../../../src/runner';
 import type { TraceEvent } from '../../../src/trace/events';
 import { TraceModel, type WaitSpan } from '../../../src/trace/model';
+import { WaitForGraph } from '../../../src/trace/waitfor';
 import { ObjectNames } from '../../../src/webview/layout/waits';
 import { WaitForCursor, waitFor, type WaitForEntry } from '../../../src/webview/layout/waitfor';
 import { fixture, survivors } from '../runner/helpers';
@@ -95,3 +96,25 @@ for (const context of ['process', 'thread'] as RunContext[]) {
     });
   });
 }
+
+describe('wait-for graph: task ends counted, not fed (the runner keeps their lines as bytes)', () => {
+  it('a pool worker whose tasks all ended (taskEnds) is idle: the run is stuck only then', () => {
+    const graph = new WaitForGraph();
+    const events: TraceEvent[] = [
+      { kind: 'process.start', ts: 1, pid: 1, ppid: 0, name: 'MainProcess' },
+      { kind: 'process.start', ts: 2, pid: 2, ppid: 1, name: 'PoolWorker-1' },
+      { kind: 'task.start', ts: 3, pid: 2, poolId: '1:1', taskId: 0, fn: 'f' },
+      { kind: 'task.start', ts: 4, pid: 2, poolId: '1:1', taskId: 1, fn: 'f' },
+      { kind: 'task.end', ts: 5, pid: 2, poolId: '1:1', taskId: 0, ok: true },
+      // Nobody else uses the queue: this get can never end.
+      { kind: 'wait.begin', ts: 6, pid: 1, waitId: 1, op: 'Queue.get', objKind: 'queue', objId: 'q1:1' },
+    ];
+    for (const e of events) graph.add(e);
+    assert.equal(graph.stuck(0), undefined, 'the worker still runs task 1');
+    graph.taskEnds(2, undefined, 1);
+    assert.deepEqual(graph.stuck(0)?.waits.map((w) => w.op), ['Queue.get']);
+    graph.taskEnds(2, undefined, 5); // (never below none)
+    graph.add({ kind: 'task.start', ts: 7, pid: 2, poolId: '1:1', taskId: 2, fn: 'f' });
+    assert.equal(graph.stuck(0), undefined, 'busy again');
+  });
+});
