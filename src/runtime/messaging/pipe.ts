@@ -10,7 +10,7 @@ import { newMsgId } from '../tracing/ids';
 import { cloneValue, findUncloneable, noteHandleCreated, noteInherited, registerHandleType, summarize, TO_HANDLE, type HandleDescriptor } from '../transport/serialize';
 import { callerLoc } from '../tracing/callsite';
 import { emit, tracing } from '../tracing/tracer';
-import { blockBudget, blockUntil, provideReadWait, spinUntil, waitBegins, waitEnds } from '../transport/spin';
+import { blockBudget, blockUntil, provideReadWait, spinClock, spinUntil, spinWaited, waitBegins, waitEnds } from '../transport/spin';
 import { loadNative } from '../memory/stores';
 import { traceWait } from '../tracing/waits';
 
@@ -98,11 +98,13 @@ export class Connection<T = unknown> {
     const box = localBox(this.inbox);
     let item: Item | undefined;
     if (box) {
-      if (!box.answersNow()) spinUntil(box.feeder, () => box.answersNow());
+      const began = box.answersNow() ? 0 : spinClock();
+      if (began !== 0) spinUntil(box.feeder, () => box.answersNow());
       const r = box.get(true, undefined);
       if (r instanceof Promise) {
         waitBegins();
-        r.then(waitEnds, waitEnds);
+        // How long the reply took tells the spin whether it should have waited for it (spin.ts).
+        r.then(() => (spinWaited(began), waitEnds()), waitEnds);
         // Once this tick's code and microtasks have run: sleep in the feeder's read if nothing else is pending.
         if (blockBudget() > 0) process.nextTick(() => blockUntil(box.feeder, () => box.waitingGetters === 0));
       }

@@ -17,7 +17,7 @@ import { EOFError, Empty, Full, MESSAGES, ProcessError } from '../errors';
 import { SocketEndpoint } from './frames';
 import { Mailbox, type Item } from './mailbox';
 import { self } from '../process/identity';
-import { blockBudget, blockUntil, spinUntil, waitBegins, waitEnds } from './spin';
+import { blockBudget, blockUntil, spinClock, spinUntil, spinWaited, waitBegins, waitEnds } from './spin';
 import type { DeferredWait } from '../tracing/waits';
 
 // ---- owner side ----
@@ -564,7 +564,8 @@ class Client {
   /** The next message pushed for a pipe end; undefined at EOF. */
   recv(box: string): Item | undefined | Promise<Item | undefined> {
     const inbox = this.inbox(box);
-    if (!inbox.items.length && !inbox.eof) spinUntil(this.endpoint, () => inbox.items.length > 0 || inbox.eof);
+    const began = inbox.items.length || inbox.eof ? 0 : spinClock();
+    if (began !== 0) spinUntil(this.endpoint, () => inbox.items.length > 0 || inbox.eof);
     if (inbox.items.length) return inbox.items.shift() as Item;
     if (inbox.eof) return undefined;
     this.hold();
@@ -573,6 +574,8 @@ class Client {
       inbox.waiters.push({
         resolve: (i) => {
           done = true;
+          // How long the reply took tells the spin whether it should have waited for it (spin.ts).
+          if (i) spinWaited(began);
           this.release();
           resolve(i);
         },

@@ -20,7 +20,7 @@ function budgetFromEnv(): number {
 
 /** Microseconds recv() may spin before sleeping (0: never). CONCURRENCY_LAB_SPIN_US overrides. */
 export const SPIN_BUDGET_US = os.availableParallelism() > 1 ? budgetFromEnv() : 0;
-const budgetNs = BigInt(Math.round(SPIN_BUDGET_US * 1000));
+const budgetNs = Math.round(SPIN_BUDGET_US * 1000);
 
 /**
  * Spinning pays only while the peer is running on another core. On a busy machine the reply is
@@ -29,23 +29,44 @@ const budgetNs = BigInt(Math.round(SPIN_BUDGET_US * 1000));
  * (bench: 50 µs spin at load 20, 1 ms round trips; no spin, 0.6 ms). So the spin adapts: each
  * spin that ends empty-handed doubles how many waits skip spinning (up to MAX_SKIP); one that
  * gets its answer resets that.
+ *
+ * Skipping alone is a trap for two processes that answer each other (a Pipe ping-pong): once
+ * both skip, each sleeps, so each reply pays the peer's OS wake-up, and a spin tried now and then
+ * misses it — both can stay asleep for hundreds of messages after the machine went quiet. So the
+ * waiters say how long their reply took (spinWaited): a reply that came within the budget even
+ * though this side slept means the peer answers fast, and skipping stops at once.
  */
 const MAX_SKIP = 256;
 let misses = 0;
 let skip = 0;
+
+/** Now, for spinWaited(): when a wait that may spin begins (0: spinning is off). */
+export function spinClock(): number {
+  return budgetNs === 0 ? 0 : performance.now();
+}
+
+/** A wait that began at `began` (spinClock()) and did not end in its spin got its reply now. */
+export function spinWaited(began: number): void {
+  if (began === 0 || skip === 0) return;
+  // Within the budget, with this side's own wake-up included: a spin would have caught it.
+  if ((performance.now() - began) * 1e6 <= budgetNs) {
+    skip = 0;
+    misses = 0;
+  }
+}
 
 /**
  * Reads `source` synchronously until `ready()` holds or the budget is spent. Sends queued in this
  * tick go out first: the reply we wait for may depend on them. Returns ready().
  */
 export function spinUntil(source: SocketEndpoint | undefined, ready: () => boolean): boolean {
-  if (budgetNs === 0n || !source || !source.canReadSync()) return false;
+  if (budgetNs === 0 || !source || !source.canReadSync()) return false;
   if (skip > 0) {
     skip--;
     return false;
   }
   flushAllEndpoints();
-  const deadline = process.hrtime.bigint() + budgetNs;
+  const deadline = process.hrtime.bigint() + BigInt(budgetNs);
   for (;;) {
     if (!source.readSync()) return ready();
     if (ready()) {
