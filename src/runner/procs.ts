@@ -41,9 +41,12 @@ export function isLive(pid: number): boolean {
  * Live processes of a run: those in its process group (`group`, the main process's pid), and those
  * whose environment holds `marker` (e.g. `CONCURRENCY_LAB_RUN_ID=abc`) wherever they went — a
  * process that started a group of its own, or an orphan re-parented to init. Between the two,
- * only a process that left the group and cleared its environment escapes.
+ * only a process that left the group and cleared its environment escapes. With `since` (the main
+ * process's start time, ProcStat.starttime), a process that started before it cannot be of the run
+ * and its environment is not read: reading another process's environment is the costly part of
+ * a scan (~1 ms each on a busy machine, where most processes are someone else's; issue #15).
  */
-export function runProcesses(marker: string, group: number | undefined): number[] {
+export function runProcesses(marker: string, group: number | undefined, since?: number): number[] {
   if (!HAS_PROC) return [];
   const out: number[] = [];
   const own = process.pid;
@@ -58,6 +61,7 @@ export function runProcesses(marker: string, group: number | undefined): number[
       out.push(pid);
       continue;
     }
+    if (since !== undefined && stat.starttime < since) continue;
     let env: Buffer;
     try {
       env = fs.readFileSync(`/proc/${name}/environ`);

@@ -17,7 +17,7 @@ import { TraceModel } from '../trace/model';
 import { RunInputError, checkSnippet, needsEsmHooks } from './input';
 import { defaultNodePath, findExtensionRoot, quoteNodeOption } from './paths';
 import { pythonEnv, resolvePython } from './python';
-import { HAS_PROC, isLive, killTree, runProcesses, signal } from './procs';
+import { HAS_PROC, isLive, killTree, readStat, runProcesses, signal } from './procs';
 import type { RawLines } from './rawLines';
 import { newRunId, runDirPrefix, sweepLeftovers } from './leftovers';
 import { TraceTailer } from './tail';
@@ -45,6 +45,8 @@ export class Run implements RunHandle {
   private readonly dir: string;
   private readonly runId: string;
   private readonly child: ChildProcess;
+  /** The main process's start time (ProcStat.starttime): no process of the run started before it. */
+  private readonly startTicks: number | undefined;
   private readonly tailer: TraceTailer;
   private readonly watcher: fs.FSWatcher | undefined;
   private readonly poll: NodeJS.Timeout;
@@ -129,6 +131,8 @@ export class Run implements RunHandle {
       stdio: [options.stdin === 'inherit' ? 'inherit' : 'ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
+    // Every process of the run descends from the main one, so none started before it.
+    this.startTicks = this.child.pid !== undefined ? readStat(this.child.pid)?.starttime : undefined;
     const onOutput = options.onOutput;
     for (const name of ['stdout', 'stderr'] as const) {
       const stream = this.child[name];
@@ -158,7 +162,7 @@ export class Run implements RunHandle {
     this.onDeadlock = options.onDeadlock ?? 'report';
     this.deadlocks = new DeadlockWatch(
       (report) => this.deadlocked(report),
-      () => (HAS_PROC ? runProcesses(`${RUN_ID_ENV}=${this.runId}`, this.child.pid) : undefined),
+      () => (HAS_PROC ? runProcesses(`${RUN_ID_ENV}=${this.runId}`, this.child.pid, this.startTicks) : undefined),
       options.deadlockGraceMs,
     );
     this.timeout = options.timeoutMs ? setTimeout(() => void this.stopAs('timeout'), options.timeoutMs) : undefined;
@@ -205,7 +209,7 @@ export class Run implements RunHandle {
   /** Every live process of the run: by the run id in its environment, the process group, and
    *  the pids the trace reported (covers platforms without /proc). */
   private findLive = (): number[] => {
-    const pids = new Set(runProcesses(`${RUN_ID_ENV}=${this.runId}`, this.child.pid));
+    const pids = new Set(runProcesses(`${RUN_ID_ENV}=${this.runId}`, this.child.pid, this.startTicks));
     for (const pid of this.started.keys()) if (!this.exited.has(pid) && this.belongsToRun(pid)) pids.add(pid);
     const main = this.child.pid;
     if (main !== undefined && this.child.exitCode === null && this.child.signalCode === null) pids.add(main);
