@@ -14,7 +14,7 @@ import type { RunHandle } from '../runner/types';
 import { makeNonce, viewerPageHtml } from './html';
 import { ViewerSession } from './session';
 import { checkSourceLocation, plainText } from './sourceAccess';
-import { bytesForViewer, decodeViewerBytes, formatOf, readTraceBytes, readTraceFile, TraceFileError, writeTraceFile, type TraceFile } from './traceFiles';
+import { bytesForViewer, decodeViewerBytes, formatOf, PART_BYTES, readTraceBytes, readTraceFile, TraceFileError, viewerParts, writeTraceFile, type TraceFile, type TraceFileFormat } from './traceFiles';
 import type { RunActions, TraceViewer } from './viewer';
 
 export const VIEW_TYPE = 'concurrencyLab.trace';
@@ -96,10 +96,19 @@ class TracePanel implements TraceViewer {
     // pack and stringify every event; big files go deflated (FileMessage.encoding: 100k events,
     // 18 MB of .jsonl reached a remote window's webview in ~1 s as is, ~0.25 s deflated). A
     // Chrome .json goes as the native .jsonl cut out of it (bytesForViewer; bench/RESULTS.md).
-    // Files past FILE_BYTES_MAX go as events in chunks.
-    const sent = bytesForViewer(read.format, read.bytes);
-    const { format, bytes } = sent;
-    const delivery = bytes.byteLength <= FILE_BYTES_MAX && this.session.canTakeFile() ? this.session.sendFile({ title, source, format, ...(await fileForWebview(bytes)) }) : undefined;
+    // A big Chrome .json goes in parts, each sent as soon as the scan has cut it out (sendParts); a
+    // .jsonl goes whole (in parts it measured no faster: bench/RESULTS.md). Files past
+    // FILE_BYTES_MAX go as events in chunks.
+    const canSend = read.bytes.byteLength <= FILE_BYTES_MAX && this.session.canTakeFile();
+    let sent: ReturnType<typeof bytesForViewer>;
+    let delivery: unknown;
+    if (canSend && read.format === 'chrome' && read.bytes.byteLength > 4 * PART_BYTES) {
+      ({ sent, delivery } = await this.sendParts(title, source, read));
+    } else {
+      sent = bytesForViewer(read.format, read.bytes);
+      const { format, bytes } = sent;
+      delivery = canSend ? this.session.sendFile({ title, source, format, ...(await fileForWebview(bytes)) }) : undefined;
+    }
     // Decoding blocks this thread: let the bytes leave first.
     if (delivery !== undefined) await Promise.resolve(delivery).catch(() => undefined);
     let trace: TraceFile;
@@ -119,6 +128,44 @@ class TracePanel implements TraceViewer {
     this.session.load({ title, header: trace.header, source, events: trace.events }, delivery !== undefined);
     this.updateTitle();
     await this.show();
+  }
+
+  /**
+   * Sends a big file in parts (viewerParts, FileMessage.part), each posted as soon as it is made
+   * (deflated in zlib's thread pool while this thread makes the next), so the webview decodes a
+   * part while the next is scanned, deflated and on its way instead of after the whole file
+   * (bench/RESULTS.md). Returns what the host decodes (the same bytes) and the last delivery.
+   */
+  private async sendParts(title: string, source: TraceSource, read: { format: TraceFileFormat; bytes: Buffer }): Promise<{ sent: ReturnType<typeof bytesForViewer>; delivery: unknown }> {
+    const parts = viewerParts(read.format, read.bytes);
+    const made: Buffer[] = [];
+    let delivery: unknown;
+    let posting = true;
+    for (let index = 0; ; index++) {
+      const next = parts.next();
+      if (next.done) {
+        if (next.value === 'ok') break;
+        // The Chrome scan was not sure: the file goes whole, as it is (a new file for the webview,
+        // which drops the parts it had).
+        delivery = this.session.sendFile({ title, source, format: 'chrome', ...(await fileForWebview(read.bytes)) });
+        return { sent: { format: 'chrome', bytes: read.bytes, fromChrome: false }, delivery };
+      }
+      const { bytes, last } = next.value;
+      made.push(bytes);
+      if (!posting) continue;
+      // Awaiting the deflate also lets the part posted before it leave.
+      const file = { title, source, format: 'jsonl' as const, ...(await fileForWebview(bytes)), part: { index, last } };
+      if (index === 0) {
+        delivery = this.session.sendFile(file);
+        posting = delivery !== undefined;
+      } else {
+        const posted = this.session.sendFilePart(file);
+        posting = posted !== undefined;
+        delivery = posted?.delivery;
+      }
+    }
+    const sent = { format: 'jsonl' as const, bytes: made.length === 1 ? made[0]! : Buffer.concat(made), fromChrome: read.format === 'chrome' };
+    return { sent, delivery: posting ? delivery : undefined };
   }
 
   async exportTo(uri: vscode.Uri): Promise<void> {

@@ -89,6 +89,17 @@ export class ViewerSession {
     return this.opts.post({ type: 'file', ...file });
   }
 
+  /**
+   * The next part of the file sendFile began (FileMessage.part), posted only while the webview is
+   * still the one that took the first part and nothing else was shown since. Returns what `post`
+   * returned in `delivery`, or undefined when not posted (send no more parts: load() then sends the
+   * events as usual).
+   */
+  sendFilePart(file: Omit<FileMessage, 'type'>): { delivery: unknown } | undefined {
+    if (!this.ready || this.fileEpoch !== this.epoch) return undefined;
+    return { delivery: this.opts.post({ type: 'file', ...file }) };
+  }
+
   /** The file sent with sendFile did not decode (the webview kept its view): bring it back in step. */
   fileFailed(): void {
     this.fileEpoch = -1;

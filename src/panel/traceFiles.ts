@@ -5,6 +5,7 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { toChromeTrace } from '../trace/chrome';
 import type { TraceEvent, TraceHeader } from '../trace/events';
+import { ChromeNativeScan, nativeLines } from '../trace/chromeScan';
 import { chromeAsJsonl, decodeTraceText, TraceTextError, type DecodedTrace } from '../trace/file';
 import { makeHeader, serializeJsonl } from '../trace/jsonl';
 
@@ -54,6 +55,53 @@ export function bytesForViewer(format: TraceFileFormat, bytes: Buffer): { format
   if (format !== 'chrome') return { format, bytes, fromChrome: false };
   const jsonl = chromeAsJsonl(bytes);
   return jsonl ? { format: 'jsonl', bytes: Buffer.from(jsonl.buffer, jsonl.byteOffset, jsonl.byteLength), fromChrome: true } : { format, bytes, fromChrome: false };
+}
+
+/** About how many bytes of .jsonl go in each part of a big opened file (FileMessage.part). */
+export const PART_BYTES = 2 * 1024 * 1024;
+
+export interface ViewerPart {
+  /** Whole lines of .jsonl. */
+  bytes: Buffer;
+  last: boolean;
+}
+
+/**
+ * An opened file as the viewer is sent it in parts (FileMessage.part), made one at a time so the
+ * panel posts each while it makes the next and the viewer decodes each while the next is on its
+ * way: whole lines of about `partBytes` each, the .jsonl as it is, a Chrome trace exported by
+ * Concurrency Lab as the native .jsonl inside it (bytesForViewer), scanned a part at a time (its
+ * header's line comes in the last part: the decoder takes it on any line). The generator returns
+ * 'whole' when the Chrome scan was not sure: the parts made so far are void, the file goes as it
+ * is (format 'chrome', whole), as bytesForViewer would send it.
+ */
+export function* viewerParts(format: TraceFileFormat, bytes: Buffer, partBytes = PART_BYTES): Generator<ViewerPart, 'ok' | 'whole'> {
+  const n = bytes.byteLength;
+  if (format === 'jsonl') {
+    for (let s = 0; s < n; ) {
+      let e = Math.min(n, s + partBytes);
+      if (e < n) {
+        const lf = bytes.indexOf(0x0a, e - 1);
+        e = lf < 0 ? n : lf + 1;
+      }
+      yield { bytes: bytes.subarray(s, e), last: e >= n };
+      s = e;
+    }
+    return 'ok';
+  }
+  const scan = new ChromeNativeScan(bytes);
+  let from = 0;
+  // A Chrome record is about twice its native value: scan twice a part's bytes per part.
+  for (let at = 2 * partBytes; ; at += 2 * partBytes) {
+    const state = scan.advance(at);
+    if (state === 'fail' || (state === 'done' && scan.count === 0)) return 'whole';
+    if (state === 'done' || scan.count > from) {
+      const lines = nativeLines(bytes, scan.events, from, scan.count, state === 'done' ? scan.headerRange() : undefined);
+      from = scan.count;
+      yield { bytes: Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength), last: state === 'done' };
+    }
+    if (state === 'done') return 'ok';
+  }
 }
 
 /**

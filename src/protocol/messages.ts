@@ -58,6 +58,19 @@ export interface FileMessage {
    * terms — 18 MB took ~1 s there, 1.6 MB deflated ~0.1 s; bench/RESULTS.md). Absent: the file as is.
    */
   encoding?: FileEncoding;
+  /**
+   * A big file comes in parts (index 0, 1, … in order, `last` on the final one), each whole lines
+   * of .jsonl (format 'jsonl'), deflated on its own when `encoding` says so: the viewer decodes one
+   * while the host reads, scans or deflates the next (src/panel/traceFiles.ts, viewerParts). Part 0
+   * replaces the view as a whole file does; a later part that does not follow the one before it
+   * is dropped. Absent: the whole file is in this message.
+   */
+  part?: FilePart;
+}
+
+export interface FilePart {
+  index: number;
+  last: boolean;
 }
 
 export type FileEncoding = 'deflate-raw';
@@ -227,7 +240,13 @@ export function parseToWebview(v: unknown): ToWebview | undefined {
       const bytes = v.bytes instanceof Uint8Array ? v.bytes : v.bytes instanceof ArrayBuffer ? new Uint8Array(v.bytes) : undefined;
       if (!source || !bytes || typeof v.title !== 'string' || (v.format !== 'jsonl' && v.format !== 'chrome')) return undefined;
       if (v.encoding !== undefined && v.encoding !== 'deflate-raw') return undefined;
-      return { type, title: v.title, source, format: v.format, bytes, ...(v.encoding ? { encoding: v.encoding } : {}) };
+      let part: FilePart | undefined;
+      if (v.part !== undefined) {
+        const p = v.part as { index?: unknown; last?: unknown } | null;
+        if (typeof p !== 'object' || p === null || !isInt(p.index) || p.index < 0 || typeof p.last !== 'boolean' || v.format !== 'jsonl') return undefined;
+        part = { index: p.index, last: p.last };
+      }
+      return { type, title: v.title, source, format: v.format, bytes, ...(v.encoding ? { encoding: v.encoding } : {}), ...(part ? { part } : {}) };
     }
     case 'runState': {
       const run = parseRunState(v.run);

@@ -110,139 +110,187 @@ export interface ChromeNative {
 
 /** Finds the native header and events in a Chrome trace's bytes; undefined when not sure (see above). */
 export function scanChromeNative(b: Uint8Array, maxDepth = CHROME_MAX_DEPTH): ChromeNative | undefined {
-  const role = new Uint8Array(maxDepth + 2);
-  const isObject = new Uint8Array(maxDepth + 2);
+  const scan = new ChromeNativeScan(b, maxDepth);
+  return scan.advance(b.length) === 'done' ? scan.result() : undefined;
+}
+
+/**
+ * The scan of scanChromeNative, resumable: `advance(limit)` scans on to about byte `limit` (a value
+ * skipped whole may take it past) and says whether the file is done, needs more, or is not what
+ * the scan handles. Events complete so far (`count`, `events`) are final: the panel sends them
+ * while it scans the rest (src/panel/traceFiles.ts, viewerParts). The state lives in fields
+ * between calls and in locals inside the loop (the loop is hot).
+ */
+export class ChromeNativeScan {
+  private readonly role: Uint8Array;
+  private readonly isObject: Uint8Array;
   /** Bit per Key already seen in the container at each depth (duplicates are not handled). */
-  const seen = new Uint8Array(maxDepth + 2);
-  let events = new Int32Array(1 << 16);
-  let count = 0;
-  let header: [number, number] | undefined;
-  let depth = 0;
-  let expectKey = false;
+  private readonly seen: Uint8Array;
+  /** [start, end) pairs of the native values found so far; grows (a new array) as needed. */
+  events = new Int32Array(1 << 16);
+  count = 0;
+  private header: [number, number] | undefined;
+  private i = 0;
+  private depth = 0;
+  private expectKey = false;
   /** The key whose value comes next (in the container at `depth`). */
-  let key = K_NONE;
+  private key = K_NONE;
   /** A value being cut out: it starts after the colon, ends at the , or } of the container at capDepth. */
-  let capKey = K_NONE;
-  let capStart = -1;
-  let capDepth = -1;
+  private capKey = K_NONE;
+  private capStart = -1;
+  private capDepth = -1;
   /** The args object's event and end, emitted in that order when it closes. */
-  let argEvent = -1;
-  let argEventEnd = -1;
-  let argEnd = -1;
-  let argEndEnd = -1;
-  let ended = false;
+  private argEvent = -1;
+  private argEventEnd = -1;
+  private argEnd = -1;
+  private argEndEnd = -1;
+  private ended = false;
+  private state: 'more' | 'done' | 'fail' = 'more';
 
-  const push = (s: number, e: number) => {
-    if (count * 2 + 2 > events.length) {
-      const grown = new Int32Array(events.length * 2);
-      grown.set(events);
-      events = grown;
+  constructor(
+    private readonly b: Uint8Array,
+    private readonly maxDepth = CHROME_MAX_DEPTH,
+  ) {
+    this.role = new Uint8Array(maxDepth + 2);
+    this.isObject = new Uint8Array(maxDepth + 2);
+    this.seen = new Uint8Array(maxDepth + 2);
+  }
+
+  /** What advance found: header and events; undefined unless it said 'done'. */
+  result(): ChromeNative | undefined {
+    return this.state === 'done' && this.header ? { header: this.header, events: this.events, count: this.count } : undefined;
+  }
+
+  /** [start, end) of the header's JSON once found. */
+  headerRange(): readonly [number, number] | undefined {
+    return this.header;
+  }
+
+  advance(limit: number): 'more' | 'done' | 'fail' {
+    if (this.state !== 'more') return this.state;
+    this.state = this.run(Math.min(limit, this.b.length));
+    return this.state;
+  }
+
+  private push(s: number, e: number): void {
+    if (this.count * 2 + 2 > this.events.length) {
+      const grown = new Int32Array(this.events.length * 2);
+      grown.set(this.events);
+      this.events = grown;
     }
-    events[count * 2] = s;
-    events[count * 2 + 1] = e;
-    count++;
-  };
-  /** Ends the value being cut out at `i` (its container's , or }). */
-  const endCapture = (i: number) => {
-    if (capKey === K_EVENT) {
-      argEvent = capStart;
-      argEventEnd = i;
-    } else if (capKey === K_END) {
-      argEnd = capStart;
-      argEndEnd = i;
-    } else if (capKey === K_HEADER) header = [capStart, i];
-    capKey = K_NONE;
-    capDepth = -1;
-  };
+    this.events[this.count * 2] = s;
+    this.events[this.count * 2 + 1] = e;
+    this.count++;
+  }
 
-  const n = b.length;
-  for (let i = 0; i < n; i++) {
-    const c = b[i]!;
-    if (c === QUOTE) {
-      const j = stringEnd(b, i);
-      if (j < 0) return undefined;
-      if (expectKey && depth > 0 && isObject[depth]) {
-        const r = role[depth]!;
-        key = K_NONE;
-        if (r !== OTHER) {
-          const k = keyOf(b, r, i + 1, j);
-          if (k === -1) return undefined;
-          if (k !== K_NONE) {
-            if (seen[depth]! & (1 << k)) return undefined;
-            seen[depth]! |= 1 << k;
+  private run(limit: number): 'more' | 'done' | 'fail' {
+    const { b, role, isObject, seen, maxDepth } = this;
+    let { i, depth, expectKey, key, capKey, capStart, capDepth, argEvent, argEventEnd, argEnd, argEndEnd, ended } = this;
+    /** Ends the value being cut out at `at` (its container's , or }). */
+    const endCapture = (at: number) => {
+      if (capKey === K_EVENT) {
+        argEvent = capStart;
+        argEventEnd = at;
+      } else if (capKey === K_END) {
+        argEnd = capStart;
+        argEndEnd = at;
+      } else if (capKey === K_HEADER) this.header = [capStart, at];
+      capKey = K_NONE;
+      capDepth = -1;
+    };
+
+    for (; i < limit; i++) {
+      const c = b[i]!;
+      if (c === QUOTE) {
+        const j = stringEnd(b, i);
+        if (j < 0) return 'fail';
+        if (expectKey && depth > 0 && isObject[depth]) {
+          const r = role[depth]!;
+          key = K_NONE;
+          if (r !== OTHER) {
+            const k = keyOf(b, r, i + 1, j);
+            if (k === -1) return 'fail';
+            if (k !== K_NONE) {
+              if (seen[depth]! & (1 << k)) return 'fail';
+              seen[depth]! |= 1 << k;
+            }
+            key = k;
           }
-          key = k;
+          expectKey = false;
         }
-        expectKey = false;
-      }
-      i = j;
-      continue;
-    }
-    if (c === COLON) {
-      if (depth > 0 && isObject[depth] && (key === K_EVENT || key === K_END || key === K_HEADER) && capDepth < 0) {
-        capKey = key;
-        capStart = i + 1;
-        capDepth = depth;
-      }
-      continue;
-    }
-    if (c === COMMA) {
-      if (depth === capDepth) endCapture(i);
-      if (depth > 0 && isObject[depth]) {
-        expectKey = true;
-        key = K_NONE;
-      }
-      continue;
-    }
-    if (c === OPEN_OBJ || c === OPEN_ARR) {
-      if (ended) return undefined;
-      const parent = depth === 0 ? OTHER : role[depth]!;
-      const obj = c === OPEN_OBJ;
-      let r = OTHER;
-      if (depth === 0) {
-        if (!obj) return undefined;
-        r = ROOT;
-      } else if (parent === ROOT && key === K_TRACE_EVENTS && !obj) r = TRACE_EVENTS;
-      else if (parent === ROOT && key === K_LAB && obj) r = LAB;
-      else if (parent === TRACE_EVENTS && obj) r = CHROME_EVENT;
-      else if (parent === CHROME_EVENT && key === K_ARGS && obj) r = ARGS;
-      if (r === OTHER) {
-        // Nothing on the path inside it: skip to its end (brackets of both kinds counted as one
-        // nesting, as JSON.parse would reject a mismatch; the values cut out are parsed later).
-        const j = containerEnd(b, i, maxDepth - depth);
-        if (j < 0) return undefined;
         i = j;
+        continue;
+      }
+      if (c === COLON) {
+        if (depth > 0 && isObject[depth] && (key === K_EVENT || key === K_END || key === K_HEADER) && capDepth < 0) {
+          capKey = key;
+          capStart = i + 1;
+          capDepth = depth;
+        }
+        continue;
+      }
+      if (c === COMMA) {
+        if (depth === capDepth) endCapture(i);
+        if (depth > 0 && isObject[depth]) {
+          expectKey = true;
+          key = K_NONE;
+        }
+        continue;
+      }
+      if (c === OPEN_OBJ || c === OPEN_ARR) {
+        if (ended) return 'fail';
+        const parent = depth === 0 ? OTHER : role[depth]!;
+        const obj = c === OPEN_OBJ;
+        let r = OTHER;
+        if (depth === 0) {
+          if (!obj) return 'fail';
+          r = ROOT;
+        } else if (parent === ROOT && key === K_TRACE_EVENTS && !obj) r = TRACE_EVENTS;
+        else if (parent === ROOT && key === K_LAB && obj) r = LAB;
+        else if (parent === TRACE_EVENTS && obj) r = CHROME_EVENT;
+        else if (parent === CHROME_EVENT && key === K_ARGS && obj) r = ARGS;
+        if (r === OTHER) {
+          // Nothing on the path inside it: skip to its end (brackets of both kinds counted as one
+          // nesting, as JSON.parse would reject a mismatch; the values cut out are parsed later).
+          const j = containerEnd(b, i, maxDepth - depth);
+          if (j < 0) return 'fail';
+          i = j;
+          expectKey = false;
+          key = K_NONE;
+          continue;
+        }
+        if (++depth > maxDepth) return 'fail';
+        role[depth] = r;
+        isObject[depth] = obj ? 1 : 0;
+        seen[depth] = 0;
+        expectKey = obj;
+        key = K_NONE;
+        if (r === ARGS) argEvent = argEnd = -1;
+        continue;
+      }
+      if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+        if (depth === 0 || (c === CLOSE_OBJ) !== (isObject[depth] === 1)) return 'fail';
+        if (depth === capDepth) endCapture(i);
+        if (role[depth] === ARGS) {
+          if (argEvent >= 0) this.push(argEvent, argEventEnd);
+          if (argEnd >= 0) this.push(argEnd, argEndEnd);
+        } else if (role[depth] === ROOT) {
+          if (!(seen[depth]! & (1 << K_TRACE_EVENTS))) return 'fail';
+          ended = true;
+        }
+        depth--;
         expectKey = false;
         key = K_NONE;
         continue;
       }
-      if (++depth > maxDepth) return undefined;
-      role[depth] = r;
-      isObject[depth] = obj ? 1 : 0;
-      seen[depth] = 0;
-      expectKey = obj;
-      key = K_NONE;
-      if (r === ARGS) argEvent = argEnd = -1;
-      continue;
     }
-    if (c === CLOSE_OBJ || c === CLOSE_ARR) {
-      if (depth === 0 || (c === CLOSE_OBJ) !== (isObject[depth] === 1)) return undefined;
-      if (depth === capDepth) endCapture(i);
-      if (role[depth] === ARGS) {
-        if (argEvent >= 0) push(argEvent, argEventEnd);
-        if (argEnd >= 0) push(argEnd, argEndEnd);
-      } else if (role[depth] === ROOT) {
-        if (!(seen[depth]! & (1 << K_TRACE_EVENTS))) return undefined;
-        ended = true;
-      }
-      depth--;
-      expectKey = false;
-      key = K_NONE;
-      continue;
+    if (i < b.length) {
+      Object.assign(this, { i, depth, expectKey, key, capKey, capStart, capDepth, argEvent, argEventEnd, argEnd, argEndEnd, ended });
+      return 'more';
     }
+    if (depth !== 0 || !ended || !this.header) return 'fail';
+    return 'done';
   }
-  if (depth !== 0 || !ended || !header) return undefined;
-  return { header, events, count };
 }
 
 /** True when byte `c` breaks a line (inside a value cut out: whitespace, since strings cannot hold it raw). */
@@ -254,9 +302,16 @@ export const isLineBreak = (c: number): boolean => c === LF || c === CR;
  * whitespace between tokens).
  */
 export function chromeNativeJsonl(b: Uint8Array, found: ChromeNative): Uint8Array {
-  const { header, events, count } = found;
-  let size = header[1] - header[0] + 1;
-  for (let k = 0; k < count; k++) size += events[k * 2 + 1]! - events[k * 2]! + 1;
+  return nativeLines(b, found.events, 0, found.count, found.header);
+}
+
+/**
+ * .jsonl bytes of the values the scan found: the header's line when given, then events [from, to)
+ * of `events` ([start, end) pairs), one line each (line breaks inside a value made spaces).
+ */
+export function nativeLines(b: Uint8Array, events: Int32Array, from: number, to: number, header?: readonly [number, number]): Uint8Array {
+  let size = header ? header[1] - header[0] + 1 : 0;
+  for (let k = from; k < to; k++) size += events[k * 2 + 1]! - events[k * 2]! + 1;
   const out = new Uint8Array(size);
   let at = 0;
   const copy = (s: number, e: number) => {
@@ -266,7 +321,7 @@ export function chromeNativeJsonl(b: Uint8Array, found: ChromeNative): Uint8Arra
     at += e - s;
     out[at++] = LF;
   };
-  copy(header[0], header[1]);
-  for (let k = 0; k < count; k++) copy(events[k * 2]!, events[k * 2 + 1]!);
+  if (header) copy(header[0], header[1]);
+  for (let k = from; k < to; k++) copy(events[k * 2]!, events[k * 2 + 1]!);
   return out;
 }

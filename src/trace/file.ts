@@ -6,7 +6,7 @@
 import { CHROME_MAX_DEPTH, fromChromeTrace } from './chrome';
 import { chromeNativeJsonl, scanChromeNative } from './chromeScan';
 import type { TraceEvent, TraceHeader } from './events';
-import { jsonDeeperThan, jsonErrorReason, nothingUsable, parseJsonl, sortEvents } from './jsonl';
+import { jsonDeeperThan, jsonErrorReason, JsonlParser, nothingUsable, parseJsonl, sortEvents, type ParsedTrace } from './jsonl';
 
 export type TraceTextFormat = 'jsonl' | 'chrome';
 
@@ -25,12 +25,7 @@ export class TraceTextError extends Error {}
 
 /** Decodes a whole trace file's text; throws TraceTextError with a one-line reason. */
 export function decodeTraceText(format: TraceTextFormat, text: string): DecodedTrace {
-  if (format === 'jsonl') {
-    const parsed = parseJsonl(text);
-    const empty = nothingUsable(parsed);
-    if (empty) throw new TraceTextError(empty);
-    return { header: parsed.header, events: sortEvents(parsed.events), malformed: parsed.malformed, ...(parsed.firstMalformedLine ? { firstMalformedLine: parsed.firstMalformedLine } : {}) };
-  }
+  if (format === 'jsonl') return decodedJsonl(parseJsonl(text));
   // A Chrome trace nests five levels; megabytes of "[[[[" would keep JSON.parse busy for seconds.
   if (jsonDeeperThan(text, CHROME_MAX_DEPTH)) throw new TraceTextError(`not a Chrome trace (JSON nested deeper than ${CHROME_MAX_DEPTH} levels)`);
   let json: unknown;
@@ -48,6 +43,30 @@ export function decodeTraceText(format: TraceTextFormat, text: string): DecodedT
   if (t.events.length === 0) throw new TraceTextError(`no trace events found (${t.malformed} skipped as not valid events)`);
   // fromChromeTrace already orders them on the clock.
   return { header: t.header, events: t.events, malformed: t.malformed };
+}
+
+function decodedJsonl(parsed: ParsedTrace): DecodedTrace {
+  const empty = nothingUsable(parsed);
+  if (empty) throw new TraceTextError(empty);
+  return { header: parsed.header, events: sortEvents(parsed.events), malformed: parsed.malformed, ...(parsed.firstMalformedLine ? { firstMalformedLine: parsed.firstMalformedLine } : {}) };
+}
+
+/**
+ * decodeTraceText('jsonl') of a file that comes in parts (FileMessage.part: the viewer decodes
+ * each part while the next is on its way): the text of each part in order, then finish(), which
+ * gives what decodeTraceText gives for the parts joined (or throws its TraceTextError).
+ */
+export class JsonlPartsDecoder {
+  private readonly parser = new JsonlParser();
+
+  /** The next part's text (decode its bytes with one TextDecoder in stream mode: a character may be cut between parts). */
+  push(text: string): void {
+    this.parser.push(text);
+  }
+
+  finish(): DecodedTrace {
+    return decodedJsonl(this.parser.finish());
+  }
 }
 
 /**

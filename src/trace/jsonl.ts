@@ -87,27 +87,54 @@ export function parseLine(line: string): TraceEvent | TraceHeader | undefined {
 }
 
 export function parseJsonl(text: string): ParsedTrace {
-  const out: ParsedTrace = { header: undefined, events: [], malformed: 0, rejected: noRejects() };
-  let n = 0;
-  for (const line of text.split('\n')) {
-    n++;
+  const p = new JsonlParser();
+  p.push(text);
+  return p.finish();
+}
+
+/**
+ * parseJsonl over text that comes in pieces (the parts of an opened file, FileMessage.part): push
+ * them in order, then finish(); the result is parseJsonl's of the pieces joined, wherever they were
+ * cut (a line cut in two is kept until its end arrives; line numbers count across pieces).
+ */
+export class JsonlParser {
+  private readonly out: ParsedTrace = { header: undefined, events: [], malformed: 0, rejected: noRejects() };
+  private n = 0;
+  /** The text after the last line break pushed: the start of a line whose end has not come yet. */
+  private carry = '';
+
+  push(text: string): void {
+    const lines = (this.carry ? this.carry + text : text).split('\n');
+    this.carry = lines.pop()!;
+    for (const line of lines) this.line(line);
+  }
+
+  finish(): ParsedTrace {
+    this.line(this.carry);
+    this.carry = '';
+    const out = this.out;
+    const r = out.rejected;
+    out.malformed = r.notJson + r.tooDeep + r.notEvent + r.extraHeader;
+    return out;
+  }
+
+  private line(line: string): void {
+    const out = this.out;
+    const n = ++this.n;
     const v = classifyLine(line);
-    if (v === undefined) continue;
+    if (v === undefined) return;
     if (typeof v === 'string') {
       if (v !== 'extraHeader') out.rejected[v]++;
     } else if (v.kind !== 'trace.header') {
       out.events.push(v);
-      continue;
+      return;
     } else if (out.header) out.rejected.extraHeader++;
     else {
       out.header = v;
-      continue;
+      return;
     }
     out.firstMalformedLine ??= n;
   }
-  const r = out.rejected;
-  out.malformed = r.notJson + r.tooDeep + r.notEvent + r.extraHeader;
-  return out;
 }
 
 /**

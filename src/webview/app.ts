@@ -5,7 +5,7 @@
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import type { SourceLocation } from '../trace/events';
 import { assertNever, parseToWebview, parseViewerState, type FileMessage, type RunStateInfo, type ToWebview, type TraceSource, type ViewerState } from '../protocol/messages';
-import { decodeTraceText, type DecodedTrace } from '../trace/file';
+import { decodeTraceText, JsonlPartsDecoder, type DecodedTrace } from '../trace/file';
 import { inflateRaw } from './inflate';
 import { AXIS_HEIGHT, ROW_HEIGHT } from './layout/geometry';
 import { buildRows, laneIndex, rowKey, type Row } from './layout/lanes';
@@ -116,6 +116,8 @@ export class App {
   private insightsPending = false;
   /** Bumped by every message that replaces the trace: a file still inflating when another comes is dropped. */
   private loadSeq = 0;
+  /** A file coming in parts (FileMessage.part): its decoder, the next part expected, the work queued on it. */
+  private parts: { seq: number; next: number; decoder: JsonlPartsDecoder; utf8: TextDecoder; work: Promise<void> } | undefined;
   /** The wait-for graph (src/trace/waitfor.ts) at the moment shown, fed only while someone waits. */
   private readonly waitGraph = new WaitForCursor();
 
@@ -336,8 +338,18 @@ export class App {
    * step). User Timing marks (cl:…) let the benchmarks split the time (bench/webview-host.mjs).
    */
   private openFileBytes(msg: FileMessage): void {
+    if (msg.part && msg.part.index > 0) {
+      this.filePart(msg);
+      return;
+    }
     performance.mark('cl:file-received');
     const seq = ++this.loadSeq;
+    this.parts = undefined;
+    if (msg.part) {
+      this.parts = { seq, next: 0, decoder: new JsonlPartsDecoder(), utf8: new TextDecoder(), work: Promise.resolve() };
+      this.filePart(msg);
+      return;
+    }
     if (msg.encoding !== 'deflate-raw') {
       this.showFile(msg, msg.bytes);
       return;
@@ -354,6 +366,42 @@ export class App {
     );
   }
 
+  /**
+   * One part of a file that comes in parts: decoded (inflated first) after the parts before it,
+   * while the next ones are on their way; the last shows the file. A part out of order, or of a
+   * file no longer wanted, is dropped; a part that does not inflate drops the file (the view stays
+   * as it was, as for a file that does not decode).
+   */
+  private filePart(msg: FileMessage): void {
+    const p = this.parts;
+    const part = msg.part!;
+    if (!p || p.seq !== this.loadSeq || part.index !== p.next) {
+      this.parts = undefined;
+      return;
+    }
+    p.next++;
+    if (part.last) performance.mark('cl:file-last-received');
+    const wanted = () => this.parts === p && p.seq === this.loadSeq;
+    p.work = p.work.then(async () => {
+      if (!wanted()) return;
+      const bytes = msg.encoding === 'deflate-raw' ? await inflateRaw(msg.bytes) : msg.bytes;
+      if (!wanted()) return;
+      if (part.last) performance.mark('cl:file-inflated');
+      p.decoder.push(p.utf8.decode(bytes, { stream: !part.last }));
+      if (!part.last) return;
+      this.parts = undefined;
+      let trace: DecodedTrace;
+      try {
+        trace = p.decoder.finish();
+      } catch {
+        return;
+      }
+      this.showDecoded(msg, trace);
+    }).catch(() => {
+      if (this.parts === p) this.parts = undefined;
+    });
+  }
+
   private showFile(msg: FileMessage, bytes: Uint8Array): void {
     let trace: DecodedTrace;
     try {
@@ -361,6 +409,10 @@ export class App {
     } catch {
       return;
     }
+    this.showDecoded(msg, trace);
+  }
+
+  private showDecoded(msg: FileMessage, trace: DecodedTrace): void {
     performance.mark('cl:file-decoded');
     this.load(msg.title, trace.header, msg.source, { live: false, canRerun: false }, trace.events.length);
     this.store.add(trace.events);

@@ -178,5 +178,52 @@ describe('webview: trace viewer page', function () {
     assert.deepStrictEqual(await shown('deflated-chrome.json'), pids);
     assert.deepStrictEqual(pageErrors(page), []);
   });
+
+  it('decodes a file that comes in parts (cut anywhere, some deflated), drops parts out of order, and lets a new file replace one still coming', async () => {
+    v = await openViewer();
+    const { page } = v;
+    const { header, events } = fixture('queue.jsonl');
+    const pids = [...new TraceModel(events).processes.keys()].map(String).sort();
+    const text = serializeJsonl(header!, events);
+    const bytes = [...new TextEncoder().encode(text)];
+    const third = Math.floor(bytes.length / 3);
+    /** Posts part `index` of `title` (bytes [a, b) of the file; deflated when asked), as the panel does. */
+    const sendPart = (title: string, index: number, last: boolean, b: number[], deflate = false) =>
+      page.evaluate(
+        ([t, i, l, x, d]) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'file', title: t, source: { kind: 'file', path: `/traces/${t}` }, format: 'jsonl', bytes: new Uint8Array(x), part: { index: i, last: l }, ...(d ? { encoding: 'deflate-raw' } : {}) }, '*'),
+        [title, index, last, deflate ? [...deflateRawSync(Buffer.from(b))] : b, deflate] as const,
+      );
+    const shown = async (title: string) => {
+      await page.locator('.toolbar .title', { hasText: new RegExp(`^${title.replace(/\./g, '\\.')}$`) }).waitFor();
+      await page.waitForSelector('#root[data-ready="true"]');
+      return {
+        pids: (await page.$$eval('[role="treeitem"][data-pid]', (e) => e.map((x) => String(x.getAttribute('data-pid'))))).sort(),
+        summary: (await page.textContent('[data-testid="summary"]')) ?? '',
+      };
+    };
+
+    // Cut inside lines (and maybe inside a character); the middle part deflated.
+    await sendPart('parts.jsonl', 0, false, bytes.slice(0, third));
+    await sendPart('parts.jsonl', 1, false, bytes.slice(third, 2 * third), true);
+    await sendPart('parts.jsonl', 2, true, bytes.slice(2 * third));
+    const whole = await shown('parts.jsonl');
+    assert.deepStrictEqual(whole.pids, pids);
+    assert.match(whole.summary, /messages/);
+
+    // A part missing (1 skipped): the file is dropped, the view stays as it was.
+    await sendPart('gap.jsonl', 0, false, bytes.slice(0, third));
+    await sendPart('gap.jsonl', 2, true, bytes.slice(2 * third));
+    await page.waitForTimeout(100);
+    assert.deepStrictEqual(await shown('parts.jsonl'), whole);
+
+    // A new file while one is still coming: the new one is shown, the old one's late parts are dropped.
+    await sendPart('first.jsonl', 0, false, bytes.slice(0, third));
+    await page.evaluate((t) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'file', title: 'second.jsonl', source: { kind: 'file', path: '/traces/second.jsonl' }, format: 'jsonl', bytes: new TextEncoder().encode(t) }, '*'), text);
+    await sendPart('first.jsonl', 1, true, bytes.slice(third));
+    await page.waitForTimeout(100);
+    assert.deepStrictEqual((await shown('second.jsonl')).pids, pids);
+    assert.strictEqual(await page.textContent('.toolbar .title'), 'second.jsonl');
+    assert.deepStrictEqual(pageErrors(page), []);
+  });
 });
 

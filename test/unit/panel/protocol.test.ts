@@ -50,6 +50,10 @@ describe('protocol: message validation', () => {
     assert.deepStrictEqual(parseToWebview(file), file);
     assert.deepStrictEqual(parseToWebview({ ...file, encoding: 'deflate-raw' }), { ...file, encoding: 'deflate-raw' });
     assert.strictEqual(parseToWebview({ ...file, encoding: 'gzip' }), undefined);
+    // A file in parts: index and last kept; only .jsonl comes in parts; nothing else is a part.
+    assert.deepStrictEqual(parseToWebview({ ...file, part: { index: 2, last: true } }), { ...file, part: { index: 2, last: true } });
+    for (const part of [null, {}, { index: -1, last: false }, { index: 1.5, last: false }, { index: 0, last: 'no' }, 3]) assert.strictEqual(parseToWebview({ ...file, part }), undefined, JSON.stringify(part));
+    assert.strictEqual(parseToWebview({ ...file, format: 'chrome', part: { index: 0, last: false } }), undefined);
   });
 
   it('restores saved viewer state only when it is well formed', () => {

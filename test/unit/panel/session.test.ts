@@ -190,6 +190,30 @@ describe('panel: ViewerSession', () => {
     assert.deepStrictEqual(sent.map((m) => m.type), ['file', 'reset', 'reset']);
   });
 
+  it('the parts of a big file follow its first part only while the webview that took it is there and nothing else was shown', () => {
+    const { s, sent } = harness();
+    const file = { title: 'f.jsonl', source: { kind: 'file', path: '/f.jsonl' } as const, format: 'jsonl' as const, bytes: new Uint8Array([1, 2, 3]) };
+    const trace = { title: 'f.jsonl', header: undefined, source: file.source, events: [start(5, 0), start(6, 5)] };
+    s.webviewReady();
+    sent.length = 0;
+    s.sendFile({ ...file, part: { index: 0, last: false } });
+    assert.deepStrictEqual(s.sendFilePart({ ...file, part: { index: 1, last: true } }), { delivery: 2 });
+    assert.deepStrictEqual(sent.map((m) => m.type === 'file' && m.part?.index), [0, 1]);
+    s.load(trace, true);
+    assert.strictEqual(sent.length, 2, 'shown from its parts: no reset');
+    assert.strictEqual(s.sendFilePart({ ...file, part: { index: 2, last: true } }), undefined, 'after the load: nothing more of that file');
+
+    // The webview reloaded between two parts: no more parts, and the events go as usual.
+    sent.length = 0;
+    s.sendFile({ ...file, part: { index: 0, last: false } });
+    s.webviewGone();
+    assert.strictEqual(s.sendFilePart({ ...file, part: { index: 1, last: true } }), undefined);
+    s.webviewReady();
+    assert.strictEqual(s.sendFilePart({ ...file, part: { index: 1, last: true } }), undefined, 'a new page never gets the rest of a file it did not start');
+    s.load(trace, false);
+    assert.deepStrictEqual(sent.map((m) => m.type), ['file', 'reset', 'reset']);
+  });
+
   it('a file that did not decode brings the webview back to what the session shows (the live run it replaced streams no more)', () => {
     const { s, sent, fire } = harness();
     const run = fakeRun([start(1, 0)]);

@@ -4,7 +4,7 @@
 // (undefined), so the file is decoded the full way, errors included.
 import { strict as assert } from 'assert';
 import { toChromeTrace } from '../../../src/trace/chrome';
-import { scanChromeNative } from '../../../src/trace/chromeScan';
+import { ChromeNativeScan, scanChromeNative } from '../../../src/trace/chromeScan';
 import type { TraceEvent } from '../../../src/trace/events';
 import { chromeAsJsonl, decodeTraceText } from '../../../src/trace/file';
 import { makeHeader } from '../../../src/trace/jsonl';
@@ -111,6 +111,32 @@ describe('Chrome trace scan (an opened .json sent as its native .jsonl)', () => 
       ['nested too deep', JSON.stringify({ ...chrome, deep: JSON.parse('['.repeat(40) + ']'.repeat(40)) })],
     ];
     for (const [why, text] of unsure) assert.equal(chromeAsJsonl(enc.encode(text)), undefined, why);
+  });
+
+  it('finds the same when resumed at any byte (the panel sends parts while it scans), and fails the same', () => {
+    const texts = [JSON.stringify(chrome), JSON.stringify(chrome, null, 2)];
+    const exported = texts[0]!;
+    const unsure = [exported.slice(0, exported.length >> 1), `{"traceEvents":[],${exported.slice(1)}`, exported.replace('"args":{', '"\\u0061rgs":{')];
+    for (const text of [...texts, ...unsure]) {
+      const b = enc.encode(text);
+      const whole = scanChromeNative(b);
+      for (const step of [1, 7, 64, 1000]) {
+        const scan = new ChromeNativeScan(b);
+        let state: string = 'more';
+        let seen = 0;
+        for (let at = step; state === 'more'; at += step) {
+          state = scan.advance(at);
+          // Events found so far stay as they were: the parts already sent are final.
+          assert.ok(scan.count >= seen);
+          if (whole) for (let k = 0; k < scan.count * 2; k++) assert.equal(scan.events[k], whole.events[k]);
+          seen = scan.count;
+        }
+        const r = scan.result();
+        assert.equal(state, whole ? 'done' : 'fail', `step ${step}`);
+        if (whole) assert.deepEqual([r!.header, r!.count, [...r!.events.subarray(0, r!.count * 2)]], [whole.header, whole.count, [...whole.events.subarray(0, whole.count * 2)]]);
+        else assert.equal(r, undefined);
+      }
+    }
   });
 
   it('reports where each value is, event before end, in the file\'s order', () => {
