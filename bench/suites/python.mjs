@@ -6,7 +6,8 @@
 // traced trace is checked to hold every event (counted, as trace-capture does for Node).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLI, Skip, interleave, needCli, python, rate, row, runNode, runPython, tempDir } from '../lib/harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { CLI, Skip, interleave, needCli, python, rate, refRow, row, runJson, runNode, runPython, tempDir } from '../lib/harness.mjs';
 
 export const name = 'python';
 export const title = 'Python: traced (concurrency-lab run) vs untraced CPython — Pool(2).apply_async, Queue and Pipe one-way, Pipe ping-pong';
@@ -23,11 +24,40 @@ function countKinds(file) {
   return counts;
 }
 
+/**
+ * VizTracer, the nearest tool (issue #12), as a reference beside the Pool row: bench-only, never a
+ * dependency — used when `import viztracer` works in python3 (built from its repository or
+ * installed from the package registry by hand), else the row says it is not installed. Its ring
+ * buffer keeps the last VIZ_ENTRIES calls per process (default 1,000,000): the size changes only
+ * its dump at exit (~480 MB and 2 min for this script at the default), which the script's own
+ * loop does not time, not what it costs per call.
+ */
+const VIZ_ENTRIES = 100_000;
+let vizChecked;
+function viztracer() {
+  if (vizChecked === undefined) {
+    const r = python() ? spawnSync('python3', ['-c', 'import viztracer; print(viztracer.__version__)'], { encoding: 'utf8' }) : undefined;
+    vizChecked = r?.status === 0 ? r.stdout.trim() : '';
+  }
+  return vizChecked || undefined;
+}
+
+async function runVizTracer(script, args) {
+  if (!viztracer()) throw new Skip('VizTracer not installed (python3 cannot import viztracer)');
+  const dir = tempDir('python-viztracer');
+  try {
+    return await runJson('python3', ['-m', 'viztracer', '--quiet', '--tracer_entries', String(VIZ_ENTRIES), '-o', path.join(dir, 'viz.json'), path.join('bench', 'python', script), ...args.map(String)], { timeoutMs: 300_000 });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const WORKLOADS = (n) => [
   {
     what: 'Pool(2).apply_async tiny tasks, traced vs untraced',
     script: 'mp_pool.py',
     args: ['apply_async', n, 2],
+    viztracer: true,
     unit: 'tasks/s',
     // The 8 warm-up tasks (Pool(2).map(…, range(8), chunksize=1)) are traced too.
     expected: { 'task.submit': n + 8, 'task.start': n + 8, 'task.end': n + 8 },
@@ -64,7 +94,7 @@ export async function run({ quick, reps = quick ? 1 : 5 }) {
   const n = quick ? 10_000 : 100_000;
   const rows = [];
   for (const w of WORKLOADS(n)) {
-    const [traced, plain] = await interleave(reps, [
+    const [traced, plain, viz] = await interleave(reps, [
       async () => {
         needCli();
         if (!python()) throw new Skip('python3 not found');
@@ -78,6 +108,7 @@ export async function run({ quick, reps = quick ? 1 : 5 }) {
         }
       },
       () => runPython(w.script, w.args),
+      ...(w.viztracer ? [() => runVizTracer(w.script, w.args)] : []),
     ]);
     rows.push(
       row({
@@ -96,6 +127,11 @@ export async function run({ quick, reps = quick ? 1 : 5 }) {
         },
       }),
     );
+    if (viz) {
+      // Per rep: VizTracer's throughput over the untraced run of the same round.
+      const ratios = viz instanceof Error || plain instanceof Error ? (viz instanceof Error ? viz : plain) : viz.map((v, i) => rate(v) / rate(plain[i]));
+      rows.push(refRow({ what: `  reference: VizTracer${viztracer() ? ` ${viztracer()}` : ''} on the same script, vs untraced`, value: ratios, unit: 'x', note: viz instanceof Error ? undefined : `--tracer_entries ${VIZ_ENTRIES.toLocaleString('en')}; its pool workers traced too (its default)` }));
+    }
   }
   return rows;
 }

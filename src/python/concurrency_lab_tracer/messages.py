@@ -509,12 +509,16 @@ def _rebuild(rebuild, args, chan, side=0):
 class _Tx:
     """The sending direction of a pipe end that this process and thread claimed: its sequence."""
 
-    __slots__ = ('pid', 'ident', 'seq', 'buf', 'fast_until', 'count', 'sample_at', 'msg_prefix')
+    __slots__ = ('pid', 'ident', 'seq', 'buf', 'fast_until', 'count', 'sample_at', 'msg_prefix', 'ctr', 'slot')
 
     def __init__(self, chan, side, ident):
         self.pid = core.pid
         self.ident = ident
         self.seq = 0
+        # Its sends so far, in the channel's shared counters (slot 2 + direction): a receiver that
+        # sees more sent than received knows a message waits, without a poll(2) (make_recv).
+        self.ctr = _counters(chan)
+        self.slot = 2 + side
         self.msg_prefix = 's%d.' % side
         rec = core.Recorder({'kind': 'message.send', 'channel': 'pipe', 'channelId': chan, 'msgId': self.msg_prefix, **_tid_of(ident)}, ['ts', 'msgId'])
         self.buf = rec.buf
@@ -600,6 +604,7 @@ def _send_slow(conn, send, obj):
         core.sent()
         raise
     tx.seq = n = tx.seq + 1
+    tx.ctr[tx.slot] = n
     if sample is None:
         b = tx.buf
         b.append(t)
@@ -660,6 +665,7 @@ def patch_connection(module):
                     # The hot path: this thread owns the end's direction; a pair of integers.
                     send(self, obj)
                     tx.seq = n = tx.seq + 1
+                    tx.ctr[tx.slot] = n
                     b = tx.buf
                     b.append(t)
                     b.append(n)
@@ -674,7 +680,15 @@ def patch_connection(module):
             if not chan:
                 return recv(self)
             wait_id = 0
-            if core.readable(self):
+            rx = self._cl_rx
+            if rx is None or rx.pid != core.pid:
+                rx = _rx(self)
+            ctr = rx.ctr
+            i = rx.slot
+            # More sent (by the end's numbering owner) than received: a whole message waits, no
+            # poll(2) needed. (Readers of one end serialize their recv(), as multiprocessing
+            # requires: the count cannot be taken by another reader meanwhile.)
+            if ctr[i + 2] > ctr[i] or core.readable(self):
                 got = recv(self)
             else:
                 # Nothing to read: a wait (an EOFError when the other end closes is its error).
@@ -686,11 +700,6 @@ def patch_connection(module):
                     raise
             if type(got) is tuple and len(got) == 3 and got[0] == _MARK:
                 return _received('pipe', chan, got, wait_id)  # sent by a thread that did not own the end
-            rx = self._cl_rx
-            if rx is None or rx.pid != core.pid:
-                rx = _rx(self)
-            ctr = rx.ctr
-            i = rx.slot
             n = ctr[i] + 1
             ctr[i] = n
             t = _now()
