@@ -28,9 +28,8 @@ function countKinds(file) {
  * VizTracer, the nearest tool (issue #12), as a reference beside the Pool row: bench-only, never a
  * dependency — used when `import viztracer` works in python3 (built from its repository or
  * installed from the package registry by hand), else the row says it is not installed. Its ring
- * buffer keeps the last VIZ_ENTRIES calls per process (default 1,000,000): the size changes only
- * its dump at exit (~480 MB and 2 min for this script at the default), which the script's own
- * loop does not time, not what it costs per call.
+ * buffer keeps the last VIZ_ENTRIES calls per process, not its default 1,000,000: at the default
+ * its dump at exit (outside the script's timed loop) took ~2 min and 480 MB for this script.
  */
 const VIZ_ENTRIES = 100_000;
 let vizChecked;
