@@ -118,6 +118,9 @@ function blockBudgetFromEnv(): number {
   return Number.isFinite(n) && n >= 0 ? Math.min(n, 100_000) : DEFAULT_BLOCK_US;
 }
 let blockBudgetUs = blockBudgetFromEnv();
+/** The blocking wait adapts like the spin: a miss makes the next waits skip it (see blockUntil). */
+let blockMisses = 0;
+let blockSkip = 0;
 /** Microseconds a recv() may sleep in the read before it leaves the wait to the event loop (0: never). */
 export function blockBudget(): number {
   return blockBudgetUs;
@@ -125,6 +128,9 @@ export function blockBudget(): number {
 /** For tests: the budget as if CONCURRENCY_LAB_BLOCK_US said so. */
 export function setBlockBudget(us: number): void {
   blockBudgetUs = us;
+  // A new budget starts without the skips that misses under the old one earned.
+  blockMisses = 0;
+  blockSkip = 0;
 }
 
 /** Waits of ours outstanding in this thread (a recv(), a queue get, a lock...): one blocks only when alone. */
@@ -138,8 +144,6 @@ export function waitEnds(): void {
 
 /** Resource types that may be active while a recv() blocks: our own sockets and children. */
 const QUIET = new Set(['PipeWrap', 'ProcessWrap', 'SignalWrap']);
-let blockMisses = 0;
-let blockSkip = 0;
 
 /** Whether nothing but our own sockets and child processes keeps this thread's event loop busy. */
 function nothingElsePending(): boolean {

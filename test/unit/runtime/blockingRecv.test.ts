@@ -60,7 +60,10 @@ describe('runtime blocking recv wait', function () {
     const native = require(NATIVE) as { readWait?: ReadWait };
     provideReadWait(() => native.readWait);
     budgetBefore = blockBudget();
-    setBlockBudget(2000); // off by default (CONCURRENCY_LAB_BLOCK_US): on, as a run that sets it
+    // Off by default (CONCURRENCY_LAB_BLOCK_US): on, with a budget far above the 2 ms a run would
+    // set — these tests are about order and when not to block, and a 2 ms budget ran out under
+    // CI at load 15 (the read returned 'timeout', and the miss's skip then failed the next test).
+    setBlockBudget(5_000_000);
   });
   after(() => setBlockBudget(budgetBefore));
 
