@@ -3,6 +3,7 @@
 import { strict as assert } from 'assert';
 import { LineScanner, LineTemplate } from '../../../src/runner/lineScan';
 import { parseEvent } from '../../../src/trace/events';
+import { xorshift32 } from '../../helpers/xorshift';
 
 /** What the slow path says: the event, or undefined. */
 function reference(line: string): Record<string, unknown> | undefined {
@@ -104,14 +105,7 @@ describe('LineScanner (trace-channel fast path)', () => {
   });
 
   it('agrees with JSON.parse + parseEvent on 20,000 mutated lines', () => {
-    // A small deterministic PRNG (xorshift32): the failures are reproducible.
-    let x = 0x2545f491;
-    const r = () => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) / 2 ** 32;
-    };
+    const r = xorshift32(0x2545f491);
     const pick = <T>(a: ArrayLike<T>): T => a[Math.floor(r() * a.length)] as T;
     const seeds = [
       line(base),
@@ -136,13 +130,7 @@ describe('LineScanner (trace-channel fast path)', () => {
   });
 
   it("matches a writer's template exactly where scan() accepts, with the same columns, on 20,000 mutated lines", () => {
-    let x = 0x1b873593;
-    const r = () => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) / 2 ** 32;
-    };
+    const r = xorshift32(0x1b873593);
     const pick = <T>(a: ArrayLike<T>): T => a[Math.floor(r() * a.length)] as T;
     const seeds = [
       line(base),

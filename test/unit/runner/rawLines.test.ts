@@ -2,16 +2,11 @@
 // on arrival order) whatever the runs in the arrivals, and its writer must copy lines exactly.
 import { strict as assert } from 'assert';
 import { RawLines } from '../../../src/runner/rawLines';
+import { xorshift32 } from '../../helpers/xorshift';
 
 describe('RawLines', () => {
   it('sorts by time, equal times in arrival order, like a stable sort, over any runs', () => {
-    let x = 0x9e3779b9;
-    const r = () => {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      return (x >>> 0) / 2 ** 32;
-    };
+    const r = xorshift32(0x9e3779b9);
     for (let round = 0; round < 60; round++) {
       const lines = new RawLines();
       const ts: number[] = [];

@@ -9,6 +9,7 @@ import { parseJsonl } from '../../../src/trace/jsonl';
 import type { RawLines } from '../../../src/runner/rawLines';
 import type { TraceEvent } from '../../../src/trace/events';
 import { isUtf8 } from 'buffer';
+import { xorshift32 } from '../../helpers/xorshift';
 
 const ev = (pid: number, ts: number) => JSON.stringify({ kind: 'output', ts, pid, stream: 'stdout', text: `t${ts}` });
 
@@ -229,13 +230,7 @@ describe('TraceTailer', () => {
     });
 
     it('keeps exactly the events the slow path finds, in trace order, on 150 mutated files', () => {
-      let x = 0x1234567;
-      const r = () => {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return (x >>> 0) / 2 ** 32;
-      };
+      const r = xorshift32(0x1234567);
       const alphabet = '{}":,.-0123456789e \\tabé';
       for (let round = 0; round < 150; round++) {
         for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
@@ -362,13 +357,7 @@ describe('TraceTailer', () => {
     });
 
     it('keeps exactly the events the slow path finds, and writes them as it would, on 150 mutated files', () => {
-      let x = 0x2545f49;
-      const r = () => {
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        return (x >>> 0) / 2 ** 32;
-      };
+      const r = xorshift32(0x2545f49);
       const alphabet = '[],-0123456789 .e"';
       for (let round = 0; round < 150; round++) {
         for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
