@@ -134,5 +134,14 @@ export function serializeTrace(format: TraceFileFormat, header: TraceHeader | un
 export async function writeTraceFile(file: string, header: TraceHeader | undefined, events: readonly TraceEvent[]): Promise<void> {
   const format = formatOf(file);
   if (!format) throw new TraceFileError(`${path.basename(file)}: choose a .jsonl or .json file name`);
-  await fs.writeFile(file, serializeTrace(format, header, events));
+  // Written beside and renamed over: a reader (a window reloading, a test polling for the last
+  // run) sees the old file or the new one, never a truncated one.
+  const temp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  try {
+    await fs.writeFile(temp, serializeTrace(format, header, events));
+    await fs.rename(temp, file);
+  } catch (e) {
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
 }

@@ -25,6 +25,10 @@ describe('panel: trace files', () => {
     const native = path.join(dir, 'out.jsonl');
     await writeTraceFile(native, t.header, t.events);
     assert.deepStrictEqual((await readTraceFile(native)).events, t.events);
+    // Written again over itself: replaced whole (via a temp file renamed over it), no temp left.
+    await writeTraceFile(native, t.header, t.events.slice(0, 3));
+    assert.deepStrictEqual((await readTraceFile(native)).events, t.events.slice(0, 3));
+    assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
 
     const chrome = path.join(dir, 'out.json');
     await writeTraceFile(chrome, t.header, t.events);
